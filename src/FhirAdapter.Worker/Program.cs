@@ -1,1 +1,4 @@
-return 0;
+using FhirAdapter.Worker.Commands;
+
+// The composition root stays thin: each command lives in Commands/ and builds what it needs.
+return await AdapterCommandLine.RunAsync(args).ConfigureAwait(false);

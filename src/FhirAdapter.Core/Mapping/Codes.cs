@@ -74,6 +74,7 @@ public static class Codes
     public const string SeverityModerate = "6736007";
     public const string SeveritySevere = "24484000";
     public const string PatientReferral = "3457005";
+    public const string DidNotAttend = "281399006"; // VERIFY: Did not attend (qualifier value)
 
     /// <summary>Expands the short system names the export allows to canonical URIs.</summary>
     public static string ExpandSystem(string system) => system switch

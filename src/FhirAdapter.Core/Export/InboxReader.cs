@@ -1,0 +1,87 @@
+using System.Runtime.CompilerServices;
+
+namespace FhirAdapter.Core.Export;
+
+/// <summary>
+/// Reads an inbox folder: every <c>.ndjson</c>, <c>.json</c> and <c>.csv</c> file below it, in
+/// ordinal name order so a run is repeatable, each streamed record by record.
+/// </summary>
+public static class InboxReader
+{
+    private static readonly string[] Extensions = [".ndjson", ".json", ".csv"];
+
+    /// <summary>The files a run reads, as paths relative to the inbox.</summary>
+    public static IReadOnlyList<string> ListFiles(string inbox)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(inbox);
+        if (!Directory.Exists(inbox))
+        {
+            throw new DirectoryNotFoundException($"The inbox folder '{inbox}' does not exist.");
+        }
+
+        return Directory.EnumerateFiles(inbox, "*", SearchOption.AllDirectories)
+            .Where(path => Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase))
+            .Select(path => Path.GetRelativePath(inbox, path).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    public static async IAsyncEnumerable<ReadItem> ReadDirectoryAsync(string inbox, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var file in ListFiles(inbox))
+        {
+            await foreach (var item in ReadFileAsync(Path.Combine(inbox, file), file, cancellationToken).ConfigureAwait(false))
+            {
+                yield return item;
+            }
+        }
+    }
+
+    /// <summary>Reads one file; <paramref name="displayName"/> is how errors name it.</summary>
+    public static async IAsyncEnumerable<ReadItem> ReadFileAsync(string path, string displayName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var stream = OpenOrError(path, displayName, out var error);
+        if (stream is null)
+        {
+            yield return ReadItem.Invalid(error!);
+            yield break;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            await foreach (var item in ReadStreamAsync(stream, displayName, cancellationToken).ConfigureAwait(false))
+            {
+                yield return item;
+            }
+        }
+    }
+
+    /// <summary>Reads a stream in the format its name's extension says.</summary>
+    public static IAsyncEnumerable<ReadItem> ReadStreamAsync(Stream stream, string displayName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrEmpty(displayName);
+        return Path.GetExtension(displayName).ToLowerInvariant() switch
+        {
+            ".ndjson" => NdjsonReader.ReadAsync(stream, displayName, cancellationToken),
+            ".json" => JsonFileReader.ReadAsync(stream, displayName, cancellationToken),
+            ".csv" => CsvSessionReader.ReadAsync(stream, displayName, cancellationToken),
+            _ => throw new ArgumentException($"'{displayName}' is not an .ndjson, .json or .csv file.", nameof(displayName)),
+        };
+    }
+
+    private static FileStream? OpenOrError(string path, string displayName, out RecordError? error)
+    {
+        error = null;
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error = new RecordError(new SourceLocation(displayName), null, "", $"the file could not be opened ({ex.GetType().Name})");
+            return null;
+        }
+    }
+}

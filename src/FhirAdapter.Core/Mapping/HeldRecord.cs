@@ -1,0 +1,9 @@
+using FhirAdapter.Core.Export;
+
+namespace FhirAdapter.Core.Mapping;
+
+/// <summary>A valid record that waits for something to arrive: its patient's intake, or its form.</summary>
+public sealed record HeldRecord(ExportRecord Record, string WaitingFor)
+{
+    public override string ToString() => $"{Record.Source} record {Record.RecordId}: held, waiting for {WaitingFor}";
+}

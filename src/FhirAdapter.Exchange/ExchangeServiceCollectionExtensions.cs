@@ -1,0 +1,79 @@
+using FhirAdapter.Exchange.Auth;
+using FhirAdapter.Exchange.Http;
+using FhirAdapter.Exchange.Ledger;
+using FhirAdapter.Exchange.Options;
+using FhirAdapter.Exchange.Sending;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the FHIR exchange for a host.</summary>
+public static class ExchangeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <c>Adapter:Destinations</c> (validated on start), registers <see cref="IBundleSender"/>, one HTTP client
+    /// with its own resilience pipeline and circuit per configured destination, and an in-memory
+    /// <see cref="IExchangeLedger"/> unless one is registered already. Uses the registered <see cref="TimeProvider"/>
+    /// (the system clock if none).
+    /// </summary>
+    public static IServiceCollection AddFhirExchange(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<ExchangeOptions>().Bind(configuration.GetSection(ExchangeOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExchangeOptions>, ExchangeOptionsValidator>());
+        services.AddLogging();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IExchangeLedger, InMemoryExchangeLedger>();
+        services.TryAddSingleton<TokenClients>();
+        services.TryAddSingleton<FhirHttp>();
+        services.TryAddSingleton(sp => new TransactionSender(
+            sp.GetRequiredService<FhirHttp>(),
+            sp.GetRequiredService<IExchangeLedger>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("FhirAdapter.Exchange")));
+        services.TryAddSingleton<IBundleSender, BundleSender>();
+
+        services.AddHttpClient(ExchangeHttpClients.TokenClient, c => c.Timeout = TimeSpan.FromSeconds(30));
+
+        // Clients are named at registration, so the list of destinations is read here; their settings are read
+        // again from IOptionsMonitor when a pipeline or handler is built.
+        var names = configuration.GetSection($"{ExchangeOptions.SectionName}:Destinations").GetChildren()
+            .Select(c => c["Name"])
+            .OfType<string>()
+            .Where(n => n.Length > 0)
+            .Distinct(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in names)
+        {
+            AddDestinationClient(services, name);
+        }
+
+        return services;
+    }
+
+    private static void AddDestinationClient(IServiceCollection services, string name)
+    {
+        // Registration order is handler order: the pipeline outside, so that each attempt gets fresh credentials.
+        var client = services.AddHttpClient(ExchangeHttpClients.ForDestination(name), c => c.Timeout = Timeout.InfiniteTimeSpan);
+        client.AddResilienceHandler("fhir", (builder, context) =>
+            {
+                var sp = context.ServiceProvider;
+                DestinationPipeline.Configure(
+                    builder,
+                    Destination(sp, name),
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILoggerFactory>().CreateLogger("FhirAdapter.Exchange.Resilience"));
+            });
+        client.AddHttpMessageHandler(sp => new AuthenticationHandler(
+                Destination(sp, name),
+                sp.GetRequiredService<TokenClients>(),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("FhirAdapter.Exchange.Auth")));
+    }
+
+    private static DestinationOptions Destination(IServiceProvider sp, string name) =>
+        sp.GetRequiredService<IOptionsMonitor<ExchangeOptions>>().CurrentValue.Find(name)
+        ?? throw new InvalidOperationException($"No destination named '{name}' is configured");
+}

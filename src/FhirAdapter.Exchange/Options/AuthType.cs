@@ -1,0 +1,8 @@
+namespace FhirAdapter.Exchange.Options;
+
+public enum AuthType
+{
+    None,
+    Bearer,
+    SmartBackend,
+}

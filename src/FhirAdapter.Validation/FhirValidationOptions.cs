@@ -1,0 +1,26 @@
+namespace FhirAdapter.Validation;
+
+/// <summary>Settings of <see cref="FhirResourceValidator"/> (bind from configuration section <c>Adapter:Validation</c>).</summary>
+public sealed class FhirValidationOptions
+{
+    /// <summary>The configuration section these options are usually bound from.</summary>
+    public const string SectionName = "Adapter:Validation";
+
+    /// <summary>
+    /// The clinic's FHIR package folder. Default: the first <c>profiles/</c> folder holding a <c>package.json</c>
+    /// found walking up from the current directory, then from <see cref="AppContext.BaseDirectory"/>.
+    /// </summary>
+    public string? ProfilesPath { get; set; }
+
+    /// <summary>The core specification (Hl7.Fhir.Specification.Data.R4's specification.zip). Default: next to the application.</summary>
+    public string? SpecificationPath { get; set; }
+
+    /// <summary>
+    /// Report a warning for every code bound to a ValueSet that cannot be expanded here (LOINC, SNOMED CT, ...).
+    /// Off by default: those codes are expected, not checked, and the warnings would drown the real findings.
+    /// </summary>
+    public bool ReportUncheckedCodes { get; set; }
+
+    /// <summary>Compile the package's profiles while constructing, so the first validation does not pay for it.</summary>
+    public bool WarmUp { get; set; } = true;
+}

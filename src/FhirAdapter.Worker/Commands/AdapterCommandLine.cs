@@ -1,0 +1,45 @@
+using System.CommandLine;
+
+namespace FhirAdapter.Worker.Commands;
+
+/// <summary>
+/// The command line. Tokens it does not know (such as <c>--Adapter:Inbox=...</c>) are left for
+/// configuration, the usual .NET way. Exit codes: 0 done, 1 done with rejected records or failures,
+/// 2 usage error.
+/// </summary>
+internal static class AdapterCommandLine
+{
+    public const int Ok = 0;
+    public const int Failures = 1;
+    public const int UsageError = 2;
+
+    public static RootCommand Build(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("FhirAdapter: maps the clinic's export to FHIR R4, validates it, and exchanges it with EHRs.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        root.Subcommands.Add(MapCommand.Create(output, error));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var root = Build(output, error);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync(problem.Message).ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync("Run with --help for usage.").ConfigureAwait(false);
+            return UsageError;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -194,9 +194,10 @@ internal static class CsvSessionReader
         using var document = JsonDocument.Parse(json.ToJsonString());
         var item = RecordParser.Parse(document.RootElement, source);
         var recordId = Cell("recordId");
+        // A bad cell already said why it is unusable; what its absence then breaks need not be said again.
+        var badCells = rowErrors.Select(e => e.Field).Where(DateTimeColumns.Contains).ToHashSet(StringComparer.Ordinal);
         var errors = rowErrors.Select(e => new RecordError(source, recordId, e.Field, e.Message))
-            .Concat(item.Errors.Select(e => e with { Field = ColumnOf(e.Field, vitals) }))
-            .Where(e => !(rowErrors.Any(r => r.Field == e.Field) && e.Message == "is required")) // a bad time already said why it is missing
+            .Concat(item.Errors.Select(e => e with { Field = ColumnOf(e.Field, vitals) }).Where(e => !badCells.Contains(e.Field)))
             .ToList();
         if (errors.Count > 0)
         {

@@ -5,7 +5,7 @@ namespace FhirAdapter.Core.Export;
 /// <summary>Reads a <c>form</c> record's content and checks that its items hang together.</summary>
 internal static class FormParser
 {
-    private static readonly string[] Statuses = ["draft", "active", "retired"];
+    internal static readonly string[] Statuses = ["draft", "active", "retired", "entered-in-error"];
 
     internal static readonly string[] ItemTypes =
         ["group", "display", "boolean", "integer", "decimal", "string", "text", "date", "dateTime", "choice", "open-choice"];
@@ -17,7 +17,7 @@ internal static class FormParser
         var formId = fields.String("formId", required: true, maxLength: 64, pattern: RecordParser.RecordIdPattern(), patternHint: "1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'");
         var version = fields.String("version", required: true, maxLength: 64);
         var title = fields.String("title", required: true);
-        var status = fields.Code("status", Statuses, required: true);
+        var status = fields.String("status"); // checked with the envelope (RecordParser)
         var publisher = fields.String("publisher");
         var description = fields.String("description");
         if (!fields.Has("items"))

@@ -27,7 +27,11 @@ public static partial class RecordParser
         var recordId = fields.String("recordId", required: true, pattern: RecordIdPattern(), patternHint: "1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'");
         var recordType = fields.Code("recordType", RecordTypes, required: true);
         var updatedAt = fields.DateTime("updatedAt", required: true);
-        var status = fields.Code("status", Statuses) ?? "active";
+        // A form's own status (draft|active|retired) shares the envelope's "status" key: for forms,
+        // entered-in-error withdraws the record and any other value is the form's publication status.
+        var status = recordType == "form"
+            ? (fields.Code("status", FormParser.Statuses, required: true) == "entered-in-error" ? "entered-in-error" : "active")
+            : fields.Code("status", Statuses) ?? "active";
         var site = fields.String("site", maxLength: 64);
 
         RecordPayload? payload = recordType switch

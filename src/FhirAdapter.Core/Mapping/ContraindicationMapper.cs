@@ -41,7 +41,12 @@ internal static class ContraindicationMapper
             };
             context.Add(observation, $"{key}.contraindication.{name}");
 
-            // A screening answer that later turns negative must retire its Flag, so the Flag is always written.
+            // A Flag only for a positive answer, or to retire the Flag an earlier intake raised.
+            if (!present && !context.Bundle.Contains("Flag", context.Canonicals.RecordSystem, $"{key}.flag.{name}"))
+            {
+                continue;
+            }
+
             var flag = new Flag
             {
                 Status = present ? Flag.FlagStatus.Active : Flag.FlagStatus.Inactive,
@@ -52,10 +57,13 @@ internal static class ContraindicationMapper
             };
             context.Add(flag, $"{key}.flag.{name}");
 
-            if (name == "ketamineAllergy")
-            {
-                context.Add(Allergy(context, present, asserted), $"{key}.allergy.ketamine");
-            }
+        }
+
+        if (intake.Contraindications.Any(c => c.Key == "ketamineAllergy" && c.Value)
+            || context.Bundle.Contains("AllergyIntolerance", context.Canonicals.RecordSystem, $"{key}.allergy.ketamine"))
+        {
+            var present = intake.Contraindications.Any(c => c.Key == "ketamineAllergy" && c.Value);
+            context.Add(Allergy(context, present, asserted), $"{key}.allergy.ketamine");
         }
 
         if (intake.MisuseRisk is { } risk)
@@ -111,6 +119,11 @@ internal static class ContraindicationMapper
         context.Add(assessment, $"{context.PatientKey}.misuse-risk");
 
         var raised = risk.Level == "high" || risk.DiversionConcern == true;
+        if (!raised && !context.Bundle.Contains("Flag", context.Canonicals.RecordSystem, $"{context.PatientKey}.flag.misuse-risk"))
+        {
+            return;
+        }
+
         var flag = new Flag
         {
             Status = raised ? Flag.FlagStatus.Active : Flag.FlagStatus.Inactive,

@@ -12,7 +12,8 @@ internal static class MapSummary
         var rejected = snapshot.Rejected.Concat(result.Rejected).ToList();
         var rejectedRecords = rejected.Select(e => (e.Source, e.RecordId)).Distinct().Count();
         output.WriteLine($"Read {records.Read + snapshot.RejectedRecords} records from {snapshot.Files} files in {inbox}: "
-            + $"{records.Records.Count()} current, {records.Superseded} superseded, {records.Repeats} repeats, {records.Stale} stale, {rejectedRecords} rejected.");
+            + $"{records.Records.Count()} current versions ({records.Superseded} superseded, {records.Repeats} repeats, {records.Stale} stale), "
+            + $"{snapshot.RejectedRecords} invalid.");
         output.WriteLine($"Wrote {result.Patients.Count} patient Bundles{(result.Questionnaires is null ? "" : " and the Questionnaires")} to {target} ({files} files).");
         output.WriteLine("Resources written by type:");
         foreach (var (type, count) in MappingOutput.CountByType(result))

@@ -30,11 +30,11 @@ public sealed class ExportMapper
     {
         ArgumentNullException.ThrowIfNull(records);
         var all = records.ToList();
-        var forms = all.Where(r => r.Kind == RecordKind.Form).ToList();
         var rejected = new List<RecordError>();
         var held = new List<HeldRecord>();
         var patients = new List<PatientBundle>();
 
+        var forms = CurrentForms(all.Where(r => r.Kind == RecordKind.Form), rejected);
         var formLookup = forms.ToDictionary(f => FormKey(f.As<FormPayload>().FormId, f.As<FormPayload>().Version), StringComparer.Ordinal);
         var questionnaires = MapQuestionnaires(forms, rejected);
 
@@ -126,6 +126,26 @@ public sealed class ExportMapper
     }
 
     public static string FormKey(string formId, string version) => $"{formId}|{version}";
+
+    /// <summary>
+    /// One definition per form version. Two records defining the same version contradict each
+    /// other: the later one is used and the other rejected, so clinic IT sees the clash.
+    /// </summary>
+    public static IReadOnlyList<ExportRecord> CurrentForms(IEnumerable<ExportRecord> forms, List<RecordError> rejected)
+    {
+        ArgumentNullException.ThrowIfNull(forms);
+        ArgumentNullException.ThrowIfNull(rejected);
+        var current = new List<ExportRecord>();
+        foreach (var group in forms.GroupBy(f => FormKey(f.As<FormPayload>().FormId, f.As<FormPayload>().Version), StringComparer.Ordinal))
+        {
+            var ordered = group.OrderByDescending(f => f.UpdatedAt).ThenBy(f => f.RecordId, StringComparer.Ordinal).ToList();
+            current.Add(ordered[0]);
+            rejected.AddRange(ordered.Skip(1).Select(f => new RecordError(f.Source, f.RecordId, "formId",
+                $"form {group.Key.Replace("|", " version ", StringComparison.Ordinal)} is also defined by record {ordered[0].RecordId}, which is newer and is used instead")));
+        }
+
+        return current;
+    }
 
     /// <summary>All forms' Questionnaires in one transaction, each a conditional update on url and version.</summary>
     public Bundle? MapQuestionnaires(IEnumerable<ExportRecord> forms, List<RecordError> rejected)

@@ -58,4 +58,18 @@ public sealed class ExportMapperTests
         Assert.Equal(["CNS-2026-000311", "INT-2026-000123", "SES-2026-004410"], provenance.Entity.Select(e => e.What!.Identifier!.Value));
         Assert.Equal(new DateTimeOffset(2026, 3, 9, 12, 40, 0, TimeSpan.FromHours(-5)), provenance.Recorded);
     }
+
+    [Fact]
+    public async Task Two_records_defining_one_form_version_use_the_newer_and_reject_the_other()
+    {
+        var older = Records.Example("form").With("recordId", "FORM-intake-3-copy").With("updatedAt", "2026-01-01T09:00:00-05:00");
+
+        var result = await Map.RecordsAsync(Records.Example("form"), older, Records.Example("intake"));
+
+        var error = Assert.Single(result.Rejected);
+        Assert.Equal(("FORM-intake-3-copy", "formId"), (error.RecordId, error.Field));
+        Assert.Contains("also defined by record FORM-intake-3", error.Message, StringComparison.Ordinal);
+        Assert.Single(result.Questionnaires!.Entry);
+        Assert.Single(result.Patients);
+    }
 }

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace FhirAdapter.Worker.Diagnostics;
+
+/// <summary>
+/// Every log message of the worker, source-generated. Arguments are counts, ids and keys, never
+/// patient data; an exception is logged by its type only, since messages can quote data.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Next sync at {Next:o}")]
+    public static partial void NextSync(ILogger logger, DateTimeOffset next);
+
+    [LoggerMessage(2, LogLevel.Information, "Sync finished: {Records} records read, {Patients} patients mapped, {Sent} resources sent, {Waiting} waiting for retry, {Rejected} rejected")]
+    public static partial void SyncFinished(ILogger logger, int records, int patients, int sent, int waiting, int rejected);
+
+    [LoggerMessage(3, LogLevel.Warning, "Sync stopped by shutdown; finished patients are committed, the rest resume on the next start")]
+    public static partial void SyncStopped(ILogger logger);
+
+    [LoggerMessage(4, LogLevel.Error, "Sync failed ({ExceptionType}); the next scheduled sync will try again")]
+    public static partial void SyncFailed(ILogger logger, string exceptionType);
+}

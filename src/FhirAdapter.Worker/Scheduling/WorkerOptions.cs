@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+using Cronos;
+
+namespace FhirAdapter.Worker.Scheduling;
+
+/// <summary>What the service reads and when: bound from <c>Adapter</c> (Adapter:Inbox, Adapter:Schedule, …).</summary>
+public sealed class WorkerOptions : IValidatableObject
+{
+    public const string SectionName = "Adapter";
+
+    /// <summary>The folder the clinic's practice system exports into.</summary>
+    [Required]
+    public string Inbox { get; set; } = "samples/inbox";
+
+    /// <summary>When to sync: a cron expression (5 fields, or 6 with seconds), in UTC.</summary>
+    [Required]
+    public string Schedule { get; set; } = "*/5 * * * *";
+
+    /// <summary>Whether to sync once right after start, before the first scheduled time.</summary>
+    public bool RunAtStart { get; set; } = true;
+
+    /// <summary>A record held (waiting for its patient or form) longer than this shows as a warning in <c>status</c>.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan HeldWarningAfter { get; set; } = TimeSpan.FromDays(3);
+
+    public CronExpression ParseSchedule() =>
+        CronExpression.Parse(Schedule, Schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        ValidationResult? problem = null;
+        try
+        {
+            ParseSchedule();
+        }
+        catch (CronFormatException ex)
+        {
+            problem = new ValidationResult($"Adapter:Schedule is not a valid cron expression ({ex.Message})", [nameof(Schedule)]);
+        }
+
+        if (problem is not null)
+        {
+            yield return problem;
+        }
+    }
+}

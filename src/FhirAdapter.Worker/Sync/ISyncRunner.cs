@@ -1,0 +1,7 @@
+namespace FhirAdapter.Worker.Sync;
+
+/// <summary>One sync pass: pick up what changed in the inbox, map, validate, store and deliver it.</summary>
+public interface ISyncRunner
+{
+    Task<SyncReport> RunOnceAsync(CancellationToken cancellationToken);
+}

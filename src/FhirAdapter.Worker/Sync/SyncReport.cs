@@ -1,0 +1,19 @@
+namespace FhirAdapter.Worker.Sync;
+
+/// <summary>What one sync pass did, in counts a person or a script can read.</summary>
+public sealed record SyncReport(
+    DateTimeOffset Started,
+    DateTimeOffset Finished,
+    int FilesRead,
+    int RecordsRead,
+    int RecordsRejected,
+    int RecordsHeld,
+    int PatientsMapped,
+    int ResourcesInvalid,
+    int Sent,
+    int WaitingForRetry,
+    int Rejected,
+    IReadOnlyList<string> Problems)
+{
+    public bool Succeeded => RecordsRejected == 0 && ResourcesInvalid == 0 && Rejected == 0 && Problems.Count == 0;
+}

@@ -1,0 +1,80 @@
+using FhirAdapter.Worker.Scheduling;
+using FhirAdapter.Worker.Sync;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FhirAdapter.Worker.Tests.Scheduling;
+
+public sealed class SyncSchedulerTests
+{
+    private sealed class CountingRunner(bool fail = false) : ISyncRunner
+    {
+        private readonly SemaphoreSlim _ran = new(0);
+
+        public int Runs { get; private set; }
+
+        public Task<SyncReport> RunOnceAsync(CancellationToken cancellationToken)
+        {
+            Runs++;
+            _ran.Release();
+            return fail
+                ? throw new InvalidOperationException("the store is unreachable")
+                : Task.FromResult(new SyncReport(default, default, 0, 0, 0, 0, 0, 0, 0, 0, 0, []));
+        }
+
+        public Task<bool> WaitForRunAsync() => _ran.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private static SyncScheduler Scheduler(ISyncRunner runner, FakeTimeProvider time, string schedule = "*/5 * * * *") =>
+        new(runner, Options.Create(new WorkerOptions { Schedule = schedule }), time, NullLogger<SyncScheduler>.Instance);
+
+    [Fact]
+    public async Task Syncs_at_start_and_then_at_each_scheduled_time()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 9, 10, 2, 0, TimeSpan.Zero));
+        var runner = new CountingRunner();
+        using var scheduler = Scheduler(runner, time);
+
+        await scheduler.StartAsync(CancellationToken.None);
+        Assert.True(await Wait(runner));
+
+        time.Advance(TimeSpan.FromMinutes(2)); // 10:04: not yet
+        await Task.Delay(50);
+        Assert.Equal(1, runner.Runs);
+
+        time.Advance(TimeSpan.FromMinutes(1)); // 10:05
+        Assert.True(await Wait(runner));
+        Assert.Equal(2, runner.Runs);
+        await scheduler.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_failed_sync_does_not_stop_the_schedule()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 9, 10, 2, 0, TimeSpan.Zero));
+        var runner = new CountingRunner(fail: true);
+        using var scheduler = Scheduler(runner, time);
+
+        await scheduler.StartAsync(CancellationToken.None);
+        Assert.True(await Wait(runner));
+        time.Advance(TimeSpan.FromMinutes(3));
+
+        Assert.True(await Wait(runner));
+        await scheduler.StopAsync(CancellationToken.None);
+    }
+
+    [Theory]
+    [InlineData("every five minutes")]
+    [InlineData("61 * * * *")]
+    public void A_bad_schedule_fails_validation_naming_the_key(string schedule)
+    {
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        var options = new WorkerOptions { Schedule = schedule };
+
+        Assert.False(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, true));
+        Assert.Contains("Adapter:Schedule", Assert.Single(results).ErrorMessage, StringComparison.Ordinal);
+    }
+
+    private static Task<bool> Wait(CountingRunner runner) => runner.WaitForRunAsync();
+}

@@ -37,7 +37,7 @@ public static class ExchangeServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("FhirAdapter.Exchange")));
         services.TryAddSingleton<IBundleSender, BundleSender>();
 
-        services.AddHttpClient(ExchangeHttpClients.TokenClient, c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddHttpClient(ExchangeHttpClients.TokenClient, c => c.Timeout = TimeSpan.FromSeconds(30)).RemoveAllLoggers();
 
         // Clients are named at registration, so the list of destinations is read here; their settings are read
         // again from IOptionsMonitor when a pipeline or handler is built.
@@ -57,7 +57,9 @@ public static class ExchangeServiceCollectionExtensions
     private static void AddDestinationClient(IServiceCollection services, string name)
     {
         // Registration order is handler order: the pipeline outside, so that each attempt gets fresh credentials.
-        var client = services.AddHttpClient(ExchangeHttpClients.ForDestination(name), c => c.Timeout = Timeout.InfiniteTimeSpan);
+        // No default HttpClient logging: search URLs carry identifiers, the Patient's being its MRN.
+        var client = services.AddHttpClient(ExchangeHttpClients.ForDestination(name), c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
         client.AddResilienceHandler("fhir", (builder, context) =>
             {
                 var sp = context.ServiceProvider;

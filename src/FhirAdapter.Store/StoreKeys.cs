@@ -1,0 +1,11 @@
+namespace FhirAdapter.Store;
+
+/// <summary>Keys with a fixed meaning in the store.</summary>
+public static class StoreKeys
+{
+    /// <summary>
+    /// The work key of the Questionnaire Bundle. Forms belong to no patient, yet their Bundle is mapped, leased and
+    /// delivered like a patient's; patient keys start with <c>p-</c>, so this one cannot clash.
+    /// </summary>
+    public const string Questionnaires = "questionnaires";
+}

@@ -1,0 +1,42 @@
+using FhirAdapter.Store;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the state store for a host.</summary>
+public static class StoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds <c>Adapter:Store</c> (validated on start) and registers <see cref="IAdapterStore"/>, and each of its
+    /// facets (<see cref="IRecordStore"/>, <see cref="IPatientStore"/>, ...) as the same singleton, built by the
+    /// provider that <c>Adapter:Store:Provider</c> names. The schema is migrated on first use; a host that wants
+    /// it done before serving calls <see cref="IAdapterStore.MigrateAsync"/> at start. Uses the registered
+    /// <see cref="TimeProvider"/> (the system clock if none).
+    /// </summary>
+    public static IServiceCollection AddAdapterStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(Create);
+        services.TryAddSingleton<IRecordStore>(sp => sp.GetRequiredService<IAdapterStore>());
+        services.TryAddSingleton<IPatientStore>(sp => sp.GetRequiredService<IAdapterStore>());
+        services.TryAddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<IAdapterStore>());
+        services.TryAddSingleton<IQuarantineStore>(sp => sp.GetRequiredService<IAdapterStore>());
+        services.TryAddSingleton<ISyncRunStore>(sp => sp.GetRequiredService<IAdapterStore>());
+        services.TryAddSingleton<IDisclosureStore>(sp => sp.GetRequiredService<IAdapterStore>());
+        services.TryAddSingleton<ILeaseStore>(sp => sp.GetRequiredService<IAdapterStore>());
+        return services;
+    }
+
+    private static IAdapterStore Create(IServiceProvider services) => AdapterStores.Create(
+        services.GetRequiredService<IOptions<StoreOptions>>().Value,
+        services.GetRequiredService<TimeProvider>(),
+        services.GetService<ILoggerFactory>());
+}

@@ -1,0 +1,162 @@
+using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Mapping;
+using FhirAdapter.Store.Delivery;
+using FhirAdapter.Store.Patients;
+using static FhirAdapter.Store.Tests.TestRecords;
+
+namespace FhirAdapter.Store.Tests.Contracts;
+
+public abstract class PatientStoreContract<TFixture>(TFixture fixture) : StoreContract<TFixture>(fixture)
+    where TFixture : IStoreFixture
+{
+    private const string Key = "p-0001";
+
+    [Fact]
+    public async Task Stores_the_mapping_and_queues_only_new_or_changed_resources()
+    {
+        var generation = await Store.MarkDirtyAsync(Key, Ct);
+        var first = await Store.SavePatientMappingAsync(new(Key, generation,
+            [Resource("Patient", "1", Json("Patient", "1")), Resource("Encounter", "e1", Json("Encounter", "e1"))], [], ["ehr"]), Ct);
+
+        Assert.Equal(new PatientMappingResult(Added: 2, Changed: 0, Unchanged: 0, Removed: 0, Queued: 2, Cancelled: 0, StillDirty: false), first);
+        Assert.Empty(await Store.GetDirtyPatientsAsync(10, Ct));
+        var resources = await Store.GetResourcesAsync(Key, Ct);
+        Assert.Equal(["Patient", "Encounter"], resources.Select(r => r.ResourceType));
+        Assert.Equal(Json("Encounter", "e1"), resources[1].Json);
+        Assert.Equal(64, resources[1].ContentHash.Length);
+        Assert.Equal(StableIds.For("Encounter", "https://fhir.kwc.example/sid/record", "e1").ToString(), resources[1].LogicalId);
+
+        generation = await Store.MarkDirtyAsync(Key, Ct);
+        var second = await Store.SavePatientMappingAsync(new(Key, generation,
+            [Resource("Patient", "1", Json("Patient", "1")), Resource("Encounter", "e1", Json("Encounter", "e1", "changed"))], [], ["ehr"]), Ct);
+
+        Assert.Equal(new PatientMappingResult(0, Changed: 1, Unchanged: 1, 0, Queued: 1, 0, false), second);
+        var pending = await Store.GetPendingForPatientAsync("ehr", Key, Ct);
+        Assert.Equal(2, pending.Count); // the first send never happened: both still wait, the Encounter at its new version
+        Assert.Equal(Json("Encounter", "e1", "changed"), pending.Single(p => p.ResourceType == "Encounter").Json);
+    }
+
+    [Fact]
+    public async Task A_change_after_the_mapped_generation_keeps_the_patient_dirty()
+    {
+        var mapped = await Store.MarkDirtyAsync(Key, Ct);
+        var newer = await Store.MarkDirtyAsync(Key, Ct); // a record arrived while mapping
+
+        var result = await Store.SavePatientMappingAsync(new(Key, mapped, [Resource("Patient", "1", Json("Patient", "1"))], [], []), Ct);
+
+        Assert.True(result.StillDirty);
+        Assert.Equal(newer, Assert.Single(await Store.GetDirtyPatientsAsync(10, Ct)).Generation);
+        await Store.SavePatientMappingAsync(new(Key, newer, [Resource("Patient", "1", Json("Patient", "1"))], [], []), Ct);
+        Assert.Empty(await Store.GetDirtyPatientsAsync(10, Ct));
+    }
+
+    [Fact]
+    public async Task A_resource_no_longer_mapped_is_removed_and_its_pending_work_cancelled()
+    {
+        await Store.SavePatientMappingAsync(new(Key, 0, [Resource("Patient", "1", Json("Patient", "1")), Resource("Flag", "f", Json("Flag", "f"))], [], ["ehr"]), Ct);
+
+        var result = await Store.SavePatientMappingAsync(new(Key, 0, [Resource("Patient", "1", Json("Patient", "1"))], [], ["ehr"]), Ct);
+
+        Assert.Equal(1, result.Removed);
+        Assert.Equal(1, result.Cancelled);
+        Assert.Equal(["Patient"], (await Store.GetResourcesAsync(Key, Ct)).Select(r => r.ResourceType));
+        var flag = await Store.GetDeliveryAsync("ehr", Key, "Flag", "https://fhir.kwc.example/sid/record|f", Ct);
+        Assert.Equal(DeliveryStatus.Cancelled, flag!.Status);
+    }
+
+    [Fact]
+    public async Task An_invalid_resource_is_kept_with_its_outcome_and_not_queued()
+    {
+        var result = await Store.SavePatientMappingAsync(new(Key, 0, [Resource("Patient", "1", Json("Patient", "1"), valid: false)], [], ["ehr"]), Ct);
+
+        Assert.Equal(0, result.Queued);
+        var stored = Assert.Single(await Store.GetResourcesAsync(Key, Ct));
+        Assert.False(stored.Validation.IsValid);
+        Assert.Contains("OperationOutcome", stored.Validation.OperationOutcomeJson, StringComparison.Ordinal);
+        Assert.Empty(await Store.GetPendingAsync("ehr", 10, Ct));
+    }
+
+    [Fact]
+    public async Task Held_records_keep_their_first_held_time_and_show_when_too_old()
+    {
+        var intake = Intake();
+        var session = SessionOf(intake);
+        var key = Key(intake.PatientMrn!);
+        var heldIntake = HeldEntry.From(new HeldRecord(intake, "form"));
+        var heldSession = HeldEntry.From(new HeldRecord(session, "intake"));
+        Assert.Equal((HeldWaitKind.Form, ExportMapper.FormKey(intake.As<IntakePayload>().FormId, intake.As<IntakePayload>().FormVersion)), (heldIntake.WaitKind, heldIntake.WaitKey));
+        Assert.Equal((HeldWaitKind.Intake, (string?)null), (heldSession.WaitKind, heldSession.WaitKey));
+
+        await Store.SavePatientMappingAsync(new(key, 0, [], [heldIntake, heldSession], []), Ct);
+        Time.Advance(TimeSpan.FromHours(30));
+        await Store.SavePatientMappingAsync(new(key, 0, [], [heldIntake], []), Ct); // the session no longer held
+        Time.Advance(TimeSpan.FromHours(30));
+
+        var held = Assert.Single(await Store.GetHeldAsync(key, Ct));
+        Assert.Equal((RecordKind.Intake, intake.RecordId, Start), (held.Kind, held.RecordId, held.HeldSince));
+        Assert.Single(await Store.GetHeldOlderThanAsync(TimeSpan.FromHours(48), Ct));
+        Assert.Empty(await Store.GetHeldOlderThanAsync(TimeSpan.FromHours(72), Ct));
+        Assert.Single(await Store.GetHeldAsync(null, Ct));
+    }
+
+    [Fact]
+    public async Task An_arriving_form_releases_the_patients_waiting_for_it()
+    {
+        var intake = Intake();
+        var key = Key(intake.PatientMrn!);
+        var ingested = await Store.IngestAsync(Batch(intake), Ct);
+        var generation = Assert.Single(await Store.GetDirtyPatientsAsync(10, Ct)).Generation;
+        await Store.SavePatientMappingAsync(new(key, generation, [], [HeldEntry.From(new HeldRecord(intake, "form"))], []), Ct);
+        Assert.Empty(await Store.GetDirtyPatientsAsync(10, Ct));
+
+        var result = await Store.IngestAsync(Batch(FormOf(intake)), Ct);
+
+        Assert.Equal(new[] { key, StoreKeys.Questionnaires }.Order(StringComparer.Ordinal), result.DirtyPatients.Order(StringComparer.Ordinal));
+        Assert.Contains(key, (await Store.GetDirtyPatientsAsync(10, Ct)).Select(d => d.PatientKey));
+        Assert.Single(ingested.Arrivals);
+    }
+
+    [Fact]
+    public async Task Release_query_marks_waiting_patients_dirty()
+    {
+        var session = SessionOf(Intake());
+        await Store.SavePatientMappingAsync(new(Key, 0, [], [HeldEntry.From(new HeldRecord(session, "intake"))], []), Ct);
+
+        Assert.Equal([Key], await Store.ReleaseHeldAsync(HeldWaitKind.Intake, null, Ct));
+        Assert.Empty(await Store.ReleaseHeldAsync(HeldWaitKind.Form, "intake|9", Ct));
+        Assert.Equal(Key, Assert.Single(await Store.GetDirtyPatientsAsync(10, Ct)).PatientKey);
+    }
+
+    [Fact]
+    public async Task An_arriving_intake_releases_what_waited_for_it()
+    {
+        var intake = Intake();
+        var session = SessionOf(intake);
+        var key = Key(intake.PatientMrn!);
+        await Store.IngestAsync(Batch(session), Ct);
+        var generation = Assert.Single(await Store.GetDirtyPatientsAsync(10, Ct)).Generation;
+        await Store.SavePatientMappingAsync(new(key, generation, [], [HeldEntry.From(new HeldRecord(session, "intake"))], []), Ct);
+        Assert.Empty(await Store.GetDirtyPatientsAsync(10, Ct));
+
+        var result = await Store.IngestAsync(Batch(intake), Ct);
+
+        Assert.Equal([key], result.DirtyPatients);
+        Assert.Equal(2, (await Store.GetCurrentRecordsAsync(key, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task A_record_that_moves_to_another_patient_makes_both_dirty()
+    {
+        var intake = Intake();
+        var other = Intake(1);
+        var session = SessionOf(intake);
+        await Store.IngestAsync(Batch(session), Ct);
+        var moved = Version(session, TimeSpan.FromHours(1)) with { Payload = session.As<SessionPayload>() with { PatientMrn = other.PatientMrn! } };
+
+        var result = await Store.IngestAsync(Batch(moved), Ct);
+
+        Assert.Equal(new[] { Key(intake.PatientMrn!), Key(other.PatientMrn!) }.Order(StringComparer.Ordinal), result.DirtyPatients);
+        Assert.Empty(await Store.GetCurrentRecordsAsync(Key(intake.PatientMrn!), Ct));
+        Assert.Single(await Store.GetCurrentRecordsAsync(Key(other.PatientMrn!), Ct));
+    }
+}

@@ -1,0 +1,32 @@
+using FhirAdapter.Store.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FhirAdapter.Store.Tests.Sqlite;
+
+/// <summary>What is particular to SQLite: the file, WAL, and the folder it lives in.</summary>
+public sealed class SqliteStoreTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>
+{
+    [Fact]
+    public async Task Creates_the_data_folder_and_uses_wal_mode_with_a_schema_version_row_per_migration()
+    {
+        var file = Path.Combine(fixture.Directory, "nested", "deeper", "adapter.db");
+        var store = new SqliteAdapterStore(new StoreOptions { ConnectionString = $"Data Source={file}" }, TimeProvider.System, NullLogger<SqliteAdapterStore>.Instance);
+
+        var version = await store.MigrateAsync(CancellationToken.None);
+        await store.MigrateAsync(CancellationToken.None);
+
+        Assert.True(File.Exists(file));
+        await using var connection = new SqliteConnection($"Data Source={file}");
+        await connection.OpenAsync();
+        Assert.Equal("wal", await connection.ScalarAsync(null, "PRAGMA journal_mode", CancellationToken.None));
+        Assert.Equal((long)SqliteMigrator.Scripts.Count, await connection.ScalarAsync(null, "SELECT COUNT(*) FROM schema_version", CancellationToken.None));
+        Assert.Equal((long)version, await connection.ScalarAsync(null, "SELECT MAX(version) FROM schema_version", CancellationToken.None));
+    }
+
+    [Fact]
+    public void Migrations_are_numbered_in_order_from_one()
+    {
+        Assert.Equal(Enumerable.Range(1, SqliteMigrator.Scripts.Count), SqliteMigrator.Scripts.Select(s => s.Version));
+    }
+}

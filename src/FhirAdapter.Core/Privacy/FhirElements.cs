@@ -1,0 +1,34 @@
+using Hl7.Fhir.Model;
+
+namespace FhirAdapter.Core.Privacy;
+
+/// <summary>Walks every element of a resource, contained resources included.</summary>
+internal static class FhirElements
+{
+    public static IEnumerable<Base> Descendants(Base root)
+    {
+        var stack = new Stack<Base>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            yield return node;
+            foreach (var (_, value) in node.EnumerateElements())
+            {
+                switch (value)
+                {
+                    case Base child:
+                        stack.Push(child);
+                        break;
+                    case IEnumerable<Base> children:
+                        foreach (var child in children)
+                        {
+                            stack.Push(child);
+                        }
+
+                        break;
+                }
+            }
+        }
+    }
+}

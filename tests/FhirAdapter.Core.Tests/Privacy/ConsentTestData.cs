@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Mapping;
+using FhirAdapter.Core.Tests.Support;
+
+namespace FhirAdapter.Core.Tests.Privacy;
+
+/// <summary>Consent records read as the inbox reader reads them, and the example patient mapped with them.</summary>
+internal static class ConsentTestData
+{
+    /// <summary>A day the contract's example consent (pbpca, treatment, exclude-counseling-notes, to 2027-03-02) is in force.</summary>
+    public static readonly DateTimeOffset Now = At("2026-03-10T09:00:00-04:00");
+
+    public static DateTimeOffset At(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
+
+    public static JsonObject Consent() => Records.Example("consent");
+
+    /// <summary>The example consent as another record of the same patient.</summary>
+    public static JsonObject Consent(string recordId) => Records.Example("consent").With("recordId", recordId);
+
+    public static JsonArray Recipients(params string[] organizationIds) =>
+        [.. organizationIds.Select(id => (JsonNode)new JsonObject { ["name"] = $"Organization {id}", ["organizationId"] = id })];
+
+    public static JsonArray Array(params string[] values) => [.. values.Select(v => (JsonNode)JsonValue.Create(v))];
+
+    public static async Task<List<ExportRecord>> ReadAsync(params JsonObject[] records)
+    {
+        var items = await Read.TextAsync("test.ndjson", string.Join('\n', records.Select(Records.Line)));
+        Assert.All(items, i => Assert.Empty(i.Errors));
+        return [.. items.Select(i => i.Record!)];
+    }
+
+    /// <summary>Maps form, intake and session of the example patient with the given consents: one patient Bundle.</summary>
+    public static async Task<PatientBundle> MapPatientAsync(JsonObject? intake = null, JsonObject? session = null, params JsonObject[] consents)
+    {
+        var result = await Map.RecordsAsync([Records.Example("form"), intake ?? Records.Example("intake"), session ?? Records.Example("session"), .. consents]);
+        return Assert.Single(result.Patients);
+    }
+
+    public static ClinicCanonicals Canonicals { get; } = new(new MappingOptions().CanonicalBase);
+
+    /// <summary>A clock that stands still, for the TimeProvider overloads.</summary>
+    public sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now.ToUniversalTime();
+    }
+}

@@ -20,6 +20,7 @@ internal static class AdapterCommandLine
             TreatUnmatchedTokensAsErrors = false,
         };
         root.Subcommands.Add(MapCommand.Create(output, error));
+        root.Subcommands.Add(GenerateCommand.Create(output, error));
         return root;
     }
 

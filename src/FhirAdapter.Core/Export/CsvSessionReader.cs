@@ -72,15 +72,17 @@ internal static class CsvSessionReader
             {
                 var problem = badData.Count > 0 ? badData[0] : $"the row has {csv.Parser.Count} cells where the header has {header.Length}";
                 badData.Clear();
-                yield return ReadItem.Invalid(new RecordError(source, recordId, "", problem));
+                yield return ReadItem.Invalid(new RecordError(source, recordId, "", problem)) with { RawText = csv.Parser.RawRecord };
                 continue;
             }
 
-            yield return ReadRow(cells, source);
+            var item = ReadRow(cells, source);
+            yield return item.Record is null ? item with { RawText = JsonSerializer.Serialize(cells) } : item;
         }
     }
 
-    private static ReadItem ReadRow(Dictionary<string, string> cells, SourceLocation source)
+    /// <summary>Reads a row again from its cells by column (as kept in the quarantine).</summary>
+    internal static ReadItem ReadRow(IReadOnlyDictionary<string, string> cells, SourceLocation source)
     {
         var rowErrors = new List<FieldError>();
         string? Cell(string column) => cells.TryGetValue(column, out var value) && value.Length > 0 ? value : null;

@@ -71,6 +71,37 @@ public static class InboxReader
         };
     }
 
+    /// <summary>
+    /// Reads a quarantined record again from its raw text: JSON for NDJSON and JSON files, the cells by column for
+    /// a CSV row. Used by a quarantine retry once the cause is fixed.
+    /// </summary>
+    public static ReadItem Reparse(SourceLocation source, string rawText)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(rawText);
+        try
+        {
+            if (Path.GetExtension(source.File).Equals(".csv", StringComparison.OrdinalIgnoreCase))
+            {
+                // A well-formed row is kept as its cells by column; a malformed one only as the raw line, which
+                // cannot be read without the file: it has to be fixed and exported again.
+                var cells = rawText.StartsWith('{') ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(rawText) : null;
+                var row = cells is null
+                    ? ReadItem.Invalid(new RecordError(source, null, "", "the CSV row is malformed; fix it in the export and export it again"))
+                    : CsvSessionReader.ReadRow(cells, source);
+                return row.Record is null ? row with { RawText = rawText } : row;
+            }
+
+            using var document = System.Text.Json.JsonDocument.Parse(rawText);
+            var item = RecordParser.Parse(document.RootElement, source);
+            return item.Record is null ? item with { RawText = rawText } : item;
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return ReadItem.Invalid(new RecordError(source, null, "", $"is not valid JSON ({NdjsonReader.JsonProblem(ex)})")) with { RawText = rawText };
+        }
+    }
+
     private static FileStream? OpenOrError(string path, string displayName, out RecordError? error)
     {
         error = null;

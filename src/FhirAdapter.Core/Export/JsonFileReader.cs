@@ -63,9 +63,17 @@ internal static class JsonFileReader
                 }
 
                 var source = new SourceLocation(fileName, Index: index);
-                yield return System.Text.Encoding.UTF8.GetByteCount(element.GetRawText()) > RecordParser.MaxRecordBytes
-                    ? ReadItem.Invalid(RecordParser.TooLarge(source))
-                    : RecordParser.Parse(element, source);
+                var raw = element.GetRawText();
+                if (System.Text.Encoding.UTF8.GetByteCount(raw) > RecordParser.MaxRecordBytes)
+                {
+                    yield return ReadItem.Invalid(RecordParser.TooLarge(source));
+                }
+                else
+                {
+                    var item = RecordParser.Parse(element, source);
+                    yield return item.Record is null ? item with { RawText = raw } : item;
+                }
+
                 index++;
             }
         }
@@ -86,7 +94,8 @@ internal static class JsonFileReader
         try
         {
             using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return RecordParser.Parse(document.RootElement, source);
+            var item = RecordParser.Parse(document.RootElement, source);
+            return item.Record is null ? item with { RawText = document.RootElement.GetRawText() } : item;
         }
         catch (JsonException ex)
         {

@@ -81,14 +81,16 @@ internal static class NdjsonReader
             return null; // blank lines are allowed
         }
 
+        var raw = System.Text.Encoding.UTF8.GetString(bytes);
         try
         {
             using var document = JsonDocument.Parse(bytes.ToArray());
-            return RecordParser.Parse(document.RootElement, source);
+            var item = RecordParser.Parse(document.RootElement, source);
+            return item.Record is null ? item with { RawText = raw } : item;
         }
         catch (JsonException ex)
         {
-            return ReadItem.Invalid(new RecordError(source, null, "", $"is not valid JSON ({JsonProblem(ex)})"));
+            return ReadItem.Invalid(new RecordError(source, null, "", $"is not valid JSON ({JsonProblem(ex)})")) with { RawText = raw };
         }
     }
 

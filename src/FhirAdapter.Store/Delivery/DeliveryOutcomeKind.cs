@@ -9,4 +9,10 @@ public enum DeliveryOutcomeKind
     RetryLater,
 
     Rejected,
+
+    /// <summary>
+    /// Not sent because the consent does not cover it (e.g. counseling notes): cancelled, and queued again when the
+    /// patient is next mapped, so a later consent can release it.
+    /// </summary>
+    Withheld,
 }

@@ -94,6 +94,9 @@ internal sealed partial class SqliteAdapterStore
                         await UpsertDeliveryAsync(connection, transaction, report, resource.Id, outcome, "rejected", now, cancellationToken);
                         rejected++;
                         break;
+                    case DeliveryOutcomeKind.Withheld when current:
+                        await UpsertDeliveryAsync(connection, transaction, report, resource.Id, outcome, "cancelled", now, cancellationToken);
+                        break;
                     default:
                         await connection.ExecAsync(transaction, """
                             UPDATE delivery SET attempts = attempts + 1, last_attempt_at = $now, reason = $reason

@@ -21,6 +21,10 @@ internal static class AdapterCommandLine
         };
         root.Subcommands.Add(MapCommand.Create(output, error));
         root.Subcommands.Add(GenerateCommand.Create(output, error));
+        root.Subcommands.Add(SyncCommand.Create(output, error));
+        root.Subcommands.Add(StatusCommand.Create(output, error));
+        root.Subcommands.Add(QuarantineCommand.Create(output, error));
+        ServeCommand.Attach(root, error);
         return root;
     }
 

@@ -15,5 +15,8 @@ public sealed record SyncReport(
     int Rejected,
     IReadOnlyList<string> Problems)
 {
+    /// <summary>Resources not sent because the patient's consent does not cover them for that organization.</summary>
+    public int Withheld { get; init; }
+
     public bool Succeeded => RecordsRejected == 0 && ResourcesInvalid == 0 && Rejected == 0 && Problems.Count == 0;
 }

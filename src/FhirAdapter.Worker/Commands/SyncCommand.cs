@@ -1,0 +1,52 @@
+using System.CommandLine;
+using FhirAdapter.Worker.Sync;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FhirAdapter.Worker.Commands;
+
+/// <summary><c>sync --once</c>: one pass of read → map → validate → store → deliver, then a report.</summary>
+internal static class SyncCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var once = new Option<bool>("--once") { Description = "Run one sync pass and exit (for cron or the clinic's own scheduler)." };
+        var command = new Command("sync", "Sync the inbox to the configured destinations.") { once };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!parse.GetValue(once))
+            {
+                await error.WriteLineAsync("sync needs --once; to sync on a schedule, run the service (no command).").ConfigureAwait(false);
+                return AdapterCommandLine.UsageError;
+            }
+
+            return await CommandHost.RunAsync(parse, error, async services =>
+            {
+                var report = await services.GetRequiredService<ISyncRunner>().RunOnceAsync(cancellationToken).ConfigureAwait(false);
+                Print(output, report);
+                return report.Succeeded ? AdapterCommandLine.Ok : AdapterCommandLine.Failures;
+            }, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    public static void Print(TextWriter output, SyncReport report)
+    {
+        output.WriteLine($"Sync finished in {(report.Finished - report.Started).TotalSeconds:0.0} s.");
+        output.WriteLine($"Read:      {report.RecordsRead} records from {report.FilesRead} new or changed files; {report.RecordsRejected} quarantined.");
+        output.WriteLine($"Mapped:    {report.PatientsMapped} patients; {report.ResourcesInvalid} resources failed validation; {report.RecordsHeld} records held.");
+        output.WriteLine($"Sent:      {report.Sent} resources.");
+        output.WriteLine($"Waiting:   {report.WaitingForRetry} resources wait for a retry at the next sync.");
+        output.WriteLine($"Withheld:  {report.Withheld} resources not covered by the patient's consent for that organization.");
+        output.WriteLine($"Rejected:  {report.Rejected} resources rejected by a destination.");
+        foreach (var problem in report.Problems)
+        {
+            output.WriteLine($"  {problem}");
+        }
+
+        if (report.RecordsRejected + report.ResourcesInvalid > 0)
+        {
+            output.WriteLine("See them with: quarantine list");
+        }
+    }
+}

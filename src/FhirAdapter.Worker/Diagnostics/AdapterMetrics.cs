@@ -1,0 +1,60 @@
+using System.Diagnostics.Metrics;
+
+namespace FhirAdapter.Worker.Diagnostics;
+
+/// <summary>
+/// The worker's metrics (meter <c>FhirAdapter</c>), exported through OpenTelemetry: records read and rejected,
+/// patients mapped, resources invalid, delivered and rejected, and the queue depth per destination.
+/// </summary>
+public sealed class AdapterMetrics : IDisposable
+{
+    public const string MeterName = "FhirAdapter";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _recordsRead;
+    private readonly Counter<long> _recordsRejected;
+    private readonly Counter<long> _patientsMapped;
+    private readonly Counter<long> _resourcesInvalid;
+    private readonly Counter<long> _resourcesDelivered;
+    private readonly Counter<long> _resourcesRejected;
+    private readonly Histogram<double> _deliveryLatency;
+
+    public AdapterMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _meter = meterFactory.Create(MeterName);
+        _recordsRead = _meter.CreateCounter<long>("fhiradapter.records.read", "{record}", "Records read from the inbox");
+        _recordsRejected = _meter.CreateCounter<long>("fhiradapter.records.rejected", "{record}", "Records rejected on reading (quarantined)");
+        _patientsMapped = _meter.CreateCounter<long>("fhiradapter.patients.mapped", "{patient}", "Patients mapped");
+        _resourcesInvalid = _meter.CreateCounter<long>("fhiradapter.resources.invalid", "{resource}", "Mapped resources that failed validation");
+        _resourcesDelivered = _meter.CreateCounter<long>("fhiradapter.resources.delivered", "{resource}", "Resources accepted by a destination");
+        _resourcesRejected = _meter.CreateCounter<long>("fhiradapter.resources.rejected", "{resource}", "Resources a destination rejected");
+        _deliveryLatency = _meter.CreateHistogram<double>("fhiradapter.sync.duration", "s", "Duration of a sync pass");
+    }
+
+    /// <summary>Observes the queue depth per destination from the store when metrics are collected.</summary>
+    public void ObserveQueueDepth(Func<IEnumerable<Measurement<long>>> pendingPerDestination) =>
+        _meter.CreateObservableGauge("fhiradapter.delivery.pending", pendingPerDestination, "{resource}", "Resources waiting to be delivered");
+
+    public void RecordsRead(int read, int rejected)
+    {
+        _recordsRead.Add(read);
+        _recordsRejected.Add(rejected);
+    }
+
+    public void Mapped(int patients, int invalid)
+    {
+        _patientsMapped.Add(patients);
+        _resourcesInvalid.Add(invalid);
+    }
+
+    public void Delivered(int sent, int rejected)
+    {
+        _resourcesDelivered.Add(sent);
+        _resourcesRejected.Add(rejected);
+    }
+
+    public void SyncDuration(TimeSpan duration) => _deliveryLatency.Record(duration.TotalSeconds);
+
+    public void Dispose() => _meter.Dispose();
+}

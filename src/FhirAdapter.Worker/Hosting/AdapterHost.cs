@@ -1,0 +1,83 @@
+using FhirAdapter.Worker.Diagnostics;
+using FhirAdapter.Worker.Scheduling;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace FhirAdapter.Worker.Hosting;
+
+/// <summary>
+/// Builds the two kinds of host: the long-running service (scheduler, health, metrics, the FHIR API's
+/// web server) and the short-lived one a command uses (the same pipeline, logs on stderr).
+/// </summary>
+internal static class AdapterHost
+{
+    public const string DefaultApiUrl = "http://127.0.0.1:5080";
+
+    /// <summary>The service: syncs on its schedule and serves /health and the FHIR API.</summary>
+    public static WebApplication BuildService(string[] configurationArgs)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = configurationArgs, ContentRootPath = Directory.GetCurrentDirectory() });
+        var url = builder.Configuration["Adapter:Api:Url"] ?? DefaultApiUrl;
+        builder.WebHost.UseUrls(url.EndsWith("/fhir", StringComparison.Ordinal) ? url[..^"/fhir".Length] : url);
+        ConfigureLogging(builder.Services, builder.Configuration, toStandardError: false);
+        builder.Services.AddAdapterPipeline(builder.Configuration);
+        builder.Services.AddHostedService<SyncScheduler>();
+        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(AdapterMetrics.MeterName);
+            if (builder.Configuration.GetValue<bool>("Adapter:Telemetry:Console"))
+            {
+                metrics.AddConsoleExporter();
+            }
+        });
+
+        var app = builder.Build();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+
+    /// <summary>A host for one command: the pipeline without the scheduler; logs go to stderr so stdout stays the command's.</summary>
+    public static IHost BuildForCommand(string[] configurationArgs)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configurationArgs, ContentRootPath = Directory.GetCurrentDirectory() });
+        ConfigureLogging(builder.Services, builder.Configuration, toStandardError: true);
+        builder.Services.AddAdapterPipeline(builder.Configuration);
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Serilog: console text by default, compact JSON with Adapter:Logging:Json=true. Framework and HTTP
+    /// client chatter is kept at warning: request logs would carry URLs, and a search URL can carry an MRN.
+    /// </summary>
+    private static void ConfigureLogging(IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration, bool toStandardError)
+    {
+        var json = configuration.GetValue<bool>("Adapter:Logging:Json");
+        var level = configuration.GetValue("Adapter:Logging:Level", toStandardError ? LogEventLevel.Warning : LogEventLevel.Information);
+        services.AddSerilog(logger =>
+        {
+            logger.MinimumLevel.Is(level)
+                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+                .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
+                .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+                .Enrich.FromLogContext();
+            var errorFrom = toStandardError ? LogEventLevel.Verbose : (LogEventLevel?)null;
+            if (json)
+            {
+                logger.WriteTo.Console(new RenderedCompactJsonFormatter(), standardErrorFromLevel: errorFrom);
+            }
+            else
+            {
+                logger.WriteTo.Console(standardErrorFromLevel: errorFrom, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
+    }
+}

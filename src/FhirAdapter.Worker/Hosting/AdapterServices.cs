@@ -1,0 +1,48 @@
+using FhirAdapter.Core.Mapping;
+using FhirAdapter.Core.Privacy;
+using FhirAdapter.Exchange.Ledger;
+using FhirAdapter.Validation;
+using FhirAdapter.Worker.Diagnostics;
+using FhirAdapter.Worker.Scheduling;
+using FhirAdapter.Worker.Sync;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace FhirAdapter.Worker.Hosting;
+
+/// <summary>
+/// The pipeline's services, registered once for the long-running service and for the commands alike:
+/// read → map → validate → store → deliver. Every options class is validated when the host starts, with
+/// messages that name the configuration key.
+/// </summary>
+internal static class AdapterServices
+{
+    public static IServiceCollection AddAdapterPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WorkerOptions>().Bind(configuration.GetSection(WorkerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MappingOptions>().Bind(configuration.GetSection(MappingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<FhirValidationOptions>().Bind(configuration.GetSection(FhirValidationOptions.SectionName));
+        services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+
+        services.AddSingleton(sp => new ExportMapper(sp.GetRequiredService<IOptions<MappingOptions>>().Value));
+        services.AddSingleton(sp => sp.GetRequiredService<ExportMapper>().Canonicals);
+        services.AddSingleton(sp => new FhirResourceValidator(sp.GetRequiredService<IOptions<FhirValidationOptions>>()));
+        services.AddSingleton<ResourceValidator>();
+        services.AddSingleton(sp => new DisclosureFilter(sp.GetRequiredService<ClinicCanonicals>()));
+        services.AddSingleton(sp => new DisclosureAccounting(sp.GetRequiredService<ClinicCanonicals>()));
+
+        services.AddAdapterStore(configuration);
+        services.AddSingleton<IExchangeLedger>(sp => new StoreExchangeLedger(sp.GetRequiredService<FhirAdapter.Store.IAdapterStore>()));
+        services.AddFhirExchange(configuration);
+
+        services.AddSingleton<WorkerIdentity>();
+        services.AddSingleton<AdapterMetrics>();
+        services.AddSingleton<InboxIngestor>();
+        services.AddSingleton<PatientRemapper>();
+        services.AddSingleton<DeliveryRunner>();
+        services.AddSingleton<ISyncRunner, SyncRunner>();
+        return services;
+    }
+}

@@ -1,0 +1,149 @@
+using FhirAdapter.Core.Mapping;
+using FhirAdapter.Core.Privacy;
+using FhirAdapter.Exchange.Options;
+using FhirAdapter.Exchange.Sending;
+using FhirAdapter.Store;
+using FhirAdapter.Store.Delivery;
+using FhirAdapter.Store.Leases;
+using Hl7.Fhir.Model;
+using Microsoft.Extensions.Options;
+using MappedBundle = FhirAdapter.Core.Mapping.PatientBundle;
+using SendBundle = FhirAdapter.Exchange.Sending.PatientBundle;
+
+namespace FhirAdapter.Worker.Sync;
+
+/// <summary>
+/// Sends each patient's pending work to each destination. The consent decision is made again at the door
+/// (a consent may have expired or been revoked since mapping): denied work is cancelled, never sent. What
+/// goes out is the patient's labelled Bundle with the redisclosure notice; the outcome of every entry and
+/// the accounting-of-disclosures entry are stored together.
+/// </summary>
+internal sealed class DeliveryRunner(
+    IAdapterStore store, IBundleSender sender, IOptions<ExchangeOptions> exchange, DisclosureFilter filter, DisclosureAccounting accounting, TimeProvider time)
+{
+    private const int BatchSize = 16;
+
+    public sealed record Rejection(string Destination, string What, string Reason);
+
+    public sealed record Counts(int Sent, int WaitingForRetry, int Rejected, int Withheld, IReadOnlyList<Rejection> Rejections);
+
+    public async Task<Counts> DeliverAsync(string owner, CancellationToken cancellationToken)
+    {
+        int sent = 0, waiting = 0, rejected = 0, withheld = 0;
+        var rejections = new List<Rejection>();
+        foreach (var destination in exchange.Value.Destinations)
+        {
+            var attempted = new HashSet<string>(StringComparer.Ordinal);
+            while (true)
+            {
+                var leases = await store.ClaimPendingPatientsAsync(owner, destination.Name, BatchSize, cancellationToken).ConfigureAwait(false);
+                var fresh = leases.Where(l => attempted.Add(l.PatientKey)).ToList();
+                try
+                {
+                    if (fresh.Count == 0)
+                    {
+                        break;
+                    }
+
+                    var prepared = new List<Prepared>();
+                    foreach (var lease in fresh)
+                    {
+                        if (await PrepareAsync(lease, destination, cancellationToken).ConfigureAwait(false) is { } ready)
+                        {
+                            prepared.Add(ready);
+                        }
+                        else
+                        {
+                            withheld++;
+                        }
+                    }
+
+                    var results = await sender.SendManyAsync(prepared.Select(p => new SendBundle(p.Lease.PatientKey, p.Bundle, [destination.Name])), cancellationToken)
+                        .ConfigureAwait(false);
+                    for (var i = 0; i < prepared.Count; i++)
+                    {
+                        var entries = results[i].Destinations.Single().Entries;
+                        sent += entries.Count(e => e.Outcome == EntryOutcome.Sent);
+                        waiting += entries.Count(e => e.Outcome == EntryOutcome.RetryLater);
+                        rejected += entries.Count(e => e.Outcome == EntryOutcome.Rejected);
+                        rejections.AddRange(entries.Where(e => e.Outcome == EntryOutcome.Rejected)
+                            .Select(e => new Rejection(destination.Name, Describe(e, prepared[i].Lease.PatientKey), e.Reason ?? "rejected")));
+                        await RecordAsync(prepared[i], destination, entries, owner, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                finally
+                {
+                    if (leases.Count > 0)
+                    {
+                        await store.ReleaseAsync(owner, [.. leases.Select(l => l.PatientKey)], CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+
+        return new Counts(sent, waiting, rejected, withheld, rejections);
+    }
+
+    private sealed record Prepared(PatientLease Lease, Bundle Bundle, IReadOnlyDictionary<string, FhirAdapter.Store.Patients.StoredResource> ByUrl, ConsentDecision? Decision, string? Mrn);
+
+    /// <summary>The Bundle to send, or null when the patient's consent no longer permits it (the work is cancelled).</summary>
+    private async Task<Prepared?> PrepareAsync(PatientLease lease, DestinationOptions destination, CancellationToken cancellationToken)
+    {
+        var resources = await store.GetResourcesAsync(lease.PatientKey, cancellationToken).ConfigureAwait(false);
+        var byUrl = resources.ToDictionary(r => r.RequestUrl, StringComparer.Ordinal);
+        var bundle = StoredBundles.FromStored(resources);
+        if (lease.PatientKey == StoreKeys.Questionnaires)
+        {
+            return new Prepared(lease, bundle, byUrl, null, null);
+        }
+
+        var records = (await store.GetCurrentRecordsAsync(lease.PatientKey, cancellationToken).ConfigureAwait(false)).Select(r => r.ToExportRecord()).ToList();
+        var decision = ConsentDecider.Decide(records, destination.OrganizationId, DisclosurePurpose.Treatment, time.GetUtcNow());
+        if (!decision.IsPermitted)
+        {
+            await store.CancelPendingAsync(lease.PatientKey, destination.Name, decision.Reason, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        var prepared = filter.PrepareBundle(new MappedBundle(lease.PatientKey, bundle, [.. records.Select(r => r.RecordId)]), decision);
+        return new Prepared(lease, prepared, byUrl, decision, records.Select(r => r.PatientMrn).OfType<string>().First());
+    }
+
+    private async System.Threading.Tasks.Task RecordAsync(Prepared prepared, DestinationOptions destination, IReadOnlyList<EntryResult> entries, string owner, CancellationToken cancellationToken)
+    {
+        // Entries the disclosure added (the notice Provenance) are not mapped resources: they have no row to update.
+        var outcomes = entries.Where(e => prepared.ByUrl.ContainsKey(e.ResourceKey)).Select(e =>
+        {
+            var stored = prepared.ByUrl[e.ResourceKey];
+            var kind = e.Outcome switch
+            {
+                EntryOutcome.Sent => DeliveryOutcomeKind.Sent,
+                EntryOutcome.Rejected => DeliveryOutcomeKind.Rejected,
+                _ => DeliveryOutcomeKind.RetryLater,
+            };
+            return new DeliveryOutcome(stored.ResourceType, stored.Identifier, stored.ContentHash, kind, e.ServerId, e.VersionId, e.Reason);
+        }).ToList();
+
+        // What the consent filter left out of the Bundle is withheld: cancelled, not left pending.
+        var inBundle = prepared.Bundle.Entry.Select(e => e.Request!.Url!).ToHashSet(StringComparer.Ordinal);
+        outcomes.AddRange(prepared.ByUrl.Values.Where(r => !inBundle.Contains(r.RequestUrl)).Select(r =>
+            new DeliveryOutcome(r.ResourceType, r.Identifier, r.ContentHash, DeliveryOutcomeKind.Withheld, Reason: "withheld: the patient's consent does not cover it for this organization")));
+
+        FhirAdapter.Store.Disclosures.Disclosure? disclosure = null;
+        var sentUrls = entries.Where(e => e.Outcome == EntryOutcome.Sent).Select(e => e.FullUrl).ToHashSet(StringComparer.Ordinal);
+        if (prepared.Decision is { } decision && sentUrls.Count > 0)
+        {
+            var disclosed = prepared.Bundle.Entry.Where(e => sentUrls.Contains(e.FullUrl!)).Select(e => e.Resource!);
+            var record = accounting.Record(prepared.Lease.PatientKey, prepared.Mrn!, decision, DisclosureChannel.Push, disclosed, time.GetUtcNow());
+            disclosure = new FhirAdapter.Store.Disclosures.Disclosure(record.Id, record.PatientKey, record.OrganizationId, record.Purpose.ExportCode(),
+                record.ConsentRecordId, FhirAdapter.Store.Disclosures.DisclosureChannel.Push, record.Time, record.ResourceIds, record.AuditEventJson);
+        }
+
+        await store.RecordDeliveryAsync(new DeliveryReport(destination.Name, prepared.Lease.PatientKey, outcomes) { Disclosure = disclosure, LeaseOwner = owner }, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>What a rejected entry was, without patient data (a Patient's conditional URL holds the MRN).</summary>
+    private static string Describe(EntryResult entry, string patientKey) =>
+        entry.ResourceType == "Patient" ? $"Patient of {patientKey}" : $"{entry.ResourceType} {StoredBundles.IdentityOf(entry.ResourceKey).Split('|').Last()}";
+}

@@ -1,0 +1,147 @@
+using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Mapping;
+using FhirAdapter.Core.Privacy;
+using FhirAdapter.Exchange.Options;
+using FhirAdapter.Store;
+using FhirAdapter.Store.Leases;
+using FhirAdapter.Store.Patients;
+using FhirAdapter.Store.Quarantine;
+using Hl7.Fhir.Model;
+using Microsoft.Extensions.Options;
+
+namespace FhirAdapter.Worker.Sync;
+
+/// <summary>
+/// Maps and validates every patient whose records changed, and stores the result with the delivery work
+/// for each destination the patient's consent allows. A patient with a resource that fails validation
+/// goes nowhere (the rest of their Bundle waits rather than going out half) and the failure is
+/// quarantined with the validator's message.
+/// </summary>
+internal sealed class PatientRemapper(
+    IAdapterStore store, ExportMapper mapper, ResourceValidator validator, IOptions<ExchangeOptions> exchange, TimeProvider time)
+{
+    private const int BatchSize = 32;
+
+    public sealed record Counts(int Patients, int Resources, int Invalid, int Held, int Rejected);
+
+    public async Task<Counts> RemapDirtyAsync(string owner, CancellationToken cancellationToken)
+    {
+        int patients = 0, resources = 0, invalid = 0, held = 0, rejected = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
+        {
+            var leases = await store.ClaimDirtyPatientsAsync(owner, BatchSize, cancellationToken).ConfigureAwait(false);
+            var fresh = leases.Where(l => seen.Add(l.PatientKey)).ToList();
+            if (fresh.Count == 0)
+            {
+                await ReleaseAsync(owner, leases).ConfigureAwait(false);
+                break;
+            }
+
+            foreach (var lease in fresh)
+            {
+                try
+                {
+                    var counts = lease.PatientKey == StoreKeys.Questionnaires
+                        ? await MapQuestionnairesAsync(lease, owner, cancellationToken).ConfigureAwait(false)
+                        : await MapPatientAsync(lease, owner, cancellationToken).ConfigureAwait(false);
+                    patients += counts.Patients;
+                    resources += counts.Resources;
+                    invalid += counts.Invalid;
+                    held += counts.Held;
+                    rejected += counts.Rejected;
+                }
+                catch (LeaseLostException)
+                {
+                    // Another worker took this patient over after our lease expired; it maps it instead.
+                }
+            }
+
+            await ReleaseAsync(owner, leases).ConfigureAwait(false);
+        }
+
+        return new Counts(patients, resources, invalid, held, rejected);
+    }
+
+    private async Task<Counts> MapPatientAsync(PatientLease lease, string owner, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetCurrentRecordsAsync(lease.PatientKey, cancellationToken).ConfigureAwait(false);
+        var records = stored.Select(s => s.ToExportRecord()).ToList();
+        var forms = await CurrentFormsAsync(cancellationToken).ConfigureAwait(false);
+        var result = records.Count == 0 ? null : mapper.MapPatient(stored[0].PatientMrn!, records, forms);
+
+        var resources = result?.Bundle is { } bundle ? StoredBundles.ToStored(bundle.Bundle, validator.Validate) : [];
+        var invalid = resources.Where(r => !r.Validation.IsValid).ToList();
+        var rejectedRecords = (result?.Rejected ?? []).GroupBy(e => (e.Source, e.RecordId)).Select(g => QuarantineEntry.FromErrors([.. g], null)).ToList();
+        var quarantine = rejectedRecords.Concat(invalid.Select(r => InvalidResourceEntry(r, records))).ToList();
+        if (quarantine.Count > 0)
+        {
+            await store.IngestAsync(new FhirAdapter.Store.Records.IngestBatch { Rejected = quarantine }, cancellationToken).ConfigureAwait(false);
+        }
+
+        var destinations = invalid.Count > 0 || records.Count == 0 ? [] : PermittedDestinations(records);
+        var held = (result?.Held ?? []).Select(HeldEntry.From).ToList();
+        await store.SavePatientMappingAsync(new PatientMapping(lease.PatientKey, lease.Generation, resources, held, destinations) { LeaseOwner = owner }, cancellationToken)
+            .ConfigureAwait(false);
+        return new Counts(resources.Count > 0 ? 1 : 0, resources.Count, invalid.Count, held.Count, rejectedRecords.Count);
+    }
+
+    private async Task<Counts> MapQuestionnairesAsync(PatientLease lease, string owner, CancellationToken cancellationToken)
+    {
+        var rejected = new List<RecordError>();
+        var forms = ExportMapper.CurrentForms((await store.GetCurrentFormsAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.ToExportRecord()), rejected);
+        var bundle = mapper.MapQuestionnaires(forms, rejected);
+        var resources = bundle is null ? [] : StoredBundles.ToStored(bundle, validator.Validate);
+        var invalid = resources.Where(r => !r.Validation.IsValid).ToList();
+        var rejectedForms = rejected.GroupBy(e => (e.Source, e.RecordId)).Select(g => QuarantineEntry.FromErrors([.. g], null)).ToList();
+        var quarantine = rejectedForms.Concat(invalid.Select(r => InvalidResourceEntry(r, []))).ToList();
+        if (quarantine.Count > 0)
+        {
+            await store.IngestAsync(new FhirAdapter.Store.Records.IngestBatch { Rejected = quarantine }, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Forms hold no patient data: every destination gets the Questionnaires that validate.
+        var destinations = exchange.Value.Destinations.Select(d => d.Name).ToList();
+        await store.SavePatientMappingAsync(new PatientMapping(lease.PatientKey, lease.Generation, resources, [], destinations) { LeaseOwner = owner }, cancellationToken)
+            .ConfigureAwait(false);
+        return new Counts(0, resources.Count, invalid.Count, 0, rejectedForms.Count);
+    }
+
+    /// <summary>The destinations whose organization this patient's consent permits now (purpose: treatment).</summary>
+    private List<string> PermittedDestinations(IReadOnlyList<ExportRecord> records)
+    {
+        var now = time.GetUtcNow();
+        return [.. exchange.Value.Destinations
+            .Where(d => ConsentDecider.Decide(records, d.OrganizationId, DisclosurePurpose.Treatment, now).IsPermitted)
+            .Select(d => d.Name)];
+    }
+
+    private async Task<IReadOnlyDictionary<string, ExportRecord>> CurrentFormsAsync(CancellationToken cancellationToken)
+    {
+        var forms = (await store.GetCurrentFormsAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.ToExportRecord());
+        return ExportMapper.CurrentForms(forms, []).ToDictionary(
+            f => ExportMapper.FormKey(f.As<FormPayload>().FormId, f.As<FormPayload>().Version), StringComparer.Ordinal);
+    }
+
+    /// <summary>A quarantine entry for a resource that failed validation, naming the record it came from where known.</summary>
+    private static QuarantineEntry InvalidResourceEntry(MappedResource resource, IReadOnlyList<ExportRecord> records)
+    {
+        var value = resource.Identifier[(resource.Identifier.LastIndexOf('|') + 1)..];
+        var source = records.Where(r => value == r.RecordId || value.StartsWith(r.RecordId + ".", StringComparison.Ordinal))
+            .OrderByDescending(r => r.RecordId.Length).FirstOrDefault();
+        var outcome = FhirJson.Parse<OperationOutcome>(resource.Validation.OperationOutcomeJson!);
+        var errors = outcome.Issue.Where(ResourceValidator.IsError).ToList();
+        var fields = string.Join(", ", errors.SelectMany(i => i.Expression).Distinct(StringComparer.Ordinal));
+        var reasons = string.Join("; ", errors.Select(i => i.Diagnostics ?? i.Details?.Text ?? i.Code.ToString()));
+        return new QuarantineEntry(source?.Source ?? new SourceLocation("(mapping)"), source?.RecordId, fields,
+            $"the mapped {resource.ResourceType} does not conform to the clinic's profiles: {reasons}", null);
+    }
+
+    private async System.Threading.Tasks.Task ReleaseAsync(string owner, IReadOnlyList<PatientLease> leases)
+    {
+        if (leases.Count > 0)
+        {
+            await store.ReleaseAsync(owner, [.. leases.Select(l => l.PatientKey)], CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,3 +1,5 @@
+using FhirAdapter.Testing;
+
 namespace FhirAdapter.Exchange.Tests.Integration;
 
 /// <summary>Tests that share one Node FHIR server; they run one after another.</summary>

@@ -3,6 +3,8 @@ using FhirAdapter.Exchange.Sending;
 using FhirAdapter.Exchange.Tests.Support;
 using Hl7.Fhir.Model;
 
+using FhirAdapter.Testing;
+
 namespace FhirAdapter.Exchange.Tests.Integration;
 
 /// <summary>Against a real FHIR server we did not write: Medplum's router, with injected 503 and 429 answers.</summary>

@@ -5,7 +5,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace FhirAdapter.Exchange.Tests.Integration;
+using Xunit;
+
+namespace FhirAdapter.Testing;
 
 /// <summary>
 /// Starts tests/FhirServer (Medplum's FHIR router under Node) on a free loopback port for the test run, installing its

@@ -16,15 +16,12 @@ namespace FhirAdapter.Validation;
 /// </summary>
 public sealed class FhirResourceValidator
 {
-    // Files of specification.zip the validator never needs; skipping them makes the cold scan faster.
-    private static readonly string[] UnusedSpecificationFiles =
-        ["search-parameters.xml", "conceptmaps.xml", "namingsystem-registry.xml", "v2-tables.xml"];
-
     // Keep resolved conformance resources for the life of the process (the default expires them after 4 hours).
     private const int ResolverCacheSeconds = 10 * 365 * 24 * 3600;
 
     private readonly ProfilePackage _package;
     private readonly HashSet<string> _packageProfiles;
+    private readonly bool _redactValues;
     private readonly ValidatorPool _pool;
     private readonly PackageCodeChecker _codeChecker;
 
@@ -50,13 +47,12 @@ public sealed class FhirResourceValidator
         var clock = Stopwatch.StartNew();
 
         _package = ProfilePackage.Load(ProfilesLocator.ResolveProfilesPath(options.ProfilesPath));
-        var specification = new ZipSource(
-            ProfilesLocator.ResolveSpecificationPath(options.SpecificationPath),
-            new DirectorySourceSettings { MultiThreaded = true, Excludes = UnusedSpecificationFiles });
+        var specification = new CoreSpecificationSource(
+            ProfilesLocator.ResolveSpecificationPath(options.SpecificationPath), options.SpecificationCachePath);
 
+        var snapshotSettings = new SnapshotGeneratorSettings { GenerateSnapshotForExternalProfiles = true, GenerateElementIds = true };
         var snapshots = new SnapshotSource(
-            new MultiResolver(new InMemoryResourceResolver(_package.Resources), specification),
-            new SnapshotGeneratorSettings { GenerateSnapshotForExternalProfiles = true, GenerateElementIds = true });
+            new MultiResolver(new InMemoryResourceResolver(_package.Resources), specification), snapshotSettings);
         var resolver = new SynchronizedResolver(new CachedResolver(snapshots, ResolverCacheSeconds));
 
         GenerateSnapshots(resolver, snapshots.Generator);
@@ -69,6 +65,7 @@ public sealed class FhirResourceValidator
         _codeChecker = new PackageCodeChecker(_package);
         _packageProfiles = _package.StructureDefinitions.Select(sd => sd.Url!).ToHashSet(StringComparer.Ordinal);
         Terminology = terminology;
+        _redactValues = options.RedactValues;
 
         if (options.WarmUp)
         {
@@ -95,8 +92,9 @@ public sealed class FhirResourceValidator
     /// </summary>
     /// <returns>
     /// An OperationOutcome whose issues carry severity, a FHIRPath location (<c>expression</c>) and a message
-    /// (<c>details.text</c>); it has no error or fatal issue when the resource is valid. Messages may quote the
-    /// offending value: store the outcome with the record it belongs to, do not log it.
+    /// (<c>details.text</c>); it has no error or fatal issue when the resource is valid. Instance values that the
+    /// validator would quote (a malformed date, a too long string) are redacted unless
+    /// <see cref="FhirValidationOptions.RedactValues"/> is off; codes that fail a binding are named.
     /// </returns>
     public OperationOutcome Validate(Resource resource) => Validate(resource, profile: null);
 
@@ -106,9 +104,55 @@ public sealed class FhirResourceValidator
         ArgumentNullException.ThrowIfNull(resource);
 
         var outcome = ValidateWithFirely(resource, profile);
-        CheckPackageReferences(resource, profile, outcome.Issue);
+        if (_redactValues)
+            ValueRedactor.Redact(outcome);
         _codeChecker.Check(resource, outcome.Issue);
         return outcome;
+    }
+
+    /// <summary>
+    /// Validates many resources in parallel, one validator per worker, for batch runs such as the <c>validate</c>
+    /// command. The workers are dedicated threads rather than thread-pool work items: Firely blocks on thread-pool
+    /// tasks internally (terminology and resolver calls), and pool workers blocking on the pool starve it.
+    /// </summary>
+    /// <param name="resources">The resources to validate.</param>
+    /// <param name="maxDegreeOfParallelism">Number of workers; default (0 or less) the number of processors.</param>
+    /// <returns>One outcome per resource, in the order given.</returns>
+    public IReadOnlyList<OperationOutcome> ValidateAll(IReadOnlyList<Resource> resources, int maxDegreeOfParallelism = 0)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        if (resources.Any(r => r is null))
+            throw new ArgumentException("The list holds a null resource.", nameof(resources));
+
+        var outcomes = new OperationOutcome[resources.Count];
+        var workers = Math.Min(resources.Count, maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount);
+        if (workers <= 1)
+        {
+            for (var i = 0; i < resources.Count; i++)
+                outcomes[i] = Validate(resources[i]);
+            return outcomes;
+        }
+
+        var next = -1;
+        Exception? failure = null;
+        var threads = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
+        {
+            try
+            {
+                for (var i = Interlocked.Increment(ref next); i < resources.Count; i = Interlocked.Increment(ref next))
+                    outcomes[i] = Validate(resources[i]);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+            }
+        })
+        { IsBackground = true, Name = "fhir-validate" }).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        if (failure is not null)
+            throw new InvalidOperationException("Validation failed on a worker thread.", failure);
+        return outcomes;
     }
 
     private OperationOutcome ValidateWithFirely(Resource resource, string? profile)
@@ -141,44 +185,62 @@ public sealed class FhirResourceValidator
         return outcome;
     }
 
-    /// <summary>A profile URL in the package's namespace that the package lacks is a mapping or packaging bug, not something to skip.</summary>
-    private void CheckPackageReferences(Resource resource, string? profile, List<OperationOutcome.IssueComponent> issues)
-    {
-        var claimed = resource.Meta?.Profile ?? [];
-        foreach (var url in (profile is null ? claimed : claimed.Append(profile)).OfType<string>())
-        {
-            var unversioned = url.Split('|')[0];
-            if (_package.Owns(unversioned) && !_packageProfiles.Contains(unversioned))
-            {
-                issues.Add(new()
-                {
-                    Severity = OperationOutcome.IssueSeverity.Error,
-                    Code = OperationOutcome.IssueType.NotFound,
-                    Details = new CodeableConcept { Text = $"The profile '{url}' is not in the profiles package." },
-                    Expression = [$"{resource.TypeName}.meta.profile"],
-                });
-            }
-        }
-    }
-
+    /// <summary>
+    /// Resolves every package StructureDefinition once through the snapshot source, so that Firely's SnapshotGenerator
+    /// fills in every snapshot up front and a broken differential fails the load (naming the profile) instead of
+    /// surfacing later as a confusing validation result.
+    /// </summary>
     private void GenerateSnapshots(SynchronizedResolver resolver, SnapshotGenerator generator)
     {
         var problems = new List<string>();
+        var corePaths = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var sd in _package.StructureDefinitions)
         {
-            var resolved = resolver.TryResolveByCanonicalUri(sd.Url!).Value as StructureDefinition;
-            if (resolved is null || !resolved.HasSnapshot)
+            try
             {
-                problems.Add($"{sd.Url}: no snapshot could be generated");
+                resolver.TryResolveByCanonicalUri(sd.Url!);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                problems.Add($"{sd.Url}: {e.Message}");
                 continue;
             }
 
             problems.AddRange(generator.Outcome?.Issue
                 .Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
-                .Select(i => $"{sd.Url}: {i.Details?.Text} at {string.Join(", ", i.Location)}") ?? []);
+                .Select(i => $"{sd.Url}: {i.Details?.Text} ({string.Join(", ", i.Location)})") ?? []);
+
+            if (!sd.HasSnapshot)
+            {
+                problems.Add($"{sd.Url}: no snapshot could be generated");
+                continue;
+            }
+
+            // The generator accepts a differential element it cannot place (a misspelt path) and invents an element
+            // for it, based on itself; so check that every constrained element rests on an element the core defines.
+            var snapshot = sd.Snapshot!.Element.Where(e => e.ElementId is not null).ToDictionary(e => e.ElementId!, StringComparer.Ordinal);
+            foreach (var element in sd.Differential?.Element ?? [])
+            {
+                var basePath = element.ElementId is { } id && snapshot.TryGetValue(id, out var placed) ? placed.Base?.Path : null;
+                if (basePath is null || !CoreDefines(resolver, basePath, corePaths))
+                    problems.Add($"{sd.Url}: the differential element '{element.ElementId ?? element.Path}' matches nothing in its base definition");
+            }
         }
 
         if (problems.Count > 0)
             throw new InvalidDataException($"The profiles package is not valid:{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");
+    }
+
+    private static bool CoreDefines(SynchronizedResolver resolver, string basePath, Dictionary<string, HashSet<string>> corePaths)
+    {
+        var type = basePath.Split('.')[0];
+        if (!corePaths.TryGetValue(type, out var paths))
+        {
+            var definition = resolver.TryResolveByCanonicalUri("http://hl7.org/fhir/StructureDefinition/" + type).Value as StructureDefinition;
+            paths = definition?.Snapshot?.Element.Select(e => e.Path!).ToHashSet(StringComparer.Ordinal) ?? [];
+            corePaths[type] = paths;
+        }
+
+        return paths.Contains(basePath);
     }
 }

@@ -16,10 +16,22 @@ public sealed class FhirValidationOptions
     public string? SpecificationPath { get; set; }
 
     /// <summary>
+    /// Where the split core specification is cached (about 35 MB, built on first use). Default: the temp folder.
+    /// Point it at a writable, persistent folder in containers so that restarts skip the build.
+    /// </summary>
+    public string? SpecificationCachePath { get; set; }
+
+    /// <summary>
     /// Report a warning for every code bound to a ValueSet that cannot be expanded here (LOINC, SNOMED CT, ...).
     /// Off by default: those codes are expected, not checked, and the warnings would drown the real findings.
     /// </summary>
     public bool ReportUncheckedCodes { get; set; }
+
+    /// <summary>
+    /// Replace the instance values Firely quotes in its messages (e.g. "Value '07/19/1984' does not match regex")
+    /// with a placeholder, so that outcomes can be reported and logged without patient data. On by default.
+    /// </summary>
+    public bool RedactValues { get; set; } = true;
 
     /// <summary>Compile the package's profiles while constructing, so the first validation does not pay for it.</summary>
     public bool WarmUp { get; set; } = true;

@@ -69,14 +69,14 @@ internal sealed class PackageTerminologyService(
         {
             return contents.Contains(system, code)
                 ? Result(true)
-                : Result(false, $"The code {Describe(system, code)} is not in the ValueSet '{url}'.");
+                : Result(false, $"The code {Describe(system, code)} is not in the ValueSet '{url}'");
         }
 
         if (coding is not null)
         {
             return coding.Code is not null && contents.Contains(coding.System, coding.Code)
                 ? Result(true)
-                : Result(false, $"The coding {Describe(coding.System, coding.Code)} is not in the ValueSet '{url}'.");
+                : Result(false, $"The coding {Describe(coding.System, coding.Code)} is not in the ValueSet '{url}'");
         }
 
         if (concept is not null)
@@ -84,7 +84,7 @@ internal sealed class PackageTerminologyService(
             var codings = concept.Coding.Where(c => c.Code is not null).ToList();
             return codings.Any(c => contents.Contains(c.System, c.Code!))
                 ? Result(true)
-                : Result(false, $"None of the codings ({string.Join(", ", codings.Select(c => Describe(c.System, c.Code)))}) is in the ValueSet '{url}'.");
+                : Result(false, $"None of the codings ({string.Join(", ", codings.Select(c => Describe(c.System, c.Code)))}) is in the ValueSet '{url}'");
         }
 
         return Result(false, "No code, coding or concept to validate.");
@@ -93,9 +93,7 @@ internal sealed class PackageTerminologyService(
     private Parameters Unchecked(string reason) =>
         reportUncheckedCodes ? Result(true, $"Code not checked: {reason}.") : Result(true);
 
-    private ValueSetContents Expand(string url)
-    {
-        lock (resolver.Gate)
+    private ValueSetContents Expand(string url) => resolver.Gate.Run(() =>
         {
             if (resolver.TryResolveByCanonicalUri(url).Value is not ValueSet valueSet)
                 return ValueSetContents.Unknown();
@@ -120,8 +118,7 @@ internal sealed class PackageTerminologyService(
                 // Typically a code system we do not have (LOINC, SNOMED CT, ...) or one too large to enumerate.
                 return ValueSetContents.Unchecked($"the ValueSet '{url}' cannot be expanded locally ({e.GetType().Name})");
             }
-        }
-    }
+        });
 
     private static IEnumerable<(string, string)> Flatten(IEnumerable<ValueSet.ContainsComponent> contains) =>
         contains.SelectMany(c => Flatten(c.Contains ?? []).Prepend((c.System ?? string.Empty, c.Code ?? string.Empty)))

@@ -8,7 +8,7 @@ namespace FhirAdapter.Validation;
 /// done once per process. Compiled schemas are immutable and safe to share; compiling one touches the non-thread-safe
 /// resolver chain, so misses compile under the resolver's lock.
 /// </summary>
-internal sealed class SharedSchemaResolver(IElementSchemaResolver compiler, object gate) : IElementSchemaResolver
+internal sealed class SharedSchemaResolver(IElementSchemaResolver compiler, ResolverGate gate) : IElementSchemaResolver
 {
     private readonly ConcurrentDictionary<Canonical, ElementSchema?> _compiled = new();
 
@@ -17,13 +17,13 @@ internal sealed class SharedSchemaResolver(IElementSchemaResolver compiler, obje
         if (_compiled.TryGetValue(schemaUri, out var schema))
             return schema;
 
-        lock (gate)
+        return gate.Run(() =>
         {
-            if (_compiled.TryGetValue(schemaUri, out schema))
-                return schema;
-            schema = compiler.GetSchema(schemaUri);
-            _compiled[schemaUri] = schema;
-            return schema;
-        }
+            if (_compiled.TryGetValue(schemaUri, out var compiled))
+                return compiled;
+            compiled = compiler.GetSchema(schemaUri);
+            _compiled[schemaUri] = compiled;
+            return compiled;
+        });
     }
 }

@@ -76,6 +76,7 @@ public sealed class ClinicCanonicals
         public static readonly string DataClass = CodeSystem("kwc-data-class");
         public static readonly string EducationTopic = CodeSystem("kwc-education-topic");
         public static readonly string Substance = CodeSystem("kwc-substance");
+        public static readonly string UsePattern = CodeSystem("kwc-use-pattern");
         public static readonly string PriorTreatment = CodeSystem("kwc-prior-treatment");
         public static readonly string Observation = CodeSystem("kwc-observation");
         public static readonly string Contraindication = CodeSystem("kwc-contraindication");

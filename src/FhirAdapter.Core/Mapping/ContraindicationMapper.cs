@@ -30,19 +30,20 @@ internal static class ContraindicationMapper
         foreach (var (name, present) in intake.Contraindications)
         {
             var display = Displays[name];
+            var code = Kebab(name);
             var observation = new Observation
             {
                 Status = ObservationStatus.Final,
                 Category = [FhirValues.Category("survey", "Survey")],
-                Code = FhirValues.Concept(system, name, display, $"Ketamine contraindication screening: {display}"),
+                Code = FhirValues.Concept(system, code, display, $"Ketamine contraindication screening: {display}"),
                 Subject = context.Patient,
                 Effective = asserted,
                 Value = new FhirBoolean(present),
             };
-            context.Add(observation, $"{key}.contraindication.{name}");
+            context.Add(observation, $"{key}.contraindication.{code}");
 
             // A Flag only for a positive answer, or to retire the Flag an earlier intake raised.
-            if (!present && !context.Bundle.Contains("Flag", context.Canonicals.RecordSystem, $"{key}.flag.{name}"))
+            if (!present && !context.Bundle.Contains("Flag", context.Canonicals.RecordSystem, $"{key}.flag.{code}"))
             {
                 continue;
             }
@@ -51,11 +52,11 @@ internal static class ContraindicationMapper
             {
                 Status = present ? Flag.FlagStatus.Active : Flag.FlagStatus.Inactive,
                 Category = [FhirValues.Concept(Codes.FlagCategory, "clinical", "Clinical")],
-                Code = FhirValues.Concept(system, name, display, $"Ketamine contraindication: {display}"),
+                Code = FhirValues.Concept(system, code, display, $"Ketamine contraindication: {display}"),
                 Subject = context.Patient,
                 Period = new Period { StartElement = asserted },
             };
-            context.Add(flag, $"{key}.flag.{name}");
+            context.Add(flag, $"{key}.flag.{code}");
 
         }
 
@@ -71,6 +72,10 @@ internal static class ContraindicationMapper
             MapMisuseRisk(context, risk, asserted);
         }
     }
+
+    /// <summary>The export's field name as the package's code: uncontrolledHypertension → uncontrolled-hypertension.</summary>
+    private static string Kebab(string name) =>
+        string.Concat(name.Select(c => char.IsUpper(c) ? "-" + char.ToLowerInvariant(c) : c.ToString()));
 
     private static AllergyIntolerance Allergy(PatientContext context, bool present, FhirDateTime asserted) => new()
     {

@@ -81,8 +81,8 @@ internal static class Observations
         {
             observation.Component.Add(new Observation.ComponentComponent
             {
-                Code = FhirValues.Concept(local, "use-pattern", "Pattern of use"),
-                Value = FhirValues.Concept(local, pattern),
+                Code = FhirValues.Concept(local, "pattern", "Pattern of use"),
+                Value = FhirValues.Concept(ClinicCanonicals.CodeSystems.UsePattern, pattern),
             });
         }
 
@@ -99,7 +99,7 @@ internal static class Observations
         {
             observation.Component.Add(new Observation.ComponentComponent
             {
-                Code = FhirValues.Concept(local, "last-use", "Date of last use"),
+                Code = FhirValues.Concept(local, "last-use-date", "Date of last use"),
                 Value = new FhirDateTime(lastUse),
             });
         }

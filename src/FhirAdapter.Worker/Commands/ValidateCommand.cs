@@ -55,12 +55,12 @@ internal static class ValidateCommand
             var report = new ValidationReport();
             report.AddRejected(snapshot.Rejected.Concat(result.Rejected));
             var files = MappingOutput.Files(result).ToList();
-            foreach (var (name, bundle) in Bundles(result))
+            // One batch: the validator spreads it over its pool of validators.
+            var entries = Bundles(result).SelectMany(b => b.Bundle.Entry.Select(e => (b.Name, Entry: e))).ToList();
+            var outcomes = validator.ValidateAll([.. entries.Select(e => e.Entry.Resource!)]);
+            for (var i = 0; i < entries.Count; i++)
             {
-                foreach (var entry in bundle.Entry)
-                {
-                    report.Add(name, entry, validator.Validate(entry.Resource!));
-                }
+                report.Add(entries[i].Name, entries[i].Entry, outcomes[i]);
             }
 
             if (golden is not null)

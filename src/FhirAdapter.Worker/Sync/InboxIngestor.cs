@@ -59,7 +59,12 @@ internal sealed class InboxIngestor(IAdapterStore store, ExportMapper mapper, IO
                 }
             }
 
-            var result = await store.IngestAsync(new IngestBatch { File = file, Records = arrivals, Rejected = quarantine, SyncRunId = runId }, cancellationToken)
+            // A record fixed in the export and read again clears its quarantine entries.
+            var quarantined = await store.ListQuarantineAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
+            var arrived = arrivals.Select(a => a.Record.RecordId).ToHashSet(StringComparer.Ordinal);
+            var resolved = quarantined.Where(q => q.RawText is not null && q.RecordId is not null && arrived.Contains(q.RecordId)).Select(q => q.Id).ToList();
+            var result = await store.IngestAsync(
+                new IngestBatch { File = file, Records = arrivals, Rejected = quarantine, ResolvedQuarantineIds = resolved, SyncRunId = runId }, cancellationToken)
                 .ConfigureAwait(false);
             files++;
             records += arrivals.Count + quarantine.Count;

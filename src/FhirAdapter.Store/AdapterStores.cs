@@ -1,3 +1,4 @@
+using FhirAdapter.Store.Postgres;
 using FhirAdapter.Store.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,6 +25,7 @@ public static class AdapterStores
         return options.Provider.ToUpperInvariant() switch
         {
             "SQLITE" => new SqliteAdapterStore(options, time, loggers.CreateLogger<SqliteAdapterStore>()),
+            "POSTGRES" => new PostgresAdapterStore(options, time, loggers.CreateLogger<PostgresAdapterStore>()),
             _ => throw new InvalidOperationException($"{StoreOptions.SectionName}:Provider '{options.Provider}' is not supported"),
         };
     }

@@ -7,10 +7,12 @@ public sealed class StoreOptions
 
     public const string SqliteProvider = "Sqlite";
 
-    /// <summary>Which implementation to use: <c>Sqlite</c> (the default; <c>Postgres</c> comes with scale-out).</summary>
+    public const string PostgresProvider = "Postgres";
+
+    /// <summary>Which implementation to use: <c>Sqlite</c> (the default; one worker) or <c>Postgres</c> (several workers on one database).</summary>
     public string Provider { get; set; } = SqliteProvider;
 
-    /// <summary>The provider's connection string; for SQLite, a relative path is relative to the working directory.</summary>
+    /// <summary>The provider's connection string; for SQLite, a relative path is relative to the working directory; for PostgreSQL, an Npgsql connection string naming a Host.</summary>
     public string ConnectionString { get; set; } = "Data Source=data/fhiradapter.db";
 
     /// <summary>How long a claimed patient or tick stays with its worker without renewal.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace FhirAdapter.Store;
 
@@ -7,7 +8,7 @@ namespace FhirAdapter.Store;
 internal sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
 {
     /// <summary>The providers this build knows; a new provider adds its name here and its case in the DI extension.</summary>
-    internal static readonly string[] Providers = [StoreOptions.SqliteProvider];
+    internal static readonly string[] Providers = [StoreOptions.SqliteProvider, StoreOptions.PostgresProvider];
 
     public ValidateOptionsResult Validate(string? name, StoreOptions options)
     {
@@ -26,6 +27,10 @@ internal sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
         else if (string.Equals(options.Provider, StoreOptions.SqliteProvider, StringComparison.OrdinalIgnoreCase) && SqliteProblem(options.ConnectionString) is { } problem)
         {
             errors.Add($"{at}:ConnectionString {problem}");
+        }
+        else if (string.Equals(options.Provider, StoreOptions.PostgresProvider, StringComparison.OrdinalIgnoreCase) && PostgresProblem(options.ConnectionString) is { } pgProblem)
+        {
+            errors.Add($"{at}:ConnectionString {pgProblem}");
         }
 
         if (options.LeaseDuration < TimeSpan.FromSeconds(5) || options.LeaseDuration > TimeSpan.FromHours(1))
@@ -57,6 +62,25 @@ internal sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
 
         return string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory
             ? "must name a database file (Data Source=path/to/file.db)"
+            : null;
+    }
+
+    /// <summary>Npgsql parses lazily; checking here turns a typo into a start-up error that names the key.</summary>
+    private static string? PostgresProblem(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
+        {
+            // The message could quote the password; say only that it does not parse.
+            return "is not a valid PostgreSQL (Npgsql) connection string";
+        }
+
+        return string.IsNullOrWhiteSpace(builder.Host)
+            ? "must name the PostgreSQL server (Host=...;Database=...;Username=...), e.g. through the environment variable Adapter__Store__ConnectionString"
             : null;
     }
 }

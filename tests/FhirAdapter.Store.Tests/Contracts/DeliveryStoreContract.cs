@@ -65,6 +65,22 @@ public abstract class DeliveryStoreContract<TFixture>(TFixture fixture) : StoreC
     }
 
     [Fact]
+    public async Task A_withheld_resource_is_cancelled_and_queued_again_at_the_next_mapping()
+    {
+        var pending = await MapAsync();
+        await Store.RecordDeliveryAsync(new("ehr", Key,
+        [
+            new("Encounter", Id1, pending[0].ContentHash, DeliveryOutcomeKind.Sent, "srv-1", "1"),
+            new("Encounter", Id2, pending[1].ContentHash, DeliveryOutcomeKind.Withheld, Reason: "withheld: not covered by consent"),
+        ]), Ct);
+
+        var state = await Store.GetDeliveryAsync("ehr", Key, "Encounter", Id2, Ct);
+        Assert.Equal((DeliveryStatus.Cancelled, "withheld: not covered by consent"), (state!.Status, state.Reason));
+        Assert.Empty(await Store.GetPendingForPatientAsync("ehr", Key, Ct));
+        Assert.Equal(Id2, Assert.Single(await MapAsync()).Identifier); // a new consent may now let it go
+    }
+
+    [Fact]
     public async Task A_sent_older_version_keeps_the_newer_one_pending()
     {
         var old = (await MapAsync())[0];

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using FhirAdapter.Store.Disclosures;
+using FhirAdapter.Store.Sqlite;
+using Npgsql;
+
+namespace FhirAdapter.Store.Postgres;
+
+internal sealed partial class PostgresAdapterStore
+{
+    public Task RecordDisclosureAsync(Disclosure disclosure, CancellationToken cancellationToken)
+    {
+        ValidateDisclosure(disclosure);
+        return WriteAsync(async (connection, transaction) =>
+        {
+            await InsertDisclosureAsync(connection, transaction, disclosure, Now(), cancellationToken);
+            return 0;
+        }, cancellationToken);
+    }
+
+    private static void ValidateDisclosure(Disclosure disclosure)
+    {
+        ArgumentNullException.ThrowIfNull(disclosure);
+        ArgumentException.ThrowIfNullOrEmpty(disclosure.Id);
+        ArgumentException.ThrowIfNullOrEmpty(disclosure.PatientKey);
+        ArgumentException.ThrowIfNullOrEmpty(disclosure.OrganizationId);
+        ArgumentException.ThrowIfNullOrEmpty(disclosure.Purpose);
+        ArgumentNullException.ThrowIfNull(disclosure.ResourceIds);
+        ArgumentException.ThrowIfNullOrEmpty(disclosure.AuditEventJson);
+    }
+
+    private static Task<int> InsertDisclosureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Disclosure d, DateTimeOffset now, CancellationToken cancellationToken) =>
+        // An accounting entry is never rewritten: a second report of the same disclosure keeps the first.
+        connection.ExecAsync(transaction, """
+            INSERT INTO disclosure (id, patient_key, organization_id, purpose, consent_record_id, channel, disclosed_at, resource_ids, audit_event_json, recorded_at)
+            VALUES (@id, @p, @o, @purpose, @c, @ch, @at, @res, @audit, @now)
+            ON CONFLICT (id) DO NOTHING
+            """, cancellationToken,
+            ("@id", d.Id), ("@p", d.PatientKey), ("@o", d.OrganizationId), ("@purpose", d.Purpose), ("@c", d.ConsentRecordId),
+            ("@ch", SqliteValues.Code(d.Channel)), ("@at", PostgresValues.Time(d.DisclosedAt)), ("@res", JsonSerializer.Serialize(d.ResourceIds)),
+            ("@audit", d.AuditEventJson), ("@now", now));
+
+    public async Task<IReadOnlyList<Disclosure>> GetDisclosuresAsync(string patientKey, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(patientKey);
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.QueryAsync(null, """
+            SELECT id, patient_key, organization_id, purpose, consent_record_id, channel, disclosed_at, resource_ids, audit_event_json
+            FROM disclosure WHERE patient_key = @p AND (@s::timestamptz IS NULL OR disclosed_at >= @s::timestamptz) ORDER BY disclosed_at, id
+            """,
+            r => new Disclosure(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.NullableString(4), SqliteValues.ParseChannel(r.GetString(5)),
+                r.Time(6), JsonSerializer.Deserialize<List<string>>(r.GetString(7)) ?? [], r.GetString(8)),
+            cancellationToken, ("@p", patientKey), ("@s", since is { } s ? PostgresValues.Time(s) : null));
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text;
+using FhirAdapter.Store.Patients;
+using FhirAdapter.Store.Search;
+
+namespace FhirAdapter.Store.Sqlite;
+
+/// <summary>
+/// <see cref="IResourceQuery"/> on SQLite. Kept beside the search contract (not with the other partial files) so the
+/// search feature stays in one folder; the SQL is built from the criteria actually set, so each query can use the
+/// indexes of migration 0002 instead of a catch-all plan.
+/// </summary>
+internal sealed partial class SqliteAdapterStore : IResourceQuery
+{
+    public async Task<IReadOnlyList<ResourceMatch>> SearchAsync(ResourceSearch search, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentOutOfRangeException.ThrowIfLessThan(search.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(search.Limit, 10_000);
+        ArgumentOutOfRangeException.ThrowIfNegative(search.After);
+        if (search.CanonicalVersion is not null && search.CanonicalUrl is null)
+        {
+            throw new ArgumentException("A canonical version needs a canonical url", nameof(search));
+        }
+
+        var sql = new StringBuilder("""
+            SELECT id, patient_key, resource_type, identifier, logical_id, request_url, resource_json, content_hash, is_valid, outcome_json, mapped_at
+            FROM patient_resource WHERE removed_at IS NULL AND id > $after
+            """);
+        var parameters = new List<(string, object?)> { ("$after", search.After), ("$n", search.Limit) };
+
+        void Where(string condition, string name, object? value)
+        {
+            if (value is not null)
+            {
+                sql.Append(" AND ").Append(condition);
+                parameters.Add((name, value));
+            }
+        }
+
+        Where("resource_type = $type", "$type", search.ResourceType);
+        Where("patient_key = $p", "$p", search.PatientKey);
+        Where("logical_id = $lid", "$lid", search.LogicalId);
+        Where("identifier = $ident", "$ident", search.Identifier);
+        // system|value: the value is what follows the last '|' (identifier systems are URLs without '|').
+        Where("(identifier = $ival OR substr(identifier, -length($ival) - 1) = '|' || $ival)", "$ival", search.IdentifierValue);
+        Where("json_extract(resource_json, '$.url') = $url", "$url", search.CanonicalUrl);
+        Where("json_extract(resource_json, '$.version') = $ver", "$ver", search.CanonicalVersion);
+        Where("mapped_at >= $from", "$from", search.UpdatedFrom is { } from ? SqliteValues.Time(from) : null);
+        Where("mapped_at < $before", "$before", search.UpdatedBefore is { } before ? SqliteValues.Time(before) : null);
+        if (!search.IncludeInvalid)
+        {
+            sql.Append(" AND is_valid = 1");
+        }
+
+        sql.Append(" ORDER BY id LIMIT $n");
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.QueryAsync(null, sql.ToString(),
+            r => new ResourceMatch(r.GetInt64(0), new StoredResource(r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
+                r.GetString(7), new ResourceValidation(r.GetInt64(8) == 1, r.NullableString(9)), SqliteValues.ParseTime(r.GetString(10)))),
+            cancellationToken, [.. parameters]);
+    }
+
+    public async Task<IReadOnlyList<string>> GetPatientKeysAsync(string? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.QueryAsync(null, """
+            SELECT DISTINCT patient_key FROM patient_resource
+            WHERE removed_at IS NULL AND is_valid = 1 AND patient_key <> $q AND ($after IS NULL OR patient_key > $after)
+            ORDER BY patient_key LIMIT $n
+            """, r => r.GetString(0), cancellationToken, ("$q", StoreKeys.Questionnaires), ("$after", after), ("$n", limit));
+    }
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace FhirAdapter.Api.Auth;
+
+/// <summary>
+/// A SMART system scope: v2 <c>system/Patient.rs</c>, <c>system/*.rs</c> (permissions c, r, u, d, s in that order)
+/// or v1 <c>system/*.read</c>, <c>system/Patient.*</c>. v1 <c>read</c> means v2 <c>rs</c>. The API is read-only, so
+/// only <see cref="Read"/> and <see cref="Search"/> are ever granted.
+/// </summary>
+internal sealed record SmartScope(string Text, string ResourceType, bool Create, bool Read, bool Update, bool Delete, bool Search)
+{
+    public const string AnyType = "*";
+
+    public bool IsReadOnly => !Create && !Update && !Delete;
+
+    public static bool TryParse(string? text, [NotNullWhen(true)] out SmartScope? scope)
+    {
+        scope = null;
+        if (string.IsNullOrEmpty(text) || !text.StartsWith("system/", StringComparison.Ordinal) || text.Contains('?', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var body = text["system/".Length..];
+        var dot = body.LastIndexOf('.');
+        if (dot <= 0 || dot == body.Length - 1)
+        {
+            return false;
+        }
+
+        var type = body[..dot];
+        var permissions = body[(dot + 1)..];
+        if (type != AnyType && !IsResourceTypeName(type))
+        {
+            return false;
+        }
+
+        switch (permissions)
+        {
+            case "read":
+                scope = new SmartScope(text, type, false, true, false, false, true);
+                return true;
+            case "write":
+                scope = new SmartScope(text, type, true, false, true, true, false);
+                return true;
+            case "*":
+                scope = new SmartScope(text, type, true, true, true, true, true);
+                return true;
+        }
+
+        // v2: a non-empty subsequence of "cruds", in that order.
+        const string order = "cruds";
+        var at = 0;
+        foreach (var c in permissions)
+        {
+            var found = order.IndexOf(c, at);
+            if (found < 0)
+            {
+                return false;
+            }
+
+            at = found + 1;
+        }
+
+        scope = new SmartScope(text, type, permissions.Contains('c'), permissions.Contains('r'), permissions.Contains('u'), permissions.Contains('d'), permissions.Contains('s'));
+        return true;
+    }
+
+    /// <summary>Whether holding this scope allows everything <paramref name="requested"/> asks for.</summary>
+    public bool Covers(SmartScope requested)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        return (ResourceType == AnyType || ResourceType == requested.ResourceType)
+            && (Read || !requested.Read) && (Search || !requested.Search)
+            && (Create || !requested.Create) && (Update || !requested.Update) && (Delete || !requested.Delete);
+    }
+
+    public bool Allows(string resourceType, SmartPermission permission) =>
+        (ResourceType == AnyType || ResourceType == resourceType) && (permission == SmartPermission.Read ? Read : Search);
+
+    private static bool IsResourceTypeName(string name) => name.Length > 0 && char.IsAsciiLetterUpper(name[0]) && name.All(char.IsAsciiLetter);
+}

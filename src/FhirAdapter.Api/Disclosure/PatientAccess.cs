@@ -1,0 +1,82 @@
+using FhirAdapter.Api.Auth;
+using FhirAdapter.Core.Mapping;
+using FhirAdapter.Core.Privacy;
+using FhirAdapter.Store;
+using Microsoft.Extensions.Logging;
+
+namespace FhirAdapter.Api.Disclosure;
+
+/// <summary>
+/// The one way the API reaches patient data: every patient passes <see cref="ConsentDecider"/> for the client's
+/// organization and purpose at the moment of the request, and every disclosure is written to the accounting before
+/// the answer goes out. Nothing is cached across requests (a revocation takes effect on the next one).
+/// </summary>
+internal sealed class PatientAccess
+{
+    private readonly IAdapterStore _store;
+    private readonly TimeProvider _time;
+    private readonly DisclosureAccounting _accounting;
+    private readonly ILogger _logger;
+
+    public PatientAccess(IAdapterStore store, TimeProvider time, ClinicCanonicals canonicals, ILogger<PatientAccess> logger)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+        Canonicals = canonicals;
+        Filter = new DisclosureFilter(canonicals);
+        _accounting = new DisclosureAccounting(canonicals);
+    }
+
+    public ClinicCanonicals Canonicals { get; }
+
+    public DisclosureFilter Filter { get; }
+
+    public DisclosureSession Begin(AccessGrant grant) => new(this, grant);
+
+    internal TimeProvider Time => _time;
+
+    /// <summary>The patient's view if the organization may see it now; null when denied (or the patient has no data).</summary>
+    internal async Task<PatientView?> LoadAsync(string patientKey, AccessGrant grant, CancellationToken cancellationToken)
+    {
+        var records = (await _store.GetCurrentRecordsAsync(patientKey, cancellationToken)).Select(r => r.ToExportRecord()).ToList();
+        var decision = ConsentDecider.Decide(records, grant.Client.OrganizationId, grant.Client.Purpose, _time);
+        if (!decision.IsPermitted)
+        {
+            Log.Withheld(_logger, patientKey, grant.Client.OrganizationId, decision.Reason);
+            return null;
+        }
+
+        // The accounting names the patient by MRN; without one nothing can be accounted for, so nothing is disclosed.
+        var mrn = records.Select(r => r.PatientMrn).FirstOrDefault(m => !string.IsNullOrEmpty(m));
+        if (mrn is null)
+        {
+            return null;
+        }
+
+        var resources = await _store.GetResourcesAsync(patientKey, cancellationToken);
+        return resources.Count == 0 ? null : new PatientView(patientKey, mrn, decision, resources);
+    }
+
+    /// <summary>Writes one disclosure (channel pull) to the accounting: call before the data is sent.</summary>
+    internal async Task RecordAsync(PatientView patient, IReadOnlyList<Hl7.Fhir.Model.Resource> disclosed, AccessGrant grant, string interaction, CancellationToken cancellationToken)
+    {
+        if (disclosed.Count == 0)
+        {
+            return;
+        }
+
+        await RecordAsync(Account(patient, disclosed), cancellationToken);
+        Log.Disclosed(_logger, disclosed.Count, patient.PatientKey, grant.Client.OrganizationId, grant.Client.ClientId, interaction);
+    }
+
+    /// <summary>The accounting entry of a pull disclosure, built now and recorded later (bulk export: when its files are fetched).</summary>
+    internal Store.Disclosures.Disclosure Account(PatientView patient, IReadOnlyList<Hl7.Fhir.Model.Resource> disclosed)
+    {
+        var record = _accounting.Record(patient.PatientKey, patient.Mrn, patient.Decision, DisclosureChannel.Pull, disclosed, _time.GetUtcNow());
+        return new Store.Disclosures.Disclosure(record.Id, record.PatientKey, record.OrganizationId, record.Purpose.ExportCode(), record.ConsentRecordId,
+            Store.Disclosures.DisclosureChannel.Pull, record.Time, record.ResourceIds, record.AuditEventJson);
+    }
+
+    internal Task RecordAsync(Store.Disclosures.Disclosure disclosure, CancellationToken cancellationToken) => _store.RecordDisclosureAsync(disclosure, cancellationToken);
+}

@@ -1,0 +1,9 @@
+namespace FhirAdapter.Api.Export;
+
+internal enum ExportState
+{
+    Queued,
+    Running,
+    Completed,
+    Failed,
+}

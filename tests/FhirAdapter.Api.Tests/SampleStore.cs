@@ -1,0 +1,75 @@
+using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Mapping;
+using FhirAdapter.Store;
+using FhirAdapter.Store.Patients;
+using FhirAdapter.Store.Records;
+using FhirAdapter.Validation;
+using Hl7.Fhir.Model;
+
+namespace FhirAdapter.Api.Tests;
+
+/// <summary>A fresh SQLite store holding samples/inbox: records ingested, every patient mapped and saved as the worker would.</summary>
+internal static class SampleStore
+{
+    public static readonly ExportMapper Mapper = new(new MappingOptions());
+
+    public static async Task<IAdapterStore> CreateAsync(string file, TimeProvider time)
+    {
+        var store = AdapterStores.Create(new StoreOptions { ConnectionString = $"Data Source={file}" }, time);
+        var snapshot = await InboxSnapshot.ReadAsync(Path.Combine(RepoRoot(), "samples", "inbox"));
+        var records = snapshot.Records.Records.ToList();
+        await store.IngestAsync(new IngestBatch
+        {
+            Records = [.. records.Select(r => new RecordArrival(r, r.PatientMrn is { } mrn ? Mapper.PatientKey(mrn) : null))],
+        }, CancellationToken.None);
+
+        var result = Mapper.Map(records);
+        foreach (var patient in result.Patients)
+        {
+            await SaveAsync(store, patient.PatientKey, patient.Bundle);
+        }
+
+        await SaveAsync(store, StoreKeys.Questionnaires, result.Questionnaires!);
+        return store;
+    }
+
+    /// <summary>The pipeline's validator: what fails it is stored invalid, and the API must not serve it.</summary>
+    public static FhirResourceValidator Validator => LazyValidator.Value;
+
+    public static int InvalidCount { get; private set; }
+
+    private static readonly Lazy<FhirResourceValidator> LazyValidator = new(() => new FhirResourceValidator());
+
+    public static System.Threading.Tasks.Task SaveAsync(IAdapterStore store, string key, Bundle bundle) =>
+        store.SavePatientMappingAsync(new PatientMapping(key, long.MaxValue, [.. bundle.Entry.Select(Mapped)], [], []), CancellationToken.None);
+
+    public static MappedResource Mapped(Bundle.EntryComponent entry)
+    {
+        var outcome = Validator.Validate(entry.Resource);
+        var valid = !outcome.Issue.Any(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal);
+        if (!valid)
+        {
+            InvalidCount++;
+        }
+
+        var url = entry.Request.Url;
+        var query = url[(url.IndexOf('?', StringComparison.Ordinal) + 1)..];
+        var identifier = query.StartsWith("identifier=", StringComparison.Ordinal) ? query["identifier=".Length..]
+            : query.StartsWith("_tag=", StringComparison.Ordinal) ? query["_tag=".Length..] : query;
+        return new MappedResource(entry.Resource.TypeName, identifier, entry.FullUrl["urn:uuid:".Length..], url,
+            FhirJson.Serialize(entry.Resource, pretty: false), valid ? ResourceValidation.Valid : ResourceValidation.Invalid(FhirJson.Serialize(outcome, pretty: false)));
+    }
+
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "FhirAdapter.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("FhirAdapter.sln not found above the test binaries");
+    }
+}

@@ -39,7 +39,8 @@ class IndexedRepository extends MemoryRepository {
   createResourceSync(resource, options, update = false) {
     const saved = super.createResourceSync(resource, options, update);
     this.unindex(saved.resourceType, saved.id);
-    const keys = (saved.identifier ?? [])
+    // identifier is a list on most types but a single Identifier on QuestionnaireResponse and AdverseEvent.
+    const keys = [].concat(saved.identifier ?? [])
       .filter((i) => i.value !== undefined)
       .map((i) => `${saved.resourceType}|${i.system ?? ''}|${i.value}`);
     for (const key of keys) {

@@ -1,0 +1,50 @@
+namespace FhirAdapter.Worker.Tests.Support;
+
+/// <summary>A worker's world in a temp folder: its own inbox (a copy of samples/inbox) and its own SQLite store.</summary>
+internal sealed class SyncSetup : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public SyncSetup(string? serverBaseUrl, string organizationId = "pbpca")
+    {
+        Directory.CreateDirectory(Inbox);
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.Inbox))
+        {
+            File.Copy(file, Path.Combine(Inbox, Path.GetFileName(file)));
+        }
+
+        var args = new List<string>
+        {
+            $"--Adapter:Inbox={Inbox}",
+            $"--Adapter:Store:ConnectionString=Data Source={Path.Combine(_dir.Path, "store.db")}",
+            $"--Adapter:Validation:ProfilesPath={Path.Combine(RepoPaths.Root, "profiles")}",
+            $"--Adapter:Store:LeaseDuration={LeaseDuration}",
+        };
+        if (serverBaseUrl is not null)
+        {
+            args.AddRange([
+                "--Adapter:Destinations:0:Name=ehr",
+                $"--Adapter:Destinations:0:OrganizationId={organizationId}",
+                $"--Adapter:Destinations:0:BaseUrl={serverBaseUrl}",
+                "--Adapter:Destinations:0:MaxBundleEntries=8", // Medplum allows 8 conditional entries per transaction
+                "--Adapter:Destinations:0:BackoffBase=00:00:00.200",
+            ]);
+        }
+
+        Configuration = [.. args];
+    }
+
+    /// <summary>Short, so that a test can outlive the leases of a worker it killed.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(3);
+
+    public string Root => _dir.Path;
+
+    public string Inbox => Path.Combine(_dir.Path, "inbox");
+
+    /// <summary>The configuration as command-line tokens, after the command's own.</summary>
+    public string[] Configuration { get; }
+
+    public string[] Args(params string[] command) => [.. command, .. Configuration];
+
+    public void Dispose() => _dir.Dispose();
+}

@@ -35,6 +35,13 @@ internal static class AdapterCommandLine
         error ??= Console.Error;
         var root = Build(output, error);
         var parse = root.Parse(args);
+        if (args.Length > 0 && !args[0].StartsWith('-') && !root.Subcommands.Any(c => c.Name == args[0]))
+        {
+            // The root runs the service and leaves unknown tokens to configuration; a bare word is a mistyped command.
+            await error.WriteLineAsync($"Unknown command '{args[0]}'. Run with --help for the commands.").ConfigureAwait(false);
+            return UsageError;
+        }
+
         if (parse.Errors.Count > 0)
         {
             foreach (var problem in parse.Errors)

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using FhirAdapter.Testing;
 using FhirAdapter.Worker.Tests.Support;
@@ -37,7 +37,8 @@ public sealed class NoPatientDataInLogsTests(FhirServerFixture server)
         var text = string.Join("\n", output);
         Assert.Contains("Sent:", text, StringComparison.Ordinal); // the runs did real work
         Assert.Contains("quarantined records", text, StringComparison.Ordinal);
-        var leaks = SensitiveValues().Where(v => text.Contains(v, StringComparison.OrdinalIgnoreCase)).ToList();
+        // Whole words only: a surname like "Tran" must not match "Transaction".
+        var leaks = SensitiveValues().Where(v => Regex.IsMatch(text, $@"(?<![\w-]){Regex.Escape(v)}(?![\w-])", RegexOptions.IgnoreCase)).ToList();
         Assert.True(leaks.Count == 0, "patient data in the output: " + string.Join(", ", leaks.Take(10)));
     }
 

@@ -23,7 +23,7 @@ public sealed class SyncSchedulerTests
                 : Task.FromResult(new SyncReport(default, default, 0, 0, 0, 0, 0, 0, 0, 0, 0, []));
         }
 
-        public Task<bool> WaitForRunAsync() => _ran.WaitAsync(TimeSpan.FromSeconds(10));
+        public Task<bool> WaitForRunAsync(TimeSpan? timeout = null) => _ran.WaitAsync(timeout ?? TimeSpan.FromSeconds(10));
     }
 
     private static SyncScheduler Scheduler(ISyncRunner runner, FakeTimeProvider time, string schedule = "*/5 * * * *") =>
@@ -39,13 +39,9 @@ public sealed class SyncSchedulerTests
         await scheduler.StartAsync(CancellationToken.None);
         Assert.True(await Wait(runner));
 
-        time.Advance(TimeSpan.FromMinutes(2)); // 10:04: not yet
-        await Task.Delay(50);
-        Assert.Equal(1, runner.Runs);
-
-        time.Advance(TimeSpan.FromMinutes(1)); // 10:05
-        Assert.True(await Wait(runner));
-        Assert.Equal(2, runner.Runs);
+        // Started 10:02, every 5 minutes: the next run is at 10:05, three minutes on, then at 10:10.
+        Assert.Equal(3, await MinutesUntilNextRunAsync(time, runner));
+        Assert.Equal(5, await MinutesUntilNextRunAsync(time, runner));
         await scheduler.StopAsync(CancellationToken.None);
     }
 
@@ -58,9 +54,9 @@ public sealed class SyncSchedulerTests
 
         await scheduler.StartAsync(CancellationToken.None);
         Assert.True(await Wait(runner));
-        time.Advance(TimeSpan.FromMinutes(3));
 
-        Assert.True(await Wait(runner));
+        Assert.Equal(3, await MinutesUntilNextRunAsync(time, runner));
+        Assert.Equal(2, runner.Runs);
         await scheduler.StopAsync(CancellationToken.None);
     }
 
@@ -77,4 +73,24 @@ public sealed class SyncSchedulerTests
     }
 
     private static Task<bool> Wait(CountingRunner runner) => runner.WaitForRunAsync();
+
+    /// <summary>
+    /// Moves the fake clock a minute at a time, giving the scheduler a moment after each step, and returns how
+    /// many minutes passed before it ran. Stepping (rather than one jump) cannot overshoot a tick the scheduler
+    /// had not yet armed its timer for.
+    /// </summary>
+    private static async Task<int> MinutesUntilNextRunAsync(FakeTimeProvider time, CountingRunner runner)
+    {
+        for (var minutes = 1; minutes <= 30; minutes++)
+        {
+            await Task.Delay(100);
+            time.Advance(TimeSpan.FromMinutes(1));
+            if (await runner.WaitForRunAsync(TimeSpan.FromMilliseconds(300)))
+            {
+                return minutes;
+            }
+        }
+
+        return -1;
+    }
 }

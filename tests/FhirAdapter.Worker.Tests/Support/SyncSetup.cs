@@ -35,7 +35,7 @@ internal sealed class SyncSetup : IDisposable
     }
 
     /// <summary>Short, so that a test can outlive the leases of a worker it killed.</summary>
-    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(5);
 
     public string Root => _dir.Path;
 

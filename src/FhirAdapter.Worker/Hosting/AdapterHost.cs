@@ -29,6 +29,7 @@ internal static class AdapterHost
         ConfigureLogging(builder.Services, builder.Configuration, toStandardError: false);
         builder.Services.AddAdapterPipeline(builder.Configuration);
         builder.Services.AddHostedService<SyncScheduler>();
+        builder.Services.AddFhirApi(builder.Configuration);
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
@@ -42,6 +43,7 @@ internal static class AdapterHost
         var app = builder.Build();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapFhirApi();
         return app;
     }
 

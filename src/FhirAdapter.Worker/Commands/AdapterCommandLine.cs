@@ -25,6 +25,7 @@ internal static class AdapterCommandLine
         root.Subcommands.Add(SyncCommand.Create(output, error));
         root.Subcommands.Add(StatusCommand.Create(output, error));
         root.Subcommands.Add(QuarantineCommand.Create(output, error));
+        root.Subcommands.Add(DisclosuresCommand.Create(output, error));
         ServeCommand.Attach(root, error);
         return root;
     }

@@ -163,6 +163,26 @@ public sealed partial class SyncIntegrationTests(FhirServerFixture server)
         Assert.True(Sent(fixedRun) > 0, fixedRun.Output);
     }
 
+    [Fact]
+    public async Task Every_push_is_in_the_accounting_of_disclosures_of_its_patient()
+    {
+        await server.ResetAsync();
+        using var setup = new SyncSetup(server.BaseUrl);
+        await Cli.RunAsync(setup.Args("sync", "--once"));
+
+        var consented = await Cli.RunAsync(setup.Args("disclosures", "--patient", "KWC-004821"));
+        var audit = await Cli.RunAsync(setup.Args("disclosures", "--patient", "KWC-004821", "--format", "fhir"));
+        var never = await Cli.RunAsync(setup.Args("disclosures", "--patient", "KWC-005120"));
+        var later = await Cli.RunAsync(setup.Args("disclosures", "--patient", "KWC-004821", "--since", "2099-01-01"));
+
+        Assert.Matches(@"to pbpca by push for treatment under consent CNS-2026-000311: \d+ resources", consented.Output);
+        Assert.DoesNotContain("KWC-004821", consented.Output, StringComparison.Ordinal);
+        var bundle = JsonNode.Parse(audit.Output)!;
+        Assert.Equal("AuditEvent", (string?)bundle["entry"]![0]!["resource"]!["resourceType"]);
+        Assert.StartsWith("0 disclosures", never.Output, StringComparison.Ordinal);
+        Assert.StartsWith("0 disclosures", later.Output, StringComparison.Ordinal);
+    }
+
     private static int Sent(Cli.Run run) => int.Parse(SentPattern().Match(run.Output).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     private static JsonObject FindRecord(string inbox, string recordId)

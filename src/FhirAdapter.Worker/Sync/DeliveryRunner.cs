@@ -19,7 +19,8 @@ namespace FhirAdapter.Worker.Sync;
 /// the accounting-of-disclosures entry are stored together.
 /// </summary>
 internal sealed class DeliveryRunner(
-    IAdapterStore store, IBundleSender sender, IOptions<ExchangeOptions> exchange, DisclosureFilter filter, DisclosureAccounting accounting, TimeProvider time)
+    IAdapterStore store, IBundleSender sender, IOptions<ExchangeOptions> exchange, IOptions<StoreOptions> storeOptions, DisclosureFilter filter,
+    DisclosureAccounting accounting, TimeProvider time)
 {
     private const int BatchSize = 16;
 
@@ -38,6 +39,7 @@ internal sealed class DeliveryRunner(
             {
                 var leases = await store.ClaimPendingPatientsAsync(owner, destination.Name, BatchSize, cancellationToken).ConfigureAwait(false);
                 var fresh = leases.Where(l => attempted.Add(l.PatientKey)).ToList();
+                var keeper = LeaseKeeper.For(store, owner, leases, storeOptions, time);
                 try
                 {
                     if (fresh.Count == 0)
@@ -73,6 +75,7 @@ internal sealed class DeliveryRunner(
                 }
                 finally
                 {
+                    await keeper.DisposeAsync().ConfigureAwait(false);
                     if (leases.Count > 0)
                     {
                         await store.ReleaseAsync(owner, [.. leases.Select(l => l.PatientKey)], CancellationToken.None).ConfigureAwait(false);

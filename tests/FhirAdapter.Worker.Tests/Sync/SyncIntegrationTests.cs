@@ -15,22 +15,34 @@ public sealed partial class SyncIntegrationTests(FhirServerFixture server)
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public async Task A_sync_delivers_consented_patients_once_and_a_second_sync_sends_nothing()
+    public async Task All_samples_sent_twice_through_503_and_429_faults_leave_exactly_one_copy_with_the_right_contents()
     {
         await server.ResetAsync();
         using var setup = new SyncSetup(server.BaseUrl);
+        using var again = new SyncSetup(server.BaseUrl); // a second store: everything is sent once more
 
+        await server.InjectFaultsAsync(503, 2, "1");
         var first = await Cli.RunAsync(setup.Args("sync", "--once"));
         var counts = await ServerContents.CountsAsync(server);
-        var second = await Cli.RunAsync(setup.Args("sync", "--once"));
+        await server.InjectFaultsAsync(429, 2, "1");
+        var second = await Cli.RunAsync(again.Args("sync", "--once"));
+        var third = await Cli.RunAsync(setup.Args("sync", "--once"));
 
         Assert.True(first.ExitCode == 0, first.Output + first.Error);
-        Assert.True(Sent(first) > 0, first.Output);
-        Assert.Equal(0, Sent(second));
+        Assert.True(second.ExitCode == 0, second.Output + second.Error);
+        Assert.True((int)(await server.StatsAsync())["faulted"]! >= 4);
+        Assert.Equal(Sent(first), Sent(second));
+        Assert.Equal(0, Sent(third));
         Assert.Equal(counts, await ServerContents.CountsAsync(server));
         Assert.Empty(await ServerContents.DuplicatesAsync(server));
         Assert.InRange(counts["Patient"], 1, 26);
         Assert.Equal(5, counts["Questionnaire"]);
+
+        // The right contents: the contract example's infusion as the clinic recorded it.
+        var infusion = (await ServerContents.AllAsync(server, "MedicationAdministration")).Single(r => (string?)r["identifier"]![0]!["value"] == "SES-2026-004410.administration");
+        Assert.Equal(34.2m, infusion["dosage"]!["dose"]!["value"]!.GetValue<decimal>());
+        Assert.Equal("47625008", (string?)infusion["dosage"]!["route"]!["coding"]![0]!["code"]);
+        Assert.StartsWith("Encounter/", (string?)infusion["context"]!["reference"], StringComparison.Ordinal);
     }
 
     [Fact]

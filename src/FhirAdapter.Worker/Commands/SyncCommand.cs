@@ -22,7 +22,8 @@ internal static class SyncCommand
 
             return await CommandHost.RunAsync(parse, error, async services =>
             {
-                var report = await services.GetRequiredService<ISyncRunner>().RunOnceAsync(cancellationToken).ConfigureAwait(false);
+                var report = await SyncProgressDisplay.RunAsync(services.GetRequiredService<ISyncRunner>(), output, services.GetRequiredService<TimeProvider>(), cancellationToken)
+                    .ConfigureAwait(false);
                 Print(output, report);
                 return report.Succeeded ? AdapterCommandLine.Ok : AdapterCommandLine.Failures;
             }, cancellationToken).ConfigureAwait(false);

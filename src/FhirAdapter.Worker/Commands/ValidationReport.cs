@@ -29,7 +29,7 @@ internal sealed class ValidationReport
         foreach (var issue in outcome.Issue.Where(i => i.Severity is not OperationOutcome.IssueSeverity.Information))
         {
             _findings.Add(new Finding(file, Describe(entry), string.Join(", ", issue.Expression), issue.Severity ?? OperationOutcome.IssueSeverity.Error,
-                issue.Diagnostics ?? issue.Details?.Text ?? issue.Code?.ToString() ?? "invalid"));
+                issue.Details?.Text ?? issue.Diagnostics ?? issue.Code?.ToString() ?? "invalid"));
         }
     }
 

@@ -28,7 +28,7 @@ internal sealed class DeliveryRunner(
 
     public sealed record Counts(int Sent, int WaitingForRetry, int Rejected, int Withheld, IReadOnlyList<Rejection> Rejections);
 
-    public async Task<Counts> DeliverAsync(string owner, CancellationToken cancellationToken)
+    public async Task<Counts> DeliverAsync(string owner, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         int sent = 0, waiting = 0, rejected = 0, withheld = 0;
         var rejections = new List<Rejection>();
@@ -60,6 +60,7 @@ internal sealed class DeliveryRunner(
                         }
                     }
 
+                    progress?.Report(new SyncProgress($"Delivering to {destination.Name}", attempted.Count - fresh.Count, null));
                     var results = await sender.SendManyAsync(prepared.Select(p => new SendBundle(p.Lease.PatientKey, p.Bundle, [destination.Name])), cancellationToken)
                         .ConfigureAwait(false);
                     for (var i = 0; i < prepared.Count; i++)

@@ -18,12 +18,14 @@ internal sealed class InboxIngestor(IAdapterStore store, ExportMapper mapper, IO
 {
     public sealed record Counts(int Files, int FilesSkipped, int Records, int Rejected, int New, int Superseded, int Repeats, int Stale);
 
-    public async Task<Counts> IngestAsync(long runId, CancellationToken cancellationToken)
+    public async Task<Counts> IngestAsync(long runId, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var inbox = options.Value.Inbox;
         int files = 0, skipped = 0, records = 0, rejected = 0, fresh = 0, superseded = 0, repeats = 0, stale = 0;
-        foreach (var name in InboxReader.ListFiles(inbox))
+        var names = InboxReader.ListFiles(inbox);
+        foreach (var name in names)
         {
+            progress?.Report(new SyncProgress("Reading the inbox", files + skipped, names.Count));
             cancellationToken.ThrowIfCancellationRequested();
             var path = Path.Combine(inbox, name);
             var info = new FileInfo(path);
@@ -82,6 +84,7 @@ internal sealed class InboxIngestor(IAdapterStore store, ExportMapper mapper, IO
             }
         }
 
+        progress?.Report(new SyncProgress("Reading the inbox", names.Count, names.Count));
         return new Counts(files, skipped, records, rejected, fresh, superseded, repeats, stale);
     }
 

@@ -24,7 +24,7 @@ internal sealed class PatientRemapper(
 
     public sealed record Counts(int Patients, int Resources, int Invalid, int Held, int Rejected);
 
-    public async Task<Counts> RemapDirtyAsync(string owner, CancellationToken cancellationToken)
+    public async Task<Counts> RemapDirtyAsync(string owner, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         int patients = 0, resources = 0, invalid = 0, held = 0, rejected = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -40,6 +40,7 @@ internal sealed class PatientRemapper(
 
             foreach (var lease in fresh)
             {
+                progress?.Report(new SyncProgress("Mapping and validating", seen.Count - fresh.Count + fresh.IndexOf(lease), null));
                 try
                 {
                     var counts = lease.PatientKey == StoreKeys.Questionnaires
@@ -132,7 +133,7 @@ internal sealed class PatientRemapper(
         var outcome = FhirJson.Parse<OperationOutcome>(resource.Validation.OperationOutcomeJson!);
         var errors = outcome.Issue.Where(ResourceValidator.IsError).ToList();
         var fields = string.Join(", ", errors.SelectMany(i => i.Expression).Distinct(StringComparer.Ordinal));
-        var reasons = string.Join("; ", errors.Select(i => i.Diagnostics ?? i.Details?.Text ?? i.Code.ToString()));
+        var reasons = string.Join("; ", errors.Select(i => i.Details?.Text ?? i.Diagnostics ?? i.Code.ToString()));
         return new QuarantineEntry(source?.Source ?? new SourceLocation("(mapping)"), source?.RecordId, fields,
             $"the mapped {resource.ResourceType} does not conform to the clinic's profiles: {reasons}", null);
     }

@@ -13,7 +13,7 @@ internal sealed class SyncRunner(
     IAdapterStore store, InboxIngestor ingestor, PatientRemapper remapper, DeliveryRunner delivery, WorkerIdentity identity, AdapterMetrics metrics, TimeProvider time)
     : ISyncRunner
 {
-    public async Task<SyncReport> RunOnceAsync(CancellationToken cancellationToken)
+    public async Task<SyncReport> RunOnceAsync(IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
         var run = await store.StartSyncRunAsync(identity.Owner, cancellationToken).ConfigureAwait(false);
@@ -23,11 +23,11 @@ internal sealed class SyncRunner(
         DeliveryRunner.Counts? delivered = null;
         try
         {
-            read = await ingestor.IngestAsync(run.Id, cancellationToken).ConfigureAwait(false);
+            read = await ingestor.IngestAsync(run.Id, progress, cancellationToken).ConfigureAwait(false);
             metrics.RecordsRead(read.Records, read.Rejected);
-            mapped = await remapper.RemapDirtyAsync(identity.Owner, cancellationToken).ConfigureAwait(false);
+            mapped = await remapper.RemapDirtyAsync(identity.Owner, progress, cancellationToken).ConfigureAwait(false);
             metrics.Mapped(mapped.Patients, mapped.Invalid);
-            delivered = await delivery.DeliverAsync(identity.Owner, cancellationToken).ConfigureAwait(false);
+            delivered = await delivery.DeliverAsync(identity.Owner, progress, cancellationToken).ConfigureAwait(false);
             metrics.Delivered(delivered.Sent, delivered.Rejected);
             outcome = read.Rejected + mapped.Rejected + delivered.Rejected + delivered.WaitingForRetry == 0 ? SyncRunOutcome.Succeeded : SyncRunOutcome.CompletedWithErrors;
         }

@@ -14,7 +14,7 @@ public sealed class SyncSchedulerTests
 
         public int Runs { get; private set; }
 
-        public Task<SyncReport> RunOnceAsync(CancellationToken cancellationToken)
+        public Task<SyncReport> RunOnceAsync(IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
         {
             Runs++;
             _ran.Release();

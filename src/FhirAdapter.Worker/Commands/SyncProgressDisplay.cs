@@ -1,0 +1,62 @@
+using FhirAdapter.Worker.Sync;
+using Spectre.Console;
+
+namespace FhirAdapter.Worker.Commands;
+
+/// <summary>
+/// Shows a sync's progress: a live progress bar per stage on an interactive terminal, plain lines at most
+/// every few seconds when the output is redirected (a log file, cron mail), so a long first sync is never silent.
+/// </summary>
+internal static class SyncProgressDisplay
+{
+    private static readonly TimeSpan LineEvery = TimeSpan.FromSeconds(5);
+
+    public static async Task<SyncReport> RunAsync(ISyncRunner runner, TextWriter output, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        if (!interactive)
+        {
+            var last = time.GetUtcNow();
+            var lines = new Progress<SyncProgress>(p =>
+            {
+                var now = time.GetUtcNow();
+                if (now - last >= LineEvery)
+                {
+                    last = now;
+                    output.WriteLine(p.Total is { } total ? $"{p.Stage}: {p.Done} of {total}" : $"{p.Stage}: {p.Done} done");
+                }
+            });
+            return await runner.RunOnceAsync(lines, cancellationToken).ConfigureAwait(false);
+        }
+
+        SyncReport? report = null;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+                var bars = new Progress<SyncProgress>(p =>
+                {
+                    if (!tasks.TryGetValue(p.Stage, out var task))
+                    {
+                        foreach (var previous in tasks.Values)
+                        {
+                            previous.Value = previous.MaxValue; // a later stage started: the earlier ones are done
+                        }
+
+                        task = tasks[p.Stage] = context.AddTask(p.Stage, maxValue: p.Total ?? 1);
+                        task.IsIndeterminate = p.Total is null;
+                    }
+
+                    task.Value = p.Total is null ? 0 : p.Done;
+                });
+                report = await runner.RunOnceAsync(bars, cancellationToken).ConfigureAwait(false);
+                foreach (var task in tasks.Values)
+                {
+                    task.IsIndeterminate = false;
+                    task.Value = task.MaxValue;
+                }
+            }).ConfigureAwait(false);
+        return report!;
+    }
+}

@@ -71,7 +71,14 @@ internal sealed class DeliveryRunner(
                         rejected += entries.Count(e => e.Outcome == EntryOutcome.Rejected);
                         rejections.AddRange(entries.Where(e => e.Outcome == EntryOutcome.Rejected)
                             .Select(e => new Rejection(destination.Name, Describe(e, prepared[i].Lease.PatientKey), e.Reason ?? "rejected")));
-                        await RecordAsync(prepared[i], destination, entries, owner, cancellationToken).ConfigureAwait(false);
+                        try
+                        {
+                            await RecordAsync(prepared[i], destination, entries, owner, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (LeaseLostException)
+                        {
+                            // Another worker took this patient over; it records (and if need be resends) the work itself.
+                        }
                     }
                 }
                 finally

@@ -1,0 +1,20 @@
+using BenchmarkDotNet.Running;
+
+namespace FhirAdapter.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/FhirAdapter.Benchmarks -- [BenchmarkDotNet options, e.g. --filter *Validation*]</c>
+/// runs the micro-benchmarks; <c>-- pipeline --input DIR</c> times read, map, validate and serialize of an inbox in one
+/// process (see <see cref="PipelineRun"/>).
+/// </summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "pipeline")
+            return await PipelineRun.RunAsync(args[1..]).ConfigureAwait(false);
+
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, new ShortConfig());
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# End-to-end load run (docs/PERFORMANCE.md): N generated patients through the real worker.
+#
+#   tests/FhirAdapter.Benchmarks/load.sh [PATIENTS] [SEED]        (run from anywhere; default 1000 patients, seed 7)
+#
+# Steps (STEPS, default "sync map validate pipeline"):
+#   sync      sync --once with a fresh SQLite store, delivering to the real FHIR server of tests/FhirServer on
+#             127.0.0.1:$PORT (DEST=0: no destination, i.e. read + map + validate + store only)
+#   map       map --input --output (read + map + serialize + write, no store, no validation)
+#   validate  validate --input (read + map + validate every resource; --format json to a file)
+#   pipeline  the benchmark program's in-process stage split: read / map / validate / serialize
+# Each worker command runs the Release build directly under /usr/bin/time -v (peak memory = max RSS).
+# Bounded: every step has a time limit (STEP_TIMEOUT seconds, default 1800) and the server is stopped on exit.
+# Everything goes to $WORK (default /tmp/fhiradapter-load-N); only 127.0.0.1 is contacted.
+set -euo pipefail
+
+PATIENTS=${1:-1000}
+SEED=${2:-7}
+PORT=${PORT:-18090}
+DEST=${DEST:-1}
+STEPS=${STEPS:-sync map validate pipeline}
+STEP_TIMEOUT=${STEP_TIMEOUT:-1800}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=${WORK:-/tmp/fhiradapter-load-$PATIENTS}
+WORKER_DLL=$ROOT/src/FhirAdapter.Worker/bin/Release/net10.0/FhirAdapter.Worker.dll
+BENCH=$ROOT/tests/FhirAdapter.Benchmarks/bin/Release/net10.0/FhirAdapter.Benchmarks
+
+command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+cd "$ROOT"
+
+if [[ ${NO_BUILD:-0} != 1 ]]; then
+  dotnet build src/FhirAdapter.Worker -c Release --nologo -v q >/dev/null
+  dotnet build tests/FhirAdapter.Benchmarks -c Release --nologo -v q >/dev/null
+fi
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+SERVER_PID=
+cleanup() {
+  if [[ -n $SERVER_PID ]]; then exec 3>&- || true; kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+
+echo "== $(date -u +%FT%TZ) load run: $PATIENTS patients, seed $SEED, $(nproc) cores; uptime:$(uptime | sed 's/.*load average/ load average/')"
+timeout "$STEP_TIMEOUT" dotnet "$WORKER_DLL" generate --patients "$PATIENTS" --seed "$SEED" --output "$WORK/inbox" >"$WORK/generate.out"
+echo "generated: $(du -sh "$WORK/inbox" | cut -f1) in $(ls "$WORK/inbox" | wc -l) files"
+
+# "Maximum resident set size (kbytes): N" -> MB; "Elapsed (wall clock) time": as printed.
+rss() { awk -F': ' '/Maximum resident set size/ {printf "%.0f MB", $2/1024}' "$1"; }
+wall() { awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$1"; }
+cpu() { awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f s CPU", u+s}' "$1"; }
+
+run_timed() { # name, then the worker arguments
+  local name=$1; shift
+  local rc=0
+  timeout "$STEP_TIMEOUT" /usr/bin/time -v -o "$WORK/$name.time" dotnet "$WORKER_DLL" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || rc=$?
+  echo "-- $name: exit $rc, wall $(wall "$WORK/$name.time"), $(cpu "$WORK/$name.time"), peak RSS $(rss "$WORK/$name.time")"
+}
+
+for step in $STEPS; do
+  case $step in
+    sync)
+      args=(sync --once
+        "--Adapter:Inbox=$WORK/inbox"
+        "--Adapter:Store:ConnectionString=Data Source=$WORK/store.db"
+        "--Adapter:Validation:ProfilesPath=$ROOT/profiles")
+      if [[ $DEST == 1 ]]; then
+        [[ -d tests/FhirServer/node_modules ]] || npm ci --prefix tests/FhirServer --silent
+        # The server exits when its stdin ends (so a test fixture's server never outlives it): hold a FIFO open.
+        mkfifo "$WORK/server.stdin"
+        PORT=$PORT node tests/FhirServer/server.mjs <"$WORK/server.stdin" >"$WORK/server.log" 2>&1 &
+        SERVER_PID=$!
+        exec 3>"$WORK/server.stdin"
+        for _ in $(seq 120); do grep -q "listening" "$WORK/server.log" && break; sleep 0.5; done
+        grep -q "listening" "$WORK/server.log" || { echo "FHIR server did not start" >&2; cat "$WORK/server.log" >&2; exit 1; }
+        args+=(--Adapter:Destinations:0:Name=ehr --Adapter:Destinations:0:OrganizationId=pbpca
+          "--Adapter:Destinations:0:BaseUrl=http://127.0.0.1:$PORT"
+          --Adapter:Destinations:0:MaxBundleEntries=8 --Adapter:Destinations:0:BackoffBase=00:00:00.200)
+      fi
+      run_timed sync "${args[@]}"
+      if [[ -n $SERVER_PID ]] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        echo "!! the FHIR server exited during the sync (see $WORK/server.log): delivery figures are not valid"
+      fi
+      sed -n '1,8p' "$WORK/sync.out"
+      secs=$(awk '/^Sync finished in/ {print $4}' "$WORK/sync.out")
+      records=$(awk '/^Read:/ {print $2}' "$WORK/sync.out")
+      sent=$(awk '/^Sent:/ {print $2}' "$WORK/sync.out")
+      if [[ -n $secs && -n $records ]]; then
+        awk -v s="$secs" -v r="$records" -v n="${sent:-0}" 'BEGIN {printf "sync: %.0f records/s, %.0f resources sent/s\n", r/s, n/s}'
+      fi
+      # The time split by stage, from the store's own timestamps: files processed, patients mapped (map + validate +
+      # store, patient by patient), then delivery until the run finished.
+      python3 - "$WORK/store.db" <<'PY' || true
+import sqlite3, sys
+from datetime import datetime
+c = sqlite3.connect(sys.argv[1])
+t = lambda s: datetime.fromisoformat(s[:26].rstrip('Z'))
+start, end = c.execute("select started_at, finished_at from sync_run order by id desc").fetchone()
+read_end = c.execute("select max(processed_at) from inbox_file").fetchone()[0]
+map_end = c.execute("select max(mapped_at) from patient").fetchone()[0] or read_end
+total = (t(end) - t(start)).total_seconds()
+for name, a, b in (("read + store records", start, read_end), ("map + validate + store", read_end, map_end), ("deliver", map_end, end)):
+    d = (t(b) - t(a)).total_seconds()
+    print(f"stage {name:24} {d:8.1f} s  {100 * d / total:5.1f}%")
+PY
+      cleanup; SERVER_PID=
+      ;;
+    map)
+      run_timed map map --input "$WORK/inbox" --output "$WORK/out"
+      sed -n 1,2p "$WORK/map.out"
+      ;;
+    validate)
+      run_timed validate validate --input "$WORK/inbox" --format json
+      grep -v '^\s*$' "$WORK/validate.err" | head -3 || true
+      ;;
+    pipeline)
+      timeout "$STEP_TIMEOUT" /usr/bin/time -v -o "$WORK/pipeline.time" "$BENCH" pipeline --input "$WORK/inbox" | tee "$WORK/pipeline.out"
+      echo "-- pipeline: wall $(wall "$WORK/pipeline.time"), $(cpu "$WORK/pipeline.time"), peak RSS $(rss "$WORK/pipeline.time")"
+      ;;
+    *) echo "unknown step $step" >&2; exit 2 ;;
+  esac
+done

@@ -23,6 +23,12 @@ internal sealed class InboxIngestor(IAdapterStore store, ExportMapper mapper, IO
         var inbox = options.Value.Inbox;
         int files = 0, skipped = 0, records = 0, rejected = 0, fresh = 0, superseded = 0, repeats = 0, stale = 0;
         var names = InboxReader.ListFiles(inbox);
+
+        // Quarantined records by recordId, read once: a record fixed in the export and read again clears its entries.
+        var quarantined = (await store.ListQuarantineAsync(int.MaxValue, cancellationToken).ConfigureAwait(false))
+            .Where(q => q.RawText is not null && q.RecordId is not null)
+            .GroupBy(q => q.RecordId!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(q => q.Id).ToList(), StringComparer.Ordinal);
         foreach (var name in names)
         {
             progress?.Report(new SyncProgress("Reading the inbox", files + skipped, names.Count));
@@ -61,13 +67,17 @@ internal sealed class InboxIngestor(IAdapterStore store, ExportMapper mapper, IO
                 }
             }
 
-            // A record fixed in the export and read again clears its quarantine entries.
-            var quarantined = await store.ListQuarantineAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
-            var arrived = arrivals.Select(a => a.Record.RecordId).ToHashSet(StringComparer.Ordinal);
-            var resolved = quarantined.Where(q => q.RawText is not null && q.RecordId is not null && arrived.Contains(q.RecordId)).Select(q => q.Id).ToList();
+            var resolved = arrivals.Select(a => a.Record.RecordId).Distinct(StringComparer.Ordinal)
+                .SelectMany(id => quarantined.Remove(id, out var ids) ? ids : []).ToList();
             var result = await store.IngestAsync(
                 new IngestBatch { File = file, Records = arrivals, Rejected = quarantine, ResolvedQuarantineIds = resolved, SyncRunId = runId }, cancellationToken)
                 .ConfigureAwait(false);
+            foreach (var (entry, id) in quarantine.Zip(result.QuarantineIds).Where(e => e.First.RawText is not null && e.First.RecordId is not null))
+            {
+                quarantined.TryAdd(entry.RecordId!, []);
+                quarantined[entry.RecordId!].Add(id);
+            }
+
             files++;
             records += arrivals.Count + quarantine.Count;
             rejected += quarantine.Count;

@@ -28,6 +28,7 @@ internal sealed class PatientRemapper(
     {
         int patients = 0, resources = 0, invalid = 0, held = 0, rejected = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        IReadOnlyDictionary<string, ExportRecord>? forms = null; // read once per pass: the inbox was read before mapping starts
         while (true)
         {
             var leases = await store.ClaimDirtyPatientsAsync(owner, BatchSize, cancellationToken).ConfigureAwait(false);
@@ -45,7 +46,7 @@ internal sealed class PatientRemapper(
                 {
                     var counts = lease.PatientKey == StoreKeys.Questionnaires
                         ? await MapQuestionnairesAsync(lease, owner, cancellationToken).ConfigureAwait(false)
-                        : await MapPatientAsync(lease, owner, cancellationToken).ConfigureAwait(false);
+                        : await MapPatientAsync(lease, owner, forms ??= await CurrentFormsAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
                     patients += counts.Patients;
                     resources += counts.Resources;
                     invalid += counts.Invalid;
@@ -64,11 +65,10 @@ internal sealed class PatientRemapper(
         return new Counts(patients, resources, invalid, held, rejected);
     }
 
-    private async Task<Counts> MapPatientAsync(PatientLease lease, string owner, CancellationToken cancellationToken)
+    private async Task<Counts> MapPatientAsync(PatientLease lease, string owner, IReadOnlyDictionary<string, ExportRecord> forms, CancellationToken cancellationToken)
     {
         var stored = await store.GetCurrentRecordsAsync(lease.PatientKey, cancellationToken).ConfigureAwait(false);
         var records = stored.Select(s => s.ToExportRecord()).ToList();
-        var forms = await CurrentFormsAsync(cancellationToken).ConfigureAwait(false);
         var result = records.Count == 0 ? null : mapper.MapPatient(stored[0].PatientMrn!, records, forms);
 
         var resources = result?.Bundle is { } bundle ? StoredBundles.ToStored(bundle.Bundle, validator.Validate) : [];

@@ -61,7 +61,7 @@ public sealed class FhirResourceValidator
 #pragma warning disable ExperimentalApi // Firely's documented way to build a schema resolver over a custom resolver chain.
         var schemas = new SharedSchemaResolver(StructureDefinitionToElementSchemaResolver.CreatedCached(resolver), resolver.Gate);
 #pragma warning restore ExperimentalApi
-        _pool = new ValidatorPool(() => new Validator(resolver, terminology, null, new ValidationSettings(), schemas));
+        _pool = new ValidatorPool(() => new SchemaRun(schemas, terminology, resolver));
         _codeChecker = new PackageCodeChecker(_package);
         _packageProfiles = _package.StructureDefinitions.Select(sd => sd.Url!).ToHashSet(StringComparer.Ordinal);
         Terminology = terminology;
@@ -153,6 +153,15 @@ public sealed class FhirResourceValidator
         if (failure is not null)
             throw new InvalidOperationException("Validation failed on a worker thread.", failure);
         return outcomes;
+    }
+
+    /// <summary>Firely's outcome alone (no redaction, no local code check), by this class's route or by Firely's public Validator.</summary>
+    internal OperationOutcome ValidateSchemaOnly(Resource resource, bool throughFirelysValidator)
+    {
+        var run = _pool.Rent();
+        var outcome = throughFirelysValidator ? run.ValidateAsFirely(resource, profile: null) : run.Validate(resource, profile: null);
+        _pool.Return(run);
+        return outcome;
     }
 
     private OperationOutcome ValidateWithFirely(Resource resource, string? profile)

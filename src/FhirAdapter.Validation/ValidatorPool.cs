@@ -1,18 +1,17 @@
 using System.Collections.Concurrent;
-using Firely.Fhir.Validation;
 
 namespace FhirAdapter.Validation;
 
 /// <summary>
-/// Firely's <see cref="Validator"/> is not thread-safe, so each call rents one for its own use. Validators are cheap
-/// to create here (they share compiled schemas and the terminology cache), so the pool only grows to the peak number
-/// of concurrent callers.
+/// A <see cref="SchemaRun"/> is not thread-safe (neither is Firely's Validator), so each call rents one for its own
+/// use. They are cheap to create (they share compiled schemas and the terminology cache), so the pool only grows to
+/// the peak number of concurrent callers.
 /// </summary>
-internal sealed class ValidatorPool(Func<Validator> factory)
+internal sealed class ValidatorPool(Func<SchemaRun> factory)
 {
-    private readonly ConcurrentBag<Validator> _idle = [];
+    private readonly ConcurrentBag<SchemaRun> _idle = [];
 
-    public Validator Rent() => _idle.TryTake(out var validator) ? validator : factory();
+    public SchemaRun Rent() => _idle.TryTake(out var run) ? run : factory();
 
-    public void Return(Validator validator) => _idle.Add(validator);
+    public void Return(SchemaRun run) => _idle.Add(run);
 }

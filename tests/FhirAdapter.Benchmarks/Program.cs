@@ -13,6 +13,8 @@ internal static class Program
     {
         if (args.Length > 0 && args[0] == "pipeline")
             return await PipelineRun.RunAsync(args[1..]).ConfigureAwait(false);
+        if (args.Length > 0 && args[0] == "loop")
+            return ValidateLoop.Run(args[1..]);
 
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, new ShortConfig());
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;

@@ -28,11 +28,22 @@ public sealed class ExportMapper
 
     public MappingResult Map(IEnumerable<ExportRecord> records)
     {
+        var patients = new List<PatientBundle>();
+        return Map(records, patients.Add) with { Patients = patients };
+    }
+
+    /// <summary>
+    /// Maps patient by patient, handing each patient's Bundle to <paramref name="onPatient"/> as soon as it is made
+    /// (in patient-key order) and keeping none: a caller that writes each one out holds one patient's resources at a
+    /// time. The result's <see cref="MappingResult.Patients"/> is empty.
+    /// </summary>
+    public MappingResult Map(IEnumerable<ExportRecord> records, Action<PatientBundle> onPatient)
+    {
         ArgumentNullException.ThrowIfNull(records);
+        ArgumentNullException.ThrowIfNull(onPatient);
         var all = records.ToList();
         var rejected = new List<RecordError>();
         var held = new List<HeldRecord>();
-        var patients = new List<PatientBundle>();
 
         var forms = CurrentForms(all.Where(r => r.Kind == RecordKind.Form), rejected);
         var formLookup = forms.ToDictionary(f => FormKey(f.As<FormPayload>().FormId, f.As<FormPayload>().Version), StringComparer.Ordinal);
@@ -45,11 +56,11 @@ public sealed class ExportMapper
             held.AddRange(result.Held);
             if (result.Bundle is not null)
             {
-                patients.Add(result.Bundle);
+                onPatient(result.Bundle);
             }
         }
 
-        return new MappingResult(questionnaires, patients, held, rejected);
+        return new MappingResult(questionnaires, [], held, rejected);
     }
 
     /// <summary>The result of mapping one patient's records.</summary>

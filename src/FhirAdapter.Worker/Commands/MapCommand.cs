@@ -35,10 +35,12 @@ internal static class MapCommand
             }
 
             var snapshot = await InboxSnapshot.ReadAsync(inbox, cancellationToken).ConfigureAwait(false);
-            var result = new ExportMapper(options).Map(snapshot.Records.Records);
             var target = parse.GetValue(outputDir)!;
-            var written = MappingOutput.Write(target, result);
-            MapSummary.Write(output, inbox, target, snapshot, result, written.Count);
+            var writer = new MappingWriter(target);
+            // Each patient's Bundle is written as soon as it is mapped: memory holds the records, not the output.
+            var result = new ExportMapper(options).Map(snapshot.Records.Records, writer.Write);
+            writer.WriteQuestionnaires(result.Questionnaires);
+            MapSummary.Write(output, inbox, target, snapshot, result, writer);
             return snapshot.Rejected.Count + result.Rejected.Count == 0 ? AdapterCommandLine.Ok : AdapterCommandLine.Failures;
         });
         return command;

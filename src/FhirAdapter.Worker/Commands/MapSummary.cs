@@ -6,7 +6,7 @@ namespace FhirAdapter.Worker.Commands;
 /// <summary>The summary a person reads after <c>map</c>: counts, then what was held and rejected and why.</summary>
 internal static class MapSummary
 {
-    public static void Write(TextWriter output, string inbox, string target, InboxSnapshot snapshot, MappingResult result, int files)
+    public static void Write(TextWriter output, string inbox, string target, InboxSnapshot snapshot, MappingResult result, MappingWriter written)
     {
         var records = snapshot.Records;
         var rejected = snapshot.Rejected.Concat(result.Rejected).ToList();
@@ -14,9 +14,9 @@ internal static class MapSummary
         output.WriteLine($"Read {records.Read + snapshot.RejectedRecords} records from {snapshot.Files} files in {inbox}: "
             + $"{records.Records.Count()} current versions ({records.Superseded} superseded, {records.Repeats} repeats, {records.Stale} stale), "
             + $"{snapshot.RejectedRecords} invalid.");
-        output.WriteLine($"Wrote {result.Patients.Count} patient Bundles{(result.Questionnaires is null ? "" : " and the Questionnaires")} to {target} ({files} files).");
+        output.WriteLine($"Wrote {written.Patients} patient Bundles{(result.Questionnaires is null ? "" : " and the Questionnaires")} to {target} ({written.Files} files).");
         output.WriteLine("Resources written by type:");
-        foreach (var (type, count) in MappingOutput.CountByType(result))
+        foreach (var (type, count) in written.ResourcesByType)
         {
             output.WriteLine($"  {type,-26} {count,6}");
         }

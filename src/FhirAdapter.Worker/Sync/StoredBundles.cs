@@ -8,14 +8,17 @@ namespace FhirAdapter.Worker.Sync;
 internal static class StoredBundles
 {
     /// <summary>The store's rows for a mapped Bundle, each with its validation state.</summary>
-    public static List<MappedResource> ToStored(Bundle bundle, Func<Resource, ResourceValidation> validate) =>
-        [.. bundle.Entry.Select(e => new MappedResource(
+    public static List<MappedResource> ToStored(Bundle bundle, Func<IReadOnlyList<Resource>, IReadOnlyList<ResourceValidation>> validateAll)
+    {
+        var validations = validateAll([.. bundle.Entry.Select(e => e.Resource!)]);
+        return [.. bundle.Entry.Select((e, i) => new MappedResource(
             e.Resource!.TypeName,
             IdentityOf(e.Request!.Url!),
             e.FullUrl!["urn:uuid:".Length..],
             e.Request.Url!,
             FhirJson.Serialize(e.Resource, pretty: false),
-            validate(e.Resource)))];
+            validations[i]))];
+    }
 
     /// <summary>The transaction Bundle again, from the stored rows (same fullUrls, same conditional requests).</summary>
     public static Bundle FromStored(IEnumerable<StoredResource> resources) => new()

@@ -8,4 +8,10 @@ public static class StoreKeys
     /// delivered like a patient's; patient keys start with <c>p-</c>, so this one cannot clash.
     /// </summary>
     public const string Questionnaires = "questionnaires";
+
+    /// <summary>
+    /// The work key leased while an instance scans the inbox for a tick, so that a tick's scan never overlaps a scan
+    /// still running on another instance (a long backfill can outlast a tick). No patient key can clash with it.
+    /// </summary>
+    public const string InboxScan = "inbox-scan";
 }

@@ -4,7 +4,7 @@ namespace FhirAdapter.Worker.Diagnostics;
 
 /// <summary>
 /// The worker's metrics (meter <c>FhirAdapter</c>), exported through OpenTelemetry: records read and rejected,
-/// patients mapped, resources invalid, delivered and rejected, and the queue depth per destination.
+/// patients mapped, resources invalid, delivered and rejected, sync passes (scanning the inbox or not), and the queue depth per destination.
 /// </summary>
 public sealed class AdapterMetrics : IDisposable
 {
@@ -18,6 +18,7 @@ public sealed class AdapterMetrics : IDisposable
     private readonly Counter<long> _resourcesDelivered;
     private readonly Counter<long> _resourcesRejected;
     private readonly Histogram<double> _deliveryLatency;
+    private readonly Counter<long> _passes;
 
     public AdapterMetrics(IMeterFactory meterFactory)
     {
@@ -29,6 +30,7 @@ public sealed class AdapterMetrics : IDisposable
         _resourcesInvalid = _meter.CreateCounter<long>("fhiradapter.resources.invalid", "{resource}", "Mapped resources that failed validation");
         _resourcesDelivered = _meter.CreateCounter<long>("fhiradapter.resources.delivered", "{resource}", "Resources accepted by a destination");
         _resourcesRejected = _meter.CreateCounter<long>("fhiradapter.resources.rejected", "{resource}", "Resources a destination rejected");
+        _passes = _meter.CreateCounter<long>("fhiradapter.sync.passes", "{pass}", "Sync passes, tagged inbox=scanned or inbox=elsewhere (another instance had the tick's scan)");
         _deliveryLatency = _meter.CreateHistogram<double>("fhiradapter.sync.duration", "s", "Duration of a sync pass");
     }
 
@@ -53,6 +55,9 @@ public sealed class AdapterMetrics : IDisposable
         _resourcesDelivered.Add(sent);
         _resourcesRejected.Add(rejected);
     }
+
+    /// <summary>One pass, and whether it read the inbox: across instances, one pass per tick says <c>scanned</c>.</summary>
+    public void Pass(bool inboxScanned) => _passes.Add(1, new KeyValuePair<string, object?>("inbox", inboxScanned ? "scanned" : "elsewhere"));
 
     public void SyncDuration(TimeSpan duration) => _deliveryLatency.Record(duration.TotalSeconds);
 

@@ -19,4 +19,13 @@ internal static partial class Log
 
     [LoggerMessage(4, LogLevel.Error, "Sync failed ({ExceptionType}); the next scheduled sync will try again")]
     public static partial void SyncFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(5, LogLevel.Information, "Tick {Tick:o}: this instance scans the inbox")]
+    public static partial void InboxScanClaimed(ILogger logger, DateTimeOffset tick);
+
+    [LoggerMessage(6, LogLevel.Information, "Tick {Tick:o}: another instance has the inbox scan; this one maps and delivers its share")]
+    public static partial void InboxScanElsewhere(ILogger logger, DateTimeOffset tick);
+
+    [LoggerMessage(7, LogLevel.Information, "Tick {Tick:o}: the scan of an earlier tick is still running on another instance; this tick leaves the inbox to it")]
+    public static partial void InboxScanStillRunning(ILogger logger, DateTimeOffset tick);
 }

@@ -11,6 +11,13 @@ namespace FhirAdapter.Worker.Scheduling;
 /// logged and the next one still runs; stopping lets the pass in flight finish its current patient
 /// (each patient's work is committed on its own, so nothing is half-done after a stop).
 /// </summary>
+/// <remarks>
+/// A scheduled pass is named by its tick: the cron occurrence it was waiting for, not the clock when it woke.
+/// Every instance on the same schedule therefore names the same tick even when their clocks differ by a few
+/// seconds, and only the one that claims it scans the inbox (<see cref="ISyncRunner.RunTickAsync"/>). The pass at
+/// start has no tick and always scans: the instance cannot know whether the last tick's scan finished (its scanner
+/// may have died), and scanning again is harmless.
+/// </remarks>
 internal sealed class SyncScheduler(ISyncRunner runner, IOptions<WorkerOptions> options, TimeProvider time, ILogger<SyncScheduler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -18,13 +25,15 @@ internal sealed class SyncScheduler(ISyncRunner runner, IOptions<WorkerOptions> 
         var schedule = options.Value.ParseSchedule();
         if (options.Value.RunAtStart)
         {
-            await RunAsync(stoppingToken).ConfigureAwait(false);
+            await RunAsync(tick: null, stoppingToken).ConfigureAwait(false);
         }
 
+        DateTimeOffset? last = null;
         while (!stoppingToken.IsCancellationRequested)
         {
+            // Never before the tick just run: a timer that fires a hair early must not run (and claim) that tick twice.
             var now = time.GetUtcNow();
-            var next = schedule.GetNextOccurrence(now, TimeZoneInfo.Utc);
+            var next = schedule.GetNextOccurrence(last > now ? last.Value : now, TimeZoneInfo.Utc);
             if (next is null)
             {
                 return;
@@ -40,15 +49,18 @@ internal sealed class SyncScheduler(ISyncRunner runner, IOptions<WorkerOptions> 
                 return;
             }
 
-            await RunAsync(stoppingToken).ConfigureAwait(false);
+            last = next;
+            await RunAsync(next.Value, stoppingToken).ConfigureAwait(false);
         }
     }
 
-    private async Task RunAsync(CancellationToken stoppingToken)
+    private async Task RunAsync(DateTimeOffset? tick, CancellationToken stoppingToken)
     {
         try
         {
-            var report = await runner.RunOnceAsync(stoppingToken).ConfigureAwait(false);
+            var report = tick is { } at
+                ? await runner.RunTickAsync(at, stoppingToken).ConfigureAwait(false)
+                : await runner.RunOnceAsync(stoppingToken).ConfigureAwait(false);
             Log.SyncFinished(logger, report.RecordsRead, report.PatientsMapped, report.Sent, report.WaitingForRetry, report.Rejected + report.RecordsRejected);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -23,6 +23,17 @@ public sealed class WorkerOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan HeldWarningAfter { get; set; } = TimeSpan.FromDays(3);
 
+    /// <summary>
+    /// Patients a worker claims for mapping at a time. Smaller batches spread a backlog more evenly over several
+    /// workers; larger ones cost fewer claims.
+    /// </summary>
+    [Range(1, 1000)]
+    public int RemapBatchSize { get; set; } = 32;
+
+    /// <summary>Patients a worker claims at a time for delivery to one destination (their Bundles are sent together).</summary>
+    [Range(1, 1000)]
+    public int DeliveryBatchSize { get; set; } = 16;
+
     public CronExpression ParseSchedule() =>
         CronExpression.Parse(Schedule, Schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
 

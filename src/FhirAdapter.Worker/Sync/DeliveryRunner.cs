@@ -5,6 +5,7 @@ using FhirAdapter.Exchange.Sending;
 using FhirAdapter.Store;
 using FhirAdapter.Store.Delivery;
 using FhirAdapter.Store.Leases;
+using FhirAdapter.Worker.Scheduling;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
 using MappedBundle = FhirAdapter.Core.Mapping.PatientBundle;
@@ -19,10 +20,9 @@ namespace FhirAdapter.Worker.Sync;
 /// the accounting-of-disclosures entry are stored together.
 /// </summary>
 internal sealed class DeliveryRunner(
-    IAdapterStore store, IBundleSender sender, IOptions<ExchangeOptions> exchange, IOptions<StoreOptions> storeOptions, DisclosureFilter filter,
-    DisclosureAccounting accounting, TimeProvider time)
+    IAdapterStore store, IBundleSender sender, IOptions<ExchangeOptions> exchange, IOptions<StoreOptions> storeOptions, IOptions<WorkerOptions> options,
+    DisclosureFilter filter, DisclosureAccounting accounting, TimeProvider time)
 {
-    private const int BatchSize = 16;
 
     public sealed record Rejection(string Destination, string What, string Reason);
 
@@ -37,7 +37,7 @@ internal sealed class DeliveryRunner(
             var attempted = new HashSet<string>(StringComparer.Ordinal);
             while (true)
             {
-                var leases = await store.ClaimPendingPatientsAsync(owner, destination.Name, BatchSize, cancellationToken).ConfigureAwait(false);
+                var leases = await store.ClaimPendingPatientsAsync(owner, destination.Name, options.Value.DeliveryBatchSize, cancellationToken).ConfigureAwait(false);
                 var fresh = leases.Where(l => attempted.Add(l.PatientKey)).ToList();
                 var keeper = LeaseKeeper.For(store, owner, leases, storeOptions, time);
                 try

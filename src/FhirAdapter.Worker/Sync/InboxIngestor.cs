@@ -16,7 +16,11 @@ namespace FhirAdapter.Worker.Sync;
 /// </summary>
 internal sealed class InboxIngestor(IAdapterStore store, ExportMapper mapper, IOptions<WorkerOptions> options)
 {
-    public sealed record Counts(int Files, int FilesSkipped, int Records, int Rejected, int New, int Superseded, int Repeats, int Stale);
+    public sealed record Counts(int Files, int FilesSkipped, int Records, int Rejected, int New, int Superseded, int Repeats, int Stale)
+    {
+        /// <summary>A pass that did not read the inbox (another instance had the tick).</summary>
+        public static Counts None { get; } = new(0, 0, 0, 0, 0, 0, 0, 0);
+    }
 
     public async Task<Counts> IngestAsync(long runId, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {

@@ -6,6 +6,7 @@ using FhirAdapter.Store;
 using FhirAdapter.Store.Leases;
 using FhirAdapter.Store.Patients;
 using FhirAdapter.Store.Quarantine;
+using FhirAdapter.Worker.Scheduling;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
 
@@ -18,9 +19,8 @@ namespace FhirAdapter.Worker.Sync;
 /// quarantined with the validator's message.
 /// </summary>
 internal sealed class PatientRemapper(
-    IAdapterStore store, ExportMapper mapper, ResourceValidator validator, IOptions<ExchangeOptions> exchange, TimeProvider time)
+    IAdapterStore store, ExportMapper mapper, ResourceValidator validator, IOptions<ExchangeOptions> exchange, IOptions<WorkerOptions> options, TimeProvider time)
 {
-    private const int BatchSize = 32;
 
     public sealed record Counts(int Patients, int Resources, int Invalid, int Held, int Rejected);
 
@@ -31,7 +31,7 @@ internal sealed class PatientRemapper(
         IReadOnlyDictionary<string, ExportRecord>? forms = null; // read once per pass: the inbox was read before mapping starts
         while (true)
         {
-            var leases = await store.ClaimDirtyPatientsAsync(owner, BatchSize, cancellationToken).ConfigureAwait(false);
+            var leases = await store.ClaimDirtyPatientsAsync(owner, options.Value.RemapBatchSize, cancellationToken).ConfigureAwait(false);
             var fresh = leases.Where(l => seen.Add(l.PatientKey)).ToList();
             if (fresh.Count == 0)
             {

@@ -18,5 +18,8 @@ public sealed record SyncReport(
     /// <summary>Resources not sent because the patient's consent does not cover them for that organization.</summary>
     public int Withheld { get; init; }
 
+    /// <summary>False when this pass left the inbox alone because another instance had its tick's scan.</summary>
+    public bool InboxScanned { get; init; } = true;
+
     public bool Succeeded => RecordsRejected == 0 && ResourcesInvalid == 0 && Rejected == 0 && Problems.Count == 0;
 }

@@ -1,6 +1,8 @@
 using FhirAdapter.Store;
 using FhirAdapter.Store.Runs;
 using FhirAdapter.Worker.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FhirAdapter.Worker.Sync;
 
@@ -9,21 +11,42 @@ namespace FhirAdapter.Worker.Sync;
 /// whose records changed, then deliver what is pending to each destination. Every step commits per file or
 /// per patient, so a pass stopped at any moment (even by SIGKILL) resumes where it was, losing nothing.
 /// </summary>
+/// <remarks>
+/// With several instances on one store, a scheduled pass reads the inbox only if this instance claims the tick
+/// (<see cref="InboxScanTick"/>): the first to claim it scans, the others go straight to mapping and delivering the
+/// patients they claim. The scanning instance also leases <see cref="StoreKeys.InboxScan"/> while it reads, so that
+/// when a scan outlasts its tick the next tick does not read the same files a second time alongside it. If the
+/// scanning instance dies mid-scan, its unfinished file has no checkpoint and a later tick's scan (on any instance,
+/// once that lease has expired) reads it again; reading a file again stores nothing twice (the version rules make
+/// a record already stored a repeat).
+/// </remarks>
 internal sealed class SyncRunner(
-    IAdapterStore store, InboxIngestor ingestor, PatientRemapper remapper, DeliveryRunner delivery, WorkerIdentity identity, AdapterMetrics metrics, TimeProvider time)
+    IAdapterStore store, InboxIngestor ingestor, PatientRemapper remapper, DeliveryRunner delivery, WorkerIdentity identity, AdapterMetrics metrics,
+    IOptions<StoreOptions> storeOptions, TimeProvider time, ILogger<SyncRunner> logger)
     : ISyncRunner
 {
-    public async Task<SyncReport> RunOnceAsync(IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>The tick lease's name for the scheduled inbox scan.</summary>
+    public const string InboxScanTick = "inbox-scan";
+
+    public Task<SyncReport> RunOnceAsync(IProgress<SyncProgress>? progress, CancellationToken cancellationToken) => RunAsync(tick: null, progress, cancellationToken);
+
+    public Task<SyncReport> RunTickAsync(DateTimeOffset tick, CancellationToken cancellationToken) => RunAsync(tick, progress: null, cancellationToken);
+
+    private async Task<SyncReport> RunAsync(DateTimeOffset? tick, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
         var run = await store.StartSyncRunAsync(identity.Owner, cancellationToken).ConfigureAwait(false);
         var outcome = SyncRunOutcome.Failed;
+        bool scanned;
         InboxIngestor.Counts? read = null;
         PatientRemapper.Counts? mapped = null;
         DeliveryRunner.Counts? delivered = null;
         try
         {
-            read = await ingestor.IngestAsync(run.Id, progress, cancellationToken).ConfigureAwait(false);
+            var scan = await ScanAsync(run.Id, tick, progress, cancellationToken).ConfigureAwait(false);
+            scanned = scan is not null;
+            metrics.Pass(scanned);
+            read = scan ?? InboxIngestor.Counts.None;
             metrics.RecordsRead(read.Records, read.Rejected);
             mapped = await remapper.RemapDirtyAsync(identity.Owner, progress, cancellationToken).ConfigureAwait(false);
             metrics.Mapped(mapped.Patients, mapped.Invalid);
@@ -45,6 +68,42 @@ internal sealed class SyncRunner(
 
         return new SyncReport(started, time.GetUtcNow(), read.Files, read.Records, read.Rejected + mapped.Rejected, mapped.Held, mapped.Patients,
             mapped.Invalid, delivered.Sent, delivered.WaitingForRetry, delivered.Rejected,
-            [.. delivered.Rejections.Select(r => $"{r.Destination}: {r.What}: {r.Reason}")]) { Withheld = delivered.Withheld };
+            [.. delivered.Rejections.Select(r => $"{r.Destination}: {r.What}: {r.Reason}")]) { Withheld = delivered.Withheld, InboxScanned = scanned };
+    }
+
+    /// <summary>
+    /// Reads the inbox: always when asked for by hand (no tick); for a tick, only with the tick's claim and while no
+    /// other instance is still scanning. Null when this pass leaves the inbox alone.
+    /// </summary>
+    private async Task<InboxIngestor.Counts?> ScanAsync(long runId, DateTimeOffset? tick, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (tick is not { } at)
+        {
+            return await ingestor.IngestAsync(runId, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!await store.TryClaimTickAsync(InboxScanTick, at, identity.Owner, cancellationToken).ConfigureAwait(false))
+        {
+            Log.InboxScanElsewhere(logger, at);
+            return null;
+        }
+
+        if (await store.TryClaimPatientAsync(identity.Owner, StoreKeys.InboxScan, cancellationToken).ConfigureAwait(false) is not { } lease)
+        {
+            Log.InboxScanStillRunning(logger, at);
+            return null;
+        }
+
+        Log.InboxScanClaimed(logger, at);
+        var keeper = LeaseKeeper.For(store, identity.Owner, [lease], storeOptions, time);
+        try
+        {
+            return await ingestor.IngestAsync(runId, progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await keeper.DisposeAsync().ConfigureAwait(false);
+            await store.ReleaseAsync(identity.Owner, [StoreKeys.InboxScan], CancellationToken.None).ConfigureAwait(false);
+        }
     }
 }

@@ -23,6 +23,8 @@ public sealed class SyncSchedulerTests
                 : Task.FromResult(new SyncReport(default, default, 0, 0, 0, 0, 0, 0, 0, 0, 0, []));
         }
 
+        public Task<SyncReport> RunTickAsync(DateTimeOffset tick, CancellationToken cancellationToken) => RunOnceAsync(null, cancellationToken);
+
         public Task<bool> WaitForRunAsync(TimeSpan? timeout = null) => _ran.WaitAsync(timeout ?? TimeSpan.FromSeconds(10));
     }
 

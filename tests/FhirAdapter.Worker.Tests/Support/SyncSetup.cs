@@ -46,5 +46,17 @@ internal sealed class SyncSetup : IDisposable
 
     public string[] Args(params string[] command) => [.. command, .. Configuration];
 
+    /// <summary>Leaves only these sample files in the inbox (a small inbox keeps in-process tests fast).</summary>
+    public void KeepOnly(params string[] fileNames)
+    {
+        foreach (var file in Directory.EnumerateFiles(Inbox).Where(f => !fileNames.Contains(Path.GetFileName(f), StringComparer.Ordinal)))
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Copies one more sample file into the inbox, as the practice system's next export.</summary>
+    public void Arrive(string fileName) => File.Copy(Path.Combine(RepoPaths.Inbox, fileName), Path.Combine(Inbox, fileName));
+
     public void Dispose() => _dir.Dispose();
 }

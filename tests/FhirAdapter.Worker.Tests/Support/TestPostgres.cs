@@ -38,6 +38,9 @@ internal static class TestPostgres
         return (schema, new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = schema, MaxPoolSize = maxPoolSize }.ConnectionString);
     }
 
+    /// <summary>The worker's configuration tokens for a PostgreSQL store at <paramref name="connectionString"/>.</summary>
+    public static string[] StoreArgs(string connectionString) => ["--Adapter:Store:Provider=Postgres", $"--Adapter:Store:ConnectionString={connectionString}"];
+
     public static void DropSchema(string schema) => Execute($"DROP SCHEMA IF EXISTS {schema} CASCADE");
 
     /// <summary>The first column of every row of a query in a schema.</summary>

@@ -70,6 +70,9 @@ internal sealed class WorkerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id (worker owner names in the store hold it).</summary>
+    public int Id => _process.Id;
+
     public void Dispose()
     {
         if (!_process.HasExited)

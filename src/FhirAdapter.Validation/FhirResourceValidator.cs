@@ -59,9 +59,12 @@ public sealed class FhirResourceValidator
 
         var terminology = new PackageTerminologyService(resolver, _package, options.ReportUncheckedCodes);
 #pragma warning disable ExperimentalApi // Firely's documented way to build a schema resolver over a custom resolver chain.
-        var schemas = new SharedSchemaResolver(StructureDefinitionToElementSchemaResolver.CreatedCached(resolver), resolver.Gate);
+        var schemas = new SharedSchemaResolver(
+            StructureDefinitionToElementSchemaResolver.CreatedCached(resolver, [new MemoizingSchemaBuilder(resolver, new BindingSuccesses())]), resolver.Gate);
+        // Firely's schemas as Firely builds them, for holding the shortcuts above to Firely's own results (tests only).
+        var plainSchemas = new Lazy<IElementSchemaResolver>(() => new SharedSchemaResolver(StructureDefinitionToElementSchemaResolver.CreatedCached(resolver), resolver.Gate));
 #pragma warning restore ExperimentalApi
-        _pool = new ValidatorPool(() => new SchemaRun(schemas, terminology, resolver));
+        _pool = new ValidatorPool(() => new SchemaRun(schemas, plainSchemas, terminology, resolver));
         _codeChecker = new PackageCodeChecker(_package);
         _packageProfiles = _package.StructureDefinitions.Select(sd => sd.Url!).ToHashSet(StringComparer.Ordinal);
         Terminology = terminology;

@@ -10,12 +10,13 @@ using Hl7.FhirPath.Expressions;
 namespace FhirAdapter.Validation;
 
 /// <summary>
-/// Does what Firely's <c>Validator.Validate(resource, profile)</c> does, with one cost removed. Firely starts every run
+/// Does what Firely's <c>Validator.Validate(resource, profile)</c> does, with two costs removed. Firely starts every run
 /// with a fresh FhirPath compiler and an empty cache of compiled slice-discriminator paths
 /// (<c>ValidationState.Global.FPCompilerCache</c>), so every validation re-parses the discriminator path of every
 /// slice it meets: a quarter of the time of a vital-signs Observation. Here each run starts with this instance's
-/// cache, filled by the earlier runs. The checks and the outcome are Firely's own (a test compares both ways on every
-/// sample). The cache is internal to Firely; should a Firely version lack the members used here, every run goes
+/// cache, filled by the earlier runs. The second is in the schemas themselves: required bindings remember the values
+/// that passed them (<see cref="BindingMemo"/>). The checks and the outcome are Firely's own (a test compares them
+/// with Firely's public Validator on Firely's own schemas, on every sample, valid and broken). The cache is internal to Firely; should a Firely version lack the members used here, every run goes
 /// through Firely's public Validator instead: slower, same result. Not thread-safe: one instance per concurrent
 /// caller (see <see cref="ValidatorPool"/>).
 /// </summary>
@@ -31,18 +32,26 @@ internal sealed class SchemaRun
     private static volatile bool s_cacheReachable = true;
 
     private readonly ValidationSettings _settings;
-    private readonly Validator _firely;
+    private readonly IElementSchemaResolver _schemas;
+    private readonly Lazy<IElementSchemaResolver> _plainSchemas;
+    private readonly SynchronizedResolver _resolver;
+    private readonly PackageTerminologyService _terminology;
     private readonly FhirPathCompilerCache _paths = new(PathCompiler);
+    private Validator? _fallback;
+    private Validator? _reference;
 
-    public SchemaRun(IElementSchemaResolver schemas, PackageTerminologyService terminology, SynchronizedResolver resolver)
+    public SchemaRun(IElementSchemaResolver schemas, Lazy<IElementSchemaResolver> plainSchemas, PackageTerminologyService terminology, SynchronizedResolver resolver)
     {
+        _schemas = schemas;
+        _plainSchemas = plainSchemas;
+        _resolver = resolver;
+        _terminology = terminology;
         // The same settings Firely's Validator builds for itself from these arguments.
         _settings = new ValidationSettings(schemas, terminology)
         {
             ModelInspector = ModelInfo.ModelInspector,
             ConformanceResourceResolver = resolver,
         };
-        _firely = new Validator(resolver, terminology, null, new ValidationSettings(), schemas);
     }
 
     /// <summary>False once a run found Firely's internal path cache out of reach (runs then take Firely's public path).</summary>
@@ -63,11 +72,12 @@ internal sealed class SchemaRun
             }
         }
 
-        return _firely.Validate(resource, profile);
+        return (_fallback ??= new Validator(_resolver, _terminology, null, new ValidationSettings(), _schemas)).Validate(resource, profile);
     }
 
-    /// <summary>Firely's public path, for comparison in tests.</summary>
-    internal OperationOutcome ValidateAsFirely(Resource resource, string? profile) => _firely.Validate(resource, profile);
+    /// <summary>Firely's public Validator on the schemas as Firely compiles them (no binding memo), for comparison in tests.</summary>
+    internal OperationOutcome ValidateAsFirely(Resource resource, string? profile) =>
+        (_reference ??= new Validator(_resolver, _terminology, null, new ValidationSettings(), _plainSchemas.Value)).Validate(resource, profile);
 
     private OperationOutcome ValidateWithPathCache(Resource resource, string? profile)
     {

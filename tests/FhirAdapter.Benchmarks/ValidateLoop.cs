@@ -17,14 +17,27 @@ internal static class ValidateLoop
         foreach (var resource in resources.Take(64))
             _ = validator.Validate(resource);
 
+        var heap = GC.GetTotalMemory(forceFullCollection: true);
+        var gcs = GC.CollectionCount(0);
+        var allocated = GC.GetTotalAllocatedBytes();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var count = 0;
         var issues = 0;
-        while (clock.Elapsed.TotalSeconds < seconds)
-            issues += validator.Validate(resources[count++ % resources.Count]).Issue.Count;
+        void Loop()
+        {
+            while (clock.Elapsed.TotalSeconds < seconds)
+                issues += validator.Validate(resources[count++ % resources.Count]).Issue.Count;
+        }
+
+        if (args.Contains("--pool"))
+            Task.Run(Loop).Wait();
+        else
+            Loop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        Console.WriteLine($"{count} validations of {type ?? "all types"} in {clock.Elapsed.TotalSeconds:F1} s: {clock.Elapsed.TotalMicroseconds / count:F0} µs wall, {cpu.TotalMicroseconds / count:F0} µs CPU each ({issues} issues)");
+        gcs = GC.CollectionCount(0) - gcs;
+        allocated = GC.GetTotalAllocatedBytes() - allocated;
+        Console.WriteLine($"{count} validations of {type ?? "all types"} in {clock.Elapsed.TotalSeconds:F1} s: {clock.Elapsed.TotalMicroseconds / count:F0} µs wall, {cpu.TotalMicroseconds / count:F0} µs CPU each ({issues} issues); {allocated / count / 1024} KB allocated each, {gcs} GCs, {GC.GetTotalPauseDuration().TotalMilliseconds / count * 1000:F0} µs GC pause each; live heap {heap / 1e6:F0} MB before, {GC.GetTotalMemory(forceFullCollection: true) / 1e6:F0} MB after");
         return 0;
     }
 

@@ -5,7 +5,7 @@ using FhirAdapter.Core.Generation;
 namespace FhirAdapter.Worker.Commands;
 
 /// <summary>
-/// <c>generate --patients N --seed S --output DIR [--invalid-rate R]</c>: writes a synthetic clinic
+/// <c>generate --patients N --seed S --output DIR [--invalid-rate R] [--start-date YYYY-MM-DD]</c>: writes a synthetic clinic
 /// export (fictional patients) for load tests and demos, and prints what it wrote.
 /// </summary>
 internal static class GenerateCommand
@@ -21,9 +21,11 @@ internal static class GenerateCommand
         var outputDir = new Option<string>("--output", "-o") { Description = "The folder to write the export to (files of an earlier run there are replaced).", Required = true };
         var invalidRate = new Option<double>("--invalid-rate") { Description = "Share of records made invalid on purpose (0 to 1).", DefaultValueFactory = _ => defaults.InvalidRate };
         var perExport = new Option<int>("--patients-per-export") { Description = "Patients per export (one set of files); bounds each file's size.", DefaultValueFactory = _ => defaults.PatientsPerExport };
+        // Consents mostly run for a year from signing: a clinic that started recently still has consents in force today.
+        var startDate = new Option<DateOnly>("--start-date") { Description = "The day of the first intake (YYYY-MM-DD).", DefaultValueFactory = _ => defaults.StartDate };
         var command = new Command("generate", "Write a synthetic clinic export (fictional patients, forms, intakes, consents, sessions) for load tests and demos.")
         {
-            patients, seed, outputDir, invalidRate, perExport,
+            patients, seed, outputDir, invalidRate, perExport, startDate,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -33,6 +35,7 @@ internal static class GenerateCommand
                 Seed = parse.GetValue(seed),
                 InvalidRate = parse.GetValue(invalidRate),
                 PatientsPerExport = parse.GetValue(perExport),
+                StartDate = parse.GetValue(startDate),
             };
             var problem = Problem(options);
             if (problem is not null)

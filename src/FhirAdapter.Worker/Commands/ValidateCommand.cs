@@ -49,9 +49,11 @@ internal static class ValidateCommand
             }
 
             var clock = Stopwatch.StartNew();
+            // Loading the profiles and the specification takes seconds of its own: let it run beside reading and mapping.
+            var loading = System.Threading.Tasks.Task.Run(() => new FhirResourceValidator(new FhirValidationOptions { ProfilesPath = configuration["Adapter:Validation:ProfilesPath"] }), cancellationToken);
             var snapshot = await InboxSnapshot.ReadAsync(inbox, cancellationToken).ConfigureAwait(false);
             var result = new ExportMapper(mapping).Map(snapshot.Records.Records);
-            var validator = new FhirResourceValidator(new FhirValidationOptions { ProfilesPath = configuration["Adapter:Validation:ProfilesPath"] });
+            var validator = await loading.ConfigureAwait(false);
             var report = new ValidationReport();
             report.AddRejected(snapshot.Rejected.Concat(result.Rejected));
             var files = MappingOutput.Files(result).ToList();

@@ -80,6 +80,34 @@ public sealed class GenerateCommandTests
     }
 
     [Fact]
+    public async Task The_start_date_is_the_day_of_the_first_intake()
+    {
+        using var output = new TempDir();
+
+        var run = await RunAsync("generate", "-n", "5", "-o", output.Path, "--start-date", "2026-08-03", "--invalid-rate", "0");
+
+        Assert.Equal(0, run.ExitCode);
+        var submitted = File.ReadLines(Path.Combine(output.Path, "0001_intakes.ndjson"))
+            .Where(l => l.Length > 0)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("submittedAt").GetString()!)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.StartsWith("2026-08-03", submitted[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_start_date_that_is_not_a_date_is_a_usage_error()
+    {
+        using var output = new TempDir();
+
+        var run = await RunAsync("generate", "-n", "5", "-o", output.Path, "--start-date", "next monday");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--start-date", run.Error, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(output.Path));
+    }
+
+    [Fact]
     public async Task A_missing_output_folder_option_is_a_usage_error()
     {
         var run = await RunAsync("generate", "--patients", "10");

@@ -9,6 +9,13 @@
 #   map       map --input --output (read + map + serialize + write, no store, no validation)
 #   validate  validate --input (read + map + validate every resource; --format json to a file)
 #   pipeline  the benchmark program's in-process stage split: read / map / validate / serialize
+#   export    (after sync) the worker as a service on the synced store, one API client of organization pbpca, a
+#             Bulk Data Patient/$export kicked off, polled to the end and every file downloaded (peak RSS = the
+#             service's, from start to stop)
+# START_DATE (default 2025-06-02, the generator's) sets the day of the first intake: disclosure consents run for about
+# a year from signing, so a recent date (e.g. START_DATE=$(date -d '-120 days' +%F)) makes a clinic whose consents are
+# in force now, and the sync and the export carry the share of patients a real clinic discloses; PER_DAY (default 12)
+# new patients per clinic day keeps a large clinic within those months (10,000 patients at 120 a day: 14 weeks).
 # Each worker command runs the Release build directly under /usr/bin/time -v (peak memory = max RSS).
 # Bounded: every step has a time limit (STEP_TIMEOUT seconds, default 1800) and the server is stopped on exit.
 # Everything goes to $WORK (default /tmp/fhiradapter-load-N); only 127.0.0.1 is contacted.
@@ -20,6 +27,9 @@ PORT=${PORT:-18090}
 DEST=${DEST:-1}
 STEPS=${STEPS:-sync map validate pipeline}
 STEP_TIMEOUT=${STEP_TIMEOUT:-1800}
+START_DATE=${START_DATE:-2025-06-02}
+PER_DAY=${PER_DAY:-12}
+API_PORT=${API_PORT:-18091}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${WORK:-/tmp/fhiradapter-load-$PATIENTS}
 WORKER_DLL=$ROOT/src/FhirAdapter.Worker/bin/Release/net10.0/FhirAdapter.Worker.dll
@@ -36,13 +46,17 @@ fi
 rm -rf "$WORK"
 mkdir -p "$WORK"
 SERVER_PID=
+SERVICE_PID=
+# The service runs under /usr/bin/time, which reports only when its child ends: stop the child (dotnet) itself.
+stop_service() { pkill -TERM -P "$SERVICE_PID" 2>/dev/null || true; wait "$SERVICE_PID" 2>/dev/null || true; SERVICE_PID=; }
 cleanup() {
   if [[ -n $SERVER_PID ]]; then exec 3>&- || true; kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  if [[ -n $SERVICE_PID ]]; then stop_service; fi
 }
 trap cleanup EXIT
 
-echo "== $(date -u +%FT%TZ) load run: $PATIENTS patients, seed $SEED, $(nproc) cores; uptime:$(uptime | sed 's/.*load average/ load average/')"
-timeout "$STEP_TIMEOUT" dotnet "$WORKER_DLL" generate --patients "$PATIENTS" --seed "$SEED" --output "$WORK/inbox" >"$WORK/generate.out"
+echo "== $(date -u +%FT%TZ) load run: $PATIENTS patients, seed $SEED, start $START_DATE, $PER_DAY a day, $(nproc) cores; uptime:$(uptime | sed 's/.*load average/ load average/')"
+timeout "$STEP_TIMEOUT" dotnet "$WORKER_DLL" generate --patients "$PATIENTS" --seed "$SEED" --start-date "$START_DATE" --patients-per-day "$PER_DAY" --output "$WORK/inbox" >"$WORK/generate.out"
 echo "generated: $(du -sh "$WORK/inbox" | cut -f1) in $(ls "$WORK/inbox" | wc -l) files"
 
 # "Maximum resident set size (kbytes): N" -> MB; "Elapsed (wall clock) time": as printed.
@@ -116,6 +130,44 @@ PY
     pipeline)
       timeout "$STEP_TIMEOUT" /usr/bin/time -v -o "$WORK/pipeline.time" "$BENCH" pipeline --input "$WORK/inbox" | tee "$WORK/pipeline.out"
       echo "-- pipeline: wall $(wall "$WORK/pipeline.time"), $(cpu "$WORK/pipeline.time"), peak RSS $(rss "$WORK/pipeline.time")"
+      ;;
+    export)
+      [[ -f $WORK/store.db ]] || { echo "export needs the sync step first (STEPS=\"sync export\")" >&2; exit 2; }
+      tools=$ROOT/tests/FhirAdapter.Api.Tests/tools
+      "$tools/smart-client.sh" keygen "$WORK/client" >/dev/null
+      base=http://127.0.0.1:$API_PORT
+      # The service on the synced store: no sync at start and none scheduled (1 January only), the API only.
+      /usr/bin/time -v -o "$WORK/export.time" dotnet "$WORKER_DLL" \
+        "--Adapter:Inbox=$WORK/inbox" "--Adapter:Store:ConnectionString=Data Source=$WORK/store.db" \
+        "--Adapter:Validation:ProfilesPath=$ROOT/profiles" --Adapter:RunAtStart=false "--Adapter:Schedule=0 0 1 1 *" \
+        "--Adapter:Api:Url=$base" "--Adapter:Api:Export:Directory=$WORK/exports" \
+        --Adapter:Api:Clients:0:ClientId=load --Adapter:Api:Clients:0:OrganizationId=pbpca \
+        "--Adapter:Api:Clients:0:Jwks=$(cat "$WORK/client/jwks.json")" >"$WORK/export.out" 2>"$WORK/export.err" &
+      SERVICE_PID=$!
+      for _ in $(seq 240); do curl -sf "$base/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
+      token=$("$tools/smart-client.sh" token "$WORK/client" load "$base/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+      started=$(date +%s.%N)
+      status_url=$(curl -si -H "Authorization: Bearer $token" -H 'Prefer: respond-async' "$base/fhir/Patient/\$export" \
+        | awk -F': ' 'tolower($1)=="content-location" {print $2}' | tr -d '\r')
+      [[ -n $status_url ]] || { echo "export kick-off failed (see $WORK/export.err)" >&2; exit 1; }
+      for _ in $(seq "$STEP_TIMEOUT"); do
+        code=$(curl -s -o "$WORK/manifest.json" -w '%{http_code}' -H "Authorization: Bearer $token" "$status_url")
+        [[ $code == 202 ]] || break
+        sleep 1
+      done
+      finished=$(date +%s.%N)
+      [[ $code == 200 ]] || { echo "export status $code (see $WORK/manifest.json)" >&2; exit 1; }
+      mkdir -p "$WORK/export-files"
+      for url in $(python3 -c 'import json,sys; print(" ".join(o["url"] for o in json.load(open(sys.argv[1]))["output"]))' "$WORK/manifest.json"); do
+        curl -sf -H "Authorization: Bearer $token" -o "$WORK/export-files/$(basename "$url")" "$url"
+      done
+      downloaded=$(date +%s.%N)
+      stop_service
+      lines=$(cat "$WORK"/export-files/*.ndjson | wc -l)
+      patients=$(wc -l <"$WORK/export-files/Patient.ndjson" 2>/dev/null || echo 0)
+      awk -v a="$started" -v b="$finished" -v c="$downloaded" -v n="$lines" -v p="$patients" -v mb="$(du -sm "$WORK/export-files" | cut -f1)" \
+        'BEGIN {printf "export: %d patients, %d resources (%d MB) in %.1f s (%.0f resources/s), downloaded in %.1f s\n", p, n, mb, b-a, n/(b-a), c-b}'
+      echo "-- export (the service, start to stop): wall $(wall "$WORK/export.time"), $(cpu "$WORK/export.time"), peak RSS $(rss "$WORK/export.time")"
       ;;
     *) echo "unknown step $step" >&2; exit 2 ;;
   esac

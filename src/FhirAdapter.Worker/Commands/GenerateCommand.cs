@@ -5,7 +5,7 @@ using FhirAdapter.Core.Generation;
 namespace FhirAdapter.Worker.Commands;
 
 /// <summary>
-/// <c>generate --patients N --seed S --output DIR [--invalid-rate R] [--start-date YYYY-MM-DD]</c>: writes a synthetic clinic
+/// <c>generate --patients N --seed S --output DIR [--invalid-rate R] [--start-date YYYY-MM-DD] [--patients-per-day N]</c>: writes a synthetic clinic
 /// export (fictional patients) for load tests and demos, and prints what it wrote.
 /// </summary>
 internal static class GenerateCommand
@@ -23,9 +23,10 @@ internal static class GenerateCommand
         var perExport = new Option<int>("--patients-per-export") { Description = "Patients per export (one set of files); bounds each file's size.", DefaultValueFactory = _ => defaults.PatientsPerExport };
         // Consents mostly run for a year from signing: a clinic that started recently still has consents in force today.
         var startDate = new Option<DateOnly>("--start-date") { Description = "The day of the first intake (YYYY-MM-DD).", DefaultValueFactory = _ => defaults.StartDate };
+        var perDay = new Option<int>("--patients-per-day") { Description = "New patients per clinic day (Monday to Saturday), across both sites.", DefaultValueFactory = _ => defaults.NewPatientsPerDay };
         var command = new Command("generate", "Write a synthetic clinic export (fictional patients, forms, intakes, consents, sessions) for load tests and demos.")
         {
-            patients, seed, outputDir, invalidRate, perExport, startDate,
+            patients, seed, outputDir, invalidRate, perExport, startDate, perDay,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -36,6 +37,7 @@ internal static class GenerateCommand
                 InvalidRate = parse.GetValue(invalidRate),
                 PatientsPerExport = parse.GetValue(perExport),
                 StartDate = parse.GetValue(startDate),
+                NewPatientsPerDay = parse.GetValue(perDay),
             };
             var problem = Problem(options);
             if (problem is not null)
@@ -59,6 +61,7 @@ internal static class GenerateCommand
         { Patients: < 1 or > ClinicGeneratorOptions.MaxPatients } => $"--patients must be between 1 and {ClinicGeneratorOptions.MaxPatients}.",
         { InvalidRate: < 0 or > 1 } or { InvalidRate: double.NaN } => "--invalid-rate must be between 0 and 1.",
         { PatientsPerExport: < 1 } => "--patients-per-export must be at least 1.",
+        { NewPatientsPerDay: < 1 } => "--patients-per-day must be at least 1.",
         _ => null,
     };
 

@@ -87,12 +87,20 @@ public sealed class GenerateCommandTests
         var run = await RunAsync("generate", "-n", "5", "-o", output.Path, "--start-date", "2026-08-03", "--invalid-rate", "0");
 
         Assert.Equal(0, run.ExitCode);
-        var submitted = File.ReadLines(Path.Combine(output.Path, "0001_intakes.ndjson"))
-            .Where(l => l.Length > 0)
-            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("submittedAt").GetString()!)
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        Assert.StartsWith("2026-08-03", submitted[0], StringComparison.Ordinal);
+        Assert.StartsWith("2026-08-03", Intakes(output.Path)[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task More_patients_per_day_fit_the_same_clinic_into_fewer_days()
+    {
+        using var slow = new TempDir();
+        using var fast = new TempDir();
+
+        await RunAsync("generate", "-n", "60", "-o", slow.Path, "--start-date", "2026-08-03", "--invalid-rate", "0", "--patients-per-day", "2");
+        await RunAsync("generate", "-n", "60", "-o", fast.Path, "--start-date", "2026-08-03", "--invalid-rate", "0", "--patients-per-day", "30");
+
+        Assert.True(string.CompareOrdinal(LastIntake(fast.Path), LastIntake(slow.Path)) < 0, $"{LastIntake(fast.Path)} is not before {LastIntake(slow.Path)}");
+        Assert.StartsWith("2026-08-0", LastIntake(fast.Path), StringComparison.Ordinal); // 60 patients at 30 a day: two clinic days
     }
 
     [Fact]
@@ -114,6 +122,16 @@ public sealed class GenerateCommandTests
 
         Assert.Equal(2, run.ExitCode);
     }
+
+    /// <summary>The intakes' submittedAt values, earliest first (clinic-local date-times, so text order is date order).</summary>
+    private static List<string> Intakes(string folder) =>
+        [.. Directory.EnumerateFiles(folder, "*_intakes.ndjson")
+            .SelectMany(File.ReadLines)
+            .Where(l => l.Length > 0)
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("submittedAt").GetString()!)
+            .Order(StringComparer.Ordinal)];
+
+    private static string LastIntake(string folder) => Intakes(folder)[^1];
 
     /// <summary>
     /// Runs through the real command line once <c>generate</c> is registered there; until then through

@@ -37,6 +37,7 @@ internal sealed partial class CoreSpecificationSource : IResourceResolver, IAsyn
     public CoreSpecificationSource(string zipPath, string? cacheRoot = null)
     {
         var zip = new FileInfo(zipPath);
+        Identity = $"specification.zip/{zip.Length}";
         var cache = Path.Combine(cacheRoot ?? Path.GetTempPath(),
             $"kwc-fhir-r4-spec-{zip.Length:x}-{zip.LastWriteTimeUtc.Ticks:x}");
         _dataPath = Path.Combine(cache, DataFile);
@@ -45,6 +46,9 @@ internal sealed partial class CoreSpecificationSource : IResourceResolver, IAsyn
             Build(zipPath, cache);
         _index = ReadIndex(indexPath);
     }
+
+    /// <summary>Which specification this is (its size: each release of Firely's specification package differs).</summary>
+    public string Identity { get; }
 
     public Resource? ResolveByUri(string uri) => TryResolveByUri(uri).Value;
 

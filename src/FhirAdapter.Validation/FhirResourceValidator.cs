@@ -77,8 +77,17 @@ public sealed class FhirResourceValidator
         }
 
         Package = _package.ToInfo();
+        Fingerprint = ComputeFingerprint(_package, specification, options);
         LoadTime = clock.Elapsed;
     }
+
+    /// <summary>
+    /// Names everything an outcome depends on besides the resource: the package's files, the specification, the
+    /// options that shape outcomes, and the validating code itself (this assembly and Firely's, by module version id,
+    /// which a deterministic build changes exactly when the code changes). Two validators with the same fingerprint
+    /// give the same outcome for the same resource, so an outcome stored with it may be reused while it matches.
+    /// </summary>
+    public string Fingerprint { get; }
 
     /// <summary>What was loaded from the package folder.</summary>
     public ProfilePackageInfo Package { get; }
@@ -241,6 +250,16 @@ public sealed class FhirResourceValidator
 
         if (problems.Count > 0)
             throw new InvalidDataException($"The profiles package is not valid:{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");
+    }
+
+    private static string ComputeFingerprint(ProfilePackage package, CoreSpecificationSource specification, FhirValidationOptions options)
+    {
+#pragma warning disable ExperimentalApi // only its assembly is asked for
+        var modules = new[] { typeof(FhirResourceValidator), typeof(Validator), typeof(Resource), typeof(StructureDefinitionToElementSchemaResolver) }
+            .Select(t => t.Assembly.ManifestModule.ModuleVersionId.ToString("N"));
+#pragma warning restore ExperimentalApi
+        var parts = string.Join('|', [package.ContentHash, specification.Identity, $"{options.RedactValues}/{options.ReportUncheckedCodes}", .. modules]);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(parts)))[..32];
     }
 
     private static bool CoreDefines(SynchronizedResolver resolver, string basePath, Dictionary<string, HashSet<string>> corePaths)

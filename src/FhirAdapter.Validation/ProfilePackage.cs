@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -28,6 +30,9 @@ internal sealed class ProfilePackage
     public string Version { get; }
     public string Canonical { get; }
     public IReadOnlyList<Resource> Resources { get; }
+
+    /// <summary>SHA-256 over every file of the package (names and bytes): a different package, a different hash.</summary>
+    public string ContentHash { get; private init; } = "";
     public IReadOnlyList<StructureDefinition> StructureDefinitions { get; }
     public IReadOnlyDictionary<string, CodeSystem> CodeSystems { get; }
     public IReadOnlyDictionary<string, ValueSet> ValueSets { get; }
@@ -50,14 +55,20 @@ internal sealed class ProfilePackage
 
         var deserializer = new FhirJsonDeserializer();
         var resources = new List<Resource>();
+        using var contentHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var file in System.IO.Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal))
         {
             var fileName = Path.GetFileName(file);
-            if (fileName.Equals(ProfilesLocator.ManifestName, StringComparison.OrdinalIgnoreCase) || fileName.StartsWith('.'))
+            if (fileName.StartsWith('.'))
+                continue;
+            var bytes = File.ReadAllBytes(file);
+            contentHash.AppendData(Encoding.UTF8.GetBytes(fileName + "\n" + bytes.Length + "\n"));
+            contentHash.AppendData(bytes);
+            if (fileName.Equals(ProfilesLocator.ManifestName, StringComparison.OrdinalIgnoreCase))
                 continue;
             try
             {
-                resources.Add(deserializer.DeserializeResource(File.ReadAllText(file)));
+                resources.Add(deserializer.DeserializeResource(Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF')));
             }
             catch (Exception e) when (e is DeserializationFailedException or JsonException or FormatException)
             {
@@ -74,7 +85,7 @@ internal sealed class ProfilePackage
         if (duplicates.Count > 0)
             throw new InvalidDataException($"The package defines these canonical URLs more than once: {string.Join(", ", duplicates)}.");
 
-        return new ProfilePackage(directory, name, version, canonical, resources);
+        return new ProfilePackage(directory, name, version, canonical, resources) { ContentHash = Convert.ToHexStringLower(contentHash.GetHashAndReset()) };
     }
 
     public ProfilePackageInfo ToInfo() => new(

@@ -106,4 +106,31 @@ public sealed class PackageLoadTests(ValidatorFixture fixture)
             directory.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void The_fingerprint_names_the_package_contents_and_the_options_not_the_folder()
+    {
+        var copy = Directory.CreateTempSubdirectory("kwc-profiles-");
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(fixture.Validator.Package.Directory, "*.json"))
+                File.Copy(file, Path.Combine(copy.FullName, Path.GetFileName(file)));
+            var same = new FhirResourceValidator(new FhirValidationOptions { ProfilesPath = copy.FullName, WarmUp = false });
+            var unredacted = new FhirResourceValidator(new FhirValidationOptions { ProfilesPath = copy.FullName, WarmUp = false, RedactValues = false });
+
+            // One changed word in one ValueSet's description: a different package.
+            var valueSet = Path.Combine(copy.FullName, "ValueSet-kwc-route.json");
+            File.WriteAllText(valueSet, File.ReadAllText(valueSet).Replace("medication by.", "medication with.", StringComparison.Ordinal));
+            var changed = new FhirResourceValidator(new FhirValidationOptions { ProfilesPath = copy.FullName, WarmUp = false });
+
+            Assert.Equal(fixture.Validator.Fingerprint, same.Fingerprint);
+            Assert.NotEqual(fixture.Validator.Fingerprint, unredacted.Fingerprint);
+            Assert.NotEqual(fixture.Validator.Fingerprint, changed.Fingerprint);
+            Assert.Matches("^[0-9a-f]{32}$", fixture.Validator.Fingerprint);
+        }
+        finally
+        {
+            copy.Delete(recursive: true);
+        }
+    }
 }

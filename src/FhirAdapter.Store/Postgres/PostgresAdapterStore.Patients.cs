@@ -114,19 +114,19 @@ internal sealed partial class PostgresAdapterStore
                 }
 
                 var id = (long)(await connection.ScalarAsync(transaction, """
-                    INSERT INTO patient_resource (patient_key, resource_type, identifier, logical_id, request_url, position, resource_json, content_hash, is_valid, outcome_json, mapped_at, removed_at)
-                    VALUES (@p, @type, @ident, @lid, @url, @pos, @json, @hash, @valid, @oo, @now, NULL)
+                    INSERT INTO patient_resource (patient_key, resource_type, identifier, logical_id, request_url, position, resource_json, content_hash, is_valid, outcome_json, validated_with, mapped_at, removed_at)
+                    VALUES (@p, @type, @ident, @lid, @url, @pos, @json, @hash, @valid, @oo, @vw, @now, NULL)
                     ON CONFLICT (patient_key, resource_type, identifier) DO UPDATE SET
                         logical_id = EXCLUDED.logical_id, request_url = EXCLUDED.request_url, position = EXCLUDED.position,
                         resource_json = EXCLUDED.resource_json, content_hash = EXCLUDED.content_hash,
-                        is_valid = EXCLUDED.is_valid, outcome_json = EXCLUDED.outcome_json, removed_at = NULL,
+                        is_valid = EXCLUDED.is_valid, outcome_json = EXCLUDED.outcome_json, validated_with = EXCLUDED.validated_with, removed_at = NULL,
                         mapped_at = CASE WHEN patient_resource.content_hash = EXCLUDED.content_hash AND patient_resource.removed_at IS NULL
                                          THEN patient_resource.mapped_at ELSE EXCLUDED.mapped_at END
                     RETURNING id
                     """, cancellationToken,
                     ("@p", mapping.PatientKey), ("@type", resource.ResourceType), ("@ident", resource.Identifier), ("@lid", resource.LogicalId),
                     ("@url", resource.RequestUrl), ("@pos", position), ("@json", resource.Json), ("@hash", hash),
-                    ("@valid", resource.Validation.IsValid), ("@oo", resource.Validation.OperationOutcomeJson), ("@now", now)))!;
+                    ("@valid", resource.Validation.IsValid), ("@oo", resource.Validation.OperationOutcomeJson), ("@vw", resource.Validation.ValidatedWith), ("@now", now)))!;
 
                 if (resource.Validation.IsValid)
                 {
@@ -212,11 +212,11 @@ internal sealed partial class PostgresAdapterStore
         ArgumentException.ThrowIfNullOrEmpty(patientKey);
         await using var connection = await OpenAsync(cancellationToken);
         return await connection.QueryAsync(null, """
-            SELECT patient_key, resource_type, identifier, logical_id, request_url, resource_json, content_hash, is_valid, outcome_json, mapped_at
+            SELECT patient_key, resource_type, identifier, logical_id, request_url, resource_json, content_hash, is_valid, outcome_json, mapped_at, validated_with
             FROM patient_resource WHERE patient_key = @p AND removed_at IS NULL ORDER BY position
             """,
             r => new StoredResource(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
-                new ResourceValidation(r.GetBoolean(7), r.NullableString(8)), r.Time(9)),
+                new ResourceValidation(r.GetBoolean(7), r.NullableString(8)) { ValidatedWith = r.NullableString(10) }, r.Time(9)),
             cancellationToken, ("@p", patientKey));
     }
 

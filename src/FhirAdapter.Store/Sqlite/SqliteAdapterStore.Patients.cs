@@ -111,17 +111,17 @@ internal sealed partial class SqliteAdapterStore
                 }
 
                 var id = (long)(await connection.ScalarAsync(transaction, """
-                    INSERT INTO patient_resource (patient_key, resource_type, identifier, logical_id, request_url, position, resource_json, content_hash, is_valid, outcome_json, mapped_at, removed_at)
-                    VALUES ($p, $type, $ident, $lid, $url, $pos, $json, $hash, $valid, $oo, $now, NULL)
+                    INSERT INTO patient_resource (patient_key, resource_type, identifier, logical_id, request_url, position, resource_json, content_hash, is_valid, outcome_json, validated_with, mapped_at, removed_at)
+                    VALUES ($p, $type, $ident, $lid, $url, $pos, $json, $hash, $valid, $oo, $vw, $now, NULL)
                     ON CONFLICT (patient_key, resource_type, identifier) DO UPDATE SET
                         logical_id = $lid, request_url = $url, position = $pos, resource_json = $json, content_hash = $hash,
-                        is_valid = $valid, outcome_json = $oo, removed_at = NULL,
+                        is_valid = $valid, outcome_json = $oo, validated_with = $vw, removed_at = NULL,
                         mapped_at = CASE WHEN content_hash = $hash AND removed_at IS NULL THEN mapped_at ELSE $now END
                     RETURNING id
                     """, cancellationToken,
                     ("$p", mapping.PatientKey), ("$type", resource.ResourceType), ("$ident", resource.Identifier), ("$lid", resource.LogicalId),
                     ("$url", resource.RequestUrl), ("$pos", position), ("$json", resource.Json), ("$hash", hash),
-                    ("$valid", resource.Validation.IsValid ? 1 : 0), ("$oo", resource.Validation.OperationOutcomeJson), ("$now", now)))!;
+                    ("$valid", resource.Validation.IsValid ? 1 : 0), ("$oo", resource.Validation.OperationOutcomeJson), ("$vw", resource.Validation.ValidatedWith), ("$now", now)))!;
 
                 if (resource.Validation.IsValid)
                 {
@@ -207,11 +207,11 @@ internal sealed partial class SqliteAdapterStore
         ArgumentException.ThrowIfNullOrEmpty(patientKey);
         await using var connection = await OpenAsync(cancellationToken);
         return await connection.QueryAsync(null, """
-            SELECT patient_key, resource_type, identifier, logical_id, request_url, resource_json, content_hash, is_valid, outcome_json, mapped_at
+            SELECT patient_key, resource_type, identifier, logical_id, request_url, resource_json, content_hash, is_valid, outcome_json, mapped_at, validated_with
             FROM patient_resource WHERE patient_key = $p AND removed_at IS NULL ORDER BY position
             """,
             r => new StoredResource(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
-                new ResourceValidation(r.GetInt64(7) == 1, r.NullableString(8)), SqliteValues.ParseTime(r.GetString(9))),
+                new ResourceValidation(r.GetInt64(7) == 1, r.NullableString(8)) { ValidatedWith = r.NullableString(10) }, SqliteValues.ParseTime(r.GetString(9))),
             cancellationToken, ("$p", patientKey));
     }
 

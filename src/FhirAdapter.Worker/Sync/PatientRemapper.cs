@@ -71,7 +71,10 @@ internal sealed class PatientRemapper(
         var records = stored.Select(s => s.ToExportRecord()).ToList();
         var result = records.Count == 0 ? null : mapper.MapPatient(stored[0].PatientMrn!, records, forms);
 
-        var resources = result?.Bundle is { } bundle ? StoredBundles.ToStored(bundle.Bundle, validator.ValidateAll) : [];
+        var unchanged = 0;
+        var resources = result?.Bundle is { } bundle
+            ? StoredBundles.ToStored(bundle.Bundle, validator, await store.GetResourcesAsync(lease.PatientKey, cancellationToken).ConfigureAwait(false), out unchanged)
+            : [];
         var invalid = resources.Where(r => !r.Validation.IsValid).ToList();
         var rejectedRecords = (result?.Rejected ?? []).GroupBy(e => (e.Source, e.RecordId)).Select(g => QuarantineEntry.FromErrors([.. g], null)).ToList();
         var quarantine = rejectedRecords.Concat(invalid.Select(r => InvalidResourceEntry(r, records))).ToList();
@@ -92,7 +95,10 @@ internal sealed class PatientRemapper(
         var rejected = new List<RecordError>();
         var forms = ExportMapper.CurrentForms((await store.GetCurrentFormsAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.ToExportRecord()), rejected);
         var bundle = mapper.MapQuestionnaires(forms, rejected);
-        var resources = bundle is null ? [] : StoredBundles.ToStored(bundle, validator.ValidateAll);
+        var unchanged = 0;
+        var resources = bundle is null
+            ? []
+            : StoredBundles.ToStored(bundle, validator, await store.GetResourcesAsync(lease.PatientKey, cancellationToken).ConfigureAwait(false), out unchanged);
         var invalid = resources.Where(r => !r.Validation.IsValid).ToList();
         var rejectedForms = rejected.GroupBy(e => (e.Source, e.RecordId)).Select(g => QuarantineEntry.FromErrors([.. g], null)).ToList();
         var quarantine = rejectedForms.Concat(invalid.Select(r => InvalidResourceEntry(r, []))).ToList();

@@ -7,16 +7,28 @@ namespace FhirAdapter.Worker.Sync;
 /// <summary>Between a mapped transaction Bundle and the store's rows of it, both ways.</summary>
 internal static class StoredBundles
 {
-    /// <summary>The store's rows for a mapped Bundle, each with its validation state.</summary>
-    public static List<MappedResource> ToStored(Bundle bundle, Func<IReadOnlyList<Resource>, IReadOnlyList<ResourceValidation>> validateAll)
+    /// <summary>
+    /// The store's rows for a mapped Bundle, each with its validation state. A resource whose JSON is the one stored
+    /// before, judged by this same validator, keeps that outcome (validating it again could only give the same one);
+    /// the others are validated. <paramref name="unchanged"/> counts the outcomes kept.
+    /// </summary>
+    public static List<MappedResource> ToStored(Bundle bundle, ResourceValidator validator, IReadOnlyList<StoredResource> before, out int unchanged)
     {
-        var validations = validateAll([.. bundle.Entry.Select(e => e.Resource!)]);
-        return [.. bundle.Entry.Select((e, i) => new MappedResource(
-            e.Resource!.TypeName,
-            IdentityOf(e.Request!.Url!),
-            e.FullUrl!["urn:uuid:".Length..],
-            e.Request.Url!,
-            FhirJson.Serialize(e.Resource, pretty: false),
+        var stored = before.ToDictionary(r => (r.ResourceType, r.Identifier));
+        var rows = bundle.Entry.Select(e => (Entry: e, Identifier: IdentityOf(e.Request!.Url!), Json: FhirJson.Serialize(e.Resource!, pretty: false))).ToList();
+        var standing = rows.Select(r =>
+            stored.TryGetValue((r.Entry.Resource!.TypeName, r.Identifier), out var old) && old.Validation.ValidatedWith == validator.Fingerprint
+                && string.Equals(old.Json, r.Json, StringComparison.Ordinal)
+                ? old.Validation
+                : null).ToList();
+        unchanged = standing.Count(v => v is not null);
+        var validations = validator.ValidateAll([.. rows.Select(r => r.Entry.Resource!)], standing);
+        return [.. rows.Select((r, i) => new MappedResource(
+            r.Entry.Resource!.TypeName,
+            r.Identifier,
+            r.Entry.FullUrl!["urn:uuid:".Length..],
+            r.Entry.Request!.Url!,
+            r.Json,
             validations[i]))];
     }
 

@@ -77,6 +77,22 @@ public abstract class PatientStoreContract<TFixture>(TFixture fixture) : StoreCo
     }
 
     [Fact]
+    public async Task The_validator_that_judged_a_resource_is_kept_with_its_outcome()
+    {
+        var judged = Resource("Patient", "1", Json("Patient", "1"));
+        judged = judged with { Validation = judged.Validation with { ValidatedWith = "fingerprint-1" } };
+        await Store.SavePatientMappingAsync(new(Key, 0, [judged, Resource("Flag", "f", Json("Flag", "f"))], [], []), Ct);
+
+        var stored = await Store.GetResourcesAsync(Key, Ct);
+        Assert.Equal("fingerprint-1", stored.Single(r => r.ResourceType == "Patient").Validation.ValidatedWith);
+        Assert.Null(stored.Single(r => r.ResourceType == "Flag").Validation.ValidatedWith);
+
+        // Judged again by another validator: the new fingerprint replaces the old.
+        await Store.SavePatientMappingAsync(new(Key, 0, [judged with { Validation = judged.Validation with { ValidatedWith = "fingerprint-2" } }], [], []), Ct);
+        Assert.Equal("fingerprint-2", Assert.Single(await Store.GetResourcesAsync(Key, Ct)).Validation.ValidatedWith);
+    }
+
+    [Fact]
     public async Task Held_records_keep_their_first_held_time_and_show_when_too_old()
     {
         var intake = Intake();

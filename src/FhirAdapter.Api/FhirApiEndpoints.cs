@@ -1,3 +1,4 @@
+using FhirAdapter.Api.Accounting;
 using FhirAdapter.Api.Auth;
 using FhirAdapter.Api.Disclosure;
 using FhirAdapter.Api.Export;
@@ -17,7 +18,7 @@ public static class FhirApiEndpoints
 {
     /// <summary>
     /// Maps <c>POST /auth/token</c>, the anonymous <c>/fhir/metadata</c> and <c>/fhir/.well-known/smart-configuration</c>,
-    /// and the protected FHIR endpoints (search, read, <c>$everything</c>, Bulk Data). Needs
+    /// and the protected FHIR endpoints (search, read, <c>$everything</c>, Bulk Data, the accounting of disclosures as AuditEvents). Needs
     /// <see cref="Microsoft.Extensions.DependencyInjection.FhirApiServiceCollectionExtensions.AddFhirApi"/>. No middleware is
     /// required: authentication, rate limiting and errors are endpoint filters.
     /// </summary>
@@ -38,7 +39,7 @@ public static class FhirApiEndpoints
             ["token_endpoint_auth_methods_supported"] = new[] { "private_key_jwt" },
             ["token_endpoint_auth_signing_alg_values_supported"] = new[] { "RS384", "ES384" },
             ["grant_types_supported"] = new[] { "client_credentials" },
-            ["scopes_supported"] = new[] { "system/*.rs", "system/*.read", "system/Patient.rs" },
+            ["scopes_supported"] = new[] { "system/*.rs", "system/*.read", "system/Patient.rs", "system/AuditEvent.rs" },
             ["capabilities"] = new[] { "client-confidential-asymmetric", "permission-v2", "permission-v1" },
         }));
 
@@ -51,6 +52,10 @@ public static class FhirApiEndpoints
             ExportEndpoints.FileAsync(c, id, name, jobs, access));
 
         data.MapGet("/Patient/{id}/$everything", EverythingAsync);
+        // The accounting of disclosures: literal routes, so they win over the generic /{type} ones.
+        data.MapGet($"/{AuditEventService.ResourceType}", AuditEventEndpoints.SearchAsync);
+        data.MapPost($"/{AuditEventService.ResourceType}/_search", AuditEventEndpoints.SearchAsync).DisableAntiforgery();
+        data.MapGet($"/{AuditEventService.ResourceType}/{{id}}", AuditEventEndpoints.ReadAsync);
         data.MapGet("/{type}/{id}", ReadAsync);
         data.MapGet("/{type}", SearchQueryAsync);
         // POST _search keeps search values (an MRN) out of URLs, and so out of proxy and access logs.

@@ -1,3 +1,4 @@
+using FhirAdapter.Api.Accounting;
 using FhirAdapter.Api.Auth;
 using FhirAdapter.Api.Disclosure;
 using FhirAdapter.Api.Export;
@@ -20,7 +21,7 @@ public static class FhirApiServiceCollectionExtensions
     /// <summary>
     /// Binds <c>Adapter:Api</c> (validated on start, each problem naming its key), registers the state store
     /// (<see cref="StoreServiceCollectionExtensions.AddAdapterStore"/>, if not already), the client registry
-    /// (<see cref="IApiClientRegistry"/>), token issuing, search, and the bulk export runner (a hosted service).
+    /// (<see cref="IApiClientRegistry"/>), token issuing, search, the accounting of disclosures as AuditEvents, and the bulk export runner (a hosted service).
     /// Identifier systems come from <c>Adapter:Mapping:CanonicalBase</c>, as for the mapping.
     /// </summary>
     public static IServiceCollection AddFhirApi(this IServiceCollection services, IConfiguration configuration)
@@ -47,6 +48,7 @@ public static class FhirApiServiceCollectionExtensions
         services.TryAddSingleton<ApiUrls>();
         services.TryAddSingleton<PatientAccess>();
         services.TryAddSingleton<SearchService>();
+        services.TryAddSingleton<AuditEventService>();
         services.TryAddSingleton<ExportJobs>();
         // By type, so that calling AddFhirApi twice still starts one runner (the export queue has a single reader).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ExportRunner>());

@@ -49,4 +49,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7014, Level = LogLevel.Information, Message = "Deleted the files of expired export {JobId}")]
     public static partial void ExportExpired(ILogger logger, string jobId);
+
+    [LoggerMessage(EventId = 7015, Level = LogLevel.Information, Message = "Served {Count} AuditEvents of the accounting of disclosures to organization {OrganizationId} (client {ClientId})")]
+    public static partial void AccountingServed(ILogger logger, int count, string organizationId, string clientId);
 }

@@ -10,4 +10,10 @@ public interface IDisclosureStore
 
     /// <summary>A patient's disclosures at or after <paramref name="since"/> (all when null), oldest first.</summary>
     Task<IReadOnlyList<Disclosure>> GetDisclosuresAsync(string patientKey, DateTimeOffset? since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One organization's disclosures matching <paramref name="search"/>, oldest first (ties by id), at most
+    /// <see cref="DisclosureSearch.Limit"/>; the next page starts after the last id returned.
+    /// </summary>
+    Task<IReadOnlyList<Disclosure>> SearchDisclosuresAsync(DisclosureSearch search, CancellationToken cancellationToken);
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Store;
+using FhirAdapter.Testing;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -37,6 +38,12 @@ public sealed class ApiFixture : IAsyncLifetime
 
     internal TestClient Limited { get; } = TestClient.Rsa("ehr-limited");
 
+    /// <summary>The organization of the consent cases (<see cref="FhirAdapter.Testing.ConsentCases"/>), also allowed to read its accounting.</summary>
+    internal TestClient CaseEhr { get; } = TestClient.Rsa("ehr-case");
+
+    /// <summary>The cases' other organization, also allowed to read its accounting.</summary>
+    internal TestClient CaseOther { get; } = TestClient.Ec("ehr-case-other");
+
     public IAdapterStore Store { get; private set; } = null!;
 
     public IServiceProvider Services => _app!.Services;
@@ -62,6 +69,8 @@ public sealed class ApiFixture : IAsyncLifetime
         {
             (Rsa, "bhn", "system/*.rs", null), (Ec, "bhn", "system/*.read", null), (PatientOnly, "bhn", "system/Patient.rs", null),
             (Nobody, "nobody", "system/*.rs", null), (Limited, "bhn", "system/*.rs", 3),
+            (CaseEhr, ConsentCases.Organization, "system/*.rs system/AuditEvent.rs", null),
+            (CaseOther, ConsentCases.OtherOrganization, "system/*.rs system/AuditEvent.rs", null),
         };
         for (var i = 0; i < clients.Length; i++)
         {

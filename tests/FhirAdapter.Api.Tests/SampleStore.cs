@@ -33,6 +33,29 @@ internal static class SampleStore
         return store;
     }
 
+    /// <summary>
+    /// Export records (NDJSON text) of one patient arriving as a sync reads them: ingested, then the patient mapped
+    /// again from its current records and the current forms, as the worker does. Returns the patient key.
+    /// </summary>
+    public static async Task<string> ArriveAsync(IAdapterStore store, string ndjson)
+    {
+        var records = new List<ExportRecord>();
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(ndjson));
+        await foreach (var item in InboxReader.ReadStreamAsync(stream, "arrival.ndjson"))
+        {
+            records.Add(item.Record ?? throw new InvalidOperationException(string.Join("; ", item.Errors.Select(e => $"{e.RecordId}: {e.Field}: {e.Message}"))));
+        }
+
+        var key = Mapper.PatientKey(records.Select(r => r.PatientMrn).OfType<string>().Distinct(StringComparer.Ordinal).Single());
+        await store.IngestAsync(new IngestBatch { Records = [.. records.Select(r => new RecordArrival(r, key))] }, CancellationToken.None);
+
+        var current = (await store.GetCurrentRecordsAsync(key, CancellationToken.None)).Select(r => r.ToExportRecord());
+        var forms = (await store.GetCurrentFormsAsync(CancellationToken.None)).Select(r => r.ToExportRecord());
+        var patient = Mapper.Map([.. forms, .. current]).Patients.Single();
+        await SaveAsync(store, key, patient.Bundle);
+        return key;
+    }
+
     /// <summary>The pipeline's validator: what fails it is stored invalid, and the API must not serve it.</summary>
     public static FhirResourceValidator Validator => LazyValidator.Value;
 

@@ -5,11 +5,18 @@ namespace FhirAdapter.Api.Auth;
 /// <summary>
 /// A SMART system scope: v2 <c>system/Patient.rs</c>, <c>system/*.rs</c> (permissions c, r, u, d, s in that order)
 /// or v1 <c>system/*.read</c>, <c>system/Patient.*</c>. v1 <c>read</c> means v2 <c>rs</c>. The API is read-only, so
-/// only <see cref="Read"/> and <see cref="Search"/> are ever granted.
+/// only <see cref="Read"/> and <see cref="Search"/> are ever granted. A wildcard type does not reach
+/// <see cref="ExplicitOnlyTypes"/>: those must be named.
 /// </summary>
 internal sealed record SmartScope(string Text, string ResourceType, bool Create, bool Read, bool Update, bool Delete, bool Search)
 {
     public const string AnyType = "*";
+
+    /// <summary>
+    /// Types that <c>system/*.rs</c> does not include. The accounting of disclosures (AuditEvent) is no clinical data
+    /// but says which records went where: clinic IT grants reading it on purpose, by name (<c>system/AuditEvent.rs</c>).
+    /// </summary>
+    public static readonly IReadOnlySet<string> ExplicitOnlyTypes = new HashSet<string>(StringComparer.Ordinal) { "AuditEvent" };
 
     public bool IsReadOnly => !Create && !Update && !Delete;
 
@@ -70,13 +77,17 @@ internal sealed record SmartScope(string Text, string ResourceType, bool Create,
     public bool Covers(SmartScope requested)
     {
         ArgumentNullException.ThrowIfNull(requested);
-        return (ResourceType == AnyType || ResourceType == requested.ResourceType)
+        return Names(requested.ResourceType)
             && (Read || !requested.Read) && (Search || !requested.Search)
             && (Create || !requested.Create) && (Update || !requested.Update) && (Delete || !requested.Delete);
     }
 
     public bool Allows(string resourceType, SmartPermission permission) =>
-        (ResourceType == AnyType || ResourceType == resourceType) && (permission == SmartPermission.Read ? Read : Search);
+        Names(resourceType) && (permission == SmartPermission.Read ? Read : Search);
+
+    /// <summary>Whether this scope is about <paramref name="resourceType"/> (which may itself be the wildcard).</summary>
+    private bool Names(string resourceType) =>
+        ResourceType == resourceType || (ResourceType == AnyType && !ExplicitOnlyTypes.Contains(resourceType));
 
     private static bool IsResourceTypeName(string name) => name.Length > 0 && char.IsAsciiLetterUpper(name[0]) && name.All(char.IsAsciiLetter);
 }

@@ -1,9 +1,10 @@
+using FhirAdapter.Api.Accounting;
 using FhirAdapter.Api.Search;
 using Hl7.Fhir.Model;
 
 namespace FhirAdapter.Api.Metadata;
 
-/// <summary>What <c>GET /fhir/metadata</c> says: read-only types and their search parameters, SMART Backend Services, Bulk Data.</summary>
+/// <summary>What <c>GET /fhir/metadata</c> says: read-only types and their search parameters, SMART Backend Services, Bulk Data, AuditEvent.</summary>
 internal static class CapabilityStatementBuilder
 {
     public static CapabilityStatement Build(string fhirBase, string tokenUrl, string authorizeUrl, DateTimeOffset now)
@@ -16,7 +17,8 @@ internal static class CapabilityStatementBuilder
             {
                 Cors = false,
                 Service = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")],
-                Description = "SMART Backend Services: client_credentials with a private_key_jwt assertion (RS384 or ES384); scopes system/{Type}.rs, system/*.rs (v1 system/*.read accepted).",
+                Description = "SMART Backend Services: client_credentials with a private_key_jwt assertion (RS384 or ES384); scopes system/{Type}.rs, system/*.rs (v1 system/*.read accepted). "
+                    + "AuditEvent (the accounting of disclosures) needs system/AuditEvent.rs by name: system/*.rs does not include it.",
                 Extension =
                 [
                     new Extension
@@ -60,6 +62,9 @@ internal static class CapabilityStatementBuilder
             rest.Resource.Add(resource);
         }
 
+        rest.Resource.Add(AuditEvents());
+        rest.Resource.Sort((a, b) => string.CompareOrdinal(a.Type, b.Type));
+
         return new CapabilityStatement
         {
             Status = PublicationStatus.Active,
@@ -74,9 +79,32 @@ internal static class CapabilityStatementBuilder
         };
     }
 
+    /// <summary>The accounting of disclosures: read and search, restricted to what the client's own organization received.</summary>
+    private static CapabilityStatement.ResourceComponent AuditEvents()
+    {
+        var resource = new CapabilityStatement.ResourceComponent
+        {
+            Type = AuditEventService.ResourceType,
+            Documentation = "The accounting of disclosures (42 CFR Part 2): only the disclosures made to the client's own organization. Needs system/AuditEvent.rs.",
+            Interaction =
+            [
+                new CapabilityStatement.ResourceInteractionComponent { Code = CapabilityStatement.TypeRestfulInteraction.Read },
+                new CapabilityStatement.ResourceInteractionComponent { Code = CapabilityStatement.TypeRestfulInteraction.SearchType },
+            ],
+            ReadHistory = false,
+            UpdateCreate = false,
+        };
+        foreach (var parameter in AuditEventSearch.Supported)
+        {
+            resource.SearchParam.Add(new CapabilityStatement.SearchParamComponent { Name = parameter, Type = ParameterType(parameter) });
+        }
+
+        return resource;
+    }
+
     private static SearchParamType ParameterType(string name) => name switch
     {
-        "_lastUpdated" => SearchParamType.Date,
+        "_lastUpdated" or "date" => SearchParamType.Date,
         "patient" => SearchParamType.Reference,
         "url" => SearchParamType.Uri,
         _ => SearchParamType.Token,

@@ -69,36 +69,14 @@ internal sealed record SearchRequest(string ResourceType)
             throw FhirApiException.BadRequest("_format: only JSON is served");
         }
 
-        var count = options.DefaultPageSize;
-        if (query.TryGetValue("_count", out var countText))
-        {
-            if (!int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1)
-            {
-                throw FhirApiException.BadRequest("_count must be a positive whole number");
-            }
-
-            count = Math.Min(count, options.MaxPageSize);
-        }
-
+        var count = PageSize(query, options);
         long cursor = 0;
         if (query.TryGetValue(CursorParameter, out var cursorText) && !long.TryParse(cursorText, NumberStyles.None, CultureInfo.InvariantCulture, out cursor))
         {
             throw FhirApiException.BadRequest($"{CursorParameter} is not a cursor from a next link");
         }
 
-        string? patient = query["patient"];
-        if (patient is not null)
-        {
-            // patient=123, patient=Patient/123 or an absolute URL ending in Patient/123.
-            var slash = patient.LastIndexOf('/');
-            if (slash >= 0 && !patient[..slash].EndsWith("Patient", StringComparison.Ordinal))
-            {
-                throw FhirApiException.BadRequest("patient must be a Patient id or reference (Patient/{id})");
-            }
-
-            patient = patient[(slash + 1)..];
-        }
-
+        var patient = PatientId(query["patient"]);
         return new SearchRequest(type)
         {
             Id = query["_id"],
@@ -112,6 +90,42 @@ internal sealed record SearchRequest(string ResourceType)
             Cursor = cursor,
             Parameters = query,
         };
+    }
+
+    /// <summary><c>_count</c>: the page size asked for, capped; the default without one; 400 when it is not a positive number.</summary>
+    public static int PageSize(IQueryCollection query, FhirApiOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(options);
+        var count = options.DefaultPageSize;
+        if (query.TryGetValue("_count", out var countText))
+        {
+            if (!int.TryParse(countText, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1)
+            {
+                throw FhirApiException.BadRequest("_count must be a positive whole number");
+            }
+
+            count = Math.Min(count, options.MaxPageSize);
+        }
+
+        return count;
+    }
+
+    /// <summary>The logical id a <c>patient</c> parameter names: <c>123</c>, <c>Patient/123</c> or an absolute URL ending in <c>Patient/123</c>.</summary>
+    public static string? PatientId(string? patient)
+    {
+        if (patient is null)
+        {
+            return null;
+        }
+
+        var slash = patient.LastIndexOf('/');
+        if (slash >= 0 && !patient[..slash].EndsWith("Patient", StringComparison.Ordinal))
+        {
+            throw FhirApiException.BadRequest("patient must be a Patient id or reference (Patient/{id})");
+        }
+
+        return patient[(slash + 1)..];
     }
 
     /// <summary>Each repetition must hold (AND); within one, any comma-separated value may (OR).</summary>

@@ -6,7 +6,6 @@ using FhirAdapter.Store.Patients;
 using FhirAdapter.Store.Search;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Extensions;
 
 namespace FhirAdapter.Api.Search;
 
@@ -166,7 +165,8 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls)
         return bundle;
     }
 
-    private async Task<string?> PatientKeyAsync(string logicalId, CancellationToken cancellationToken)
+    /// <summary>The patient key of the Patient with this logical id; null when there is none.</summary>
+    public async Task<string?> PatientKeyAsync(string logicalId, CancellationToken cancellationToken)
     {
         var rows = await query.SearchAsync(new ResourceSearch { ResourceType = SearchTypes.Patient, LogicalId = logicalId, Limit = 1 }, cancellationToken);
         return rows.Count == 0 ? null : rows[0].Resource.PatientKey;
@@ -207,27 +207,14 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls)
 
     private Bundle Page(SearchRequest search, HttpRequest request, List<(ResourceMatch Match, Resource Resource)> page, long? next, DisclosureSession session)
     {
-        var parameters = search.Parameters.Where(p => p.Key != SearchRequest.CursorParameter)
-            .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v))).ToList();
-        var self = parameters.ToList();
-        if (search.Cursor > 0)
-        {
-            self.Add(new(SearchRequest.CursorParameter, search.Cursor.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        }
-
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
         var bundle = new Bundle
         {
             Id = Guid.NewGuid().ToString("N"),
             Type = Bundle.BundleType.Searchset,
             Timestamp = session.Access.Time.GetUtcNow(),
-            Link = [new Bundle.LinkComponent { Relation = "self", Url = $"{urls.Fhir(request)}/{search.ResourceType}{QueryString.Create(self)}" }],
+            Link = SearchLinks.For($"{urls.Fhir(request)}/{search.ResourceType}", search.Parameters, search.Cursor > 0 ? search.Cursor.ToString(invariant) : null, next?.ToString(invariant)),
         };
-        if (next is { } position)
-        {
-            parameters.Add(new(SearchRequest.CursorParameter, position.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = $"{urls.Fhir(request)}/{search.ResourceType}{QueryString.Create(parameters)}" });
-        }
-
         bundle.Entry = [.. page.Select(p => Entry(request, p.Resource))];
         return bundle;
     }

@@ -50,13 +50,11 @@ internal sealed class DeliveryRunner(
                     var prepared = new List<Prepared>();
                     foreach (var lease in fresh)
                     {
-                        if (await PrepareAsync(lease, destination, cancellationToken).ConfigureAwait(false) is { } ready)
+                        var (ready, cancelled) = await PrepareAsync(lease, destination, cancellationToken).ConfigureAwait(false);
+                        withheld += cancelled;
+                        if (ready is not null)
                         {
                             prepared.Add(ready);
-                        }
-                        else
-                        {
-                            withheld++;
                         }
                     }
 
@@ -73,7 +71,7 @@ internal sealed class DeliveryRunner(
                             .Select(e => new Rejection(destination.Name, Describe(e, prepared[i].Lease.PatientKey), e.Reason ?? "rejected")));
                         try
                         {
-                            await RecordAsync(prepared[i], destination, entries, owner, cancellationToken).ConfigureAwait(false);
+                            withheld += await RecordAsync(prepared[i], destination, entries, owner, cancellationToken).ConfigureAwait(false);
                         }
                         catch (LeaseLostException)
                         {
@@ -97,30 +95,33 @@ internal sealed class DeliveryRunner(
 
     private sealed record Prepared(PatientLease Lease, Bundle Bundle, IReadOnlyDictionary<string, FhirAdapter.Store.Patients.StoredResource> ByUrl, ConsentDecision? Decision, string? Mrn);
 
-    /// <summary>The Bundle to send, or null when the patient's consent no longer permits it (the work is cancelled).</summary>
-    private async Task<Prepared?> PrepareAsync(PatientLease lease, DestinationOptions destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// The Bundle to send; or none when the patient's consent no longer permits it, and then how many resources of
+    /// pending work were cancelled (they count as withheld).
+    /// </summary>
+    private async Task<(Prepared? Ready, int Cancelled)> PrepareAsync(PatientLease lease, DestinationOptions destination, CancellationToken cancellationToken)
     {
         var resources = await store.GetResourcesAsync(lease.PatientKey, cancellationToken).ConfigureAwait(false);
         var byUrl = resources.ToDictionary(r => r.RequestUrl, StringComparer.Ordinal);
         var bundle = StoredBundles.FromStored(resources);
         if (lease.PatientKey == StoreKeys.Questionnaires)
         {
-            return new Prepared(lease, bundle, byUrl, null, null);
+            return (new Prepared(lease, bundle, byUrl, null, null), 0);
         }
 
         var records = (await store.GetCurrentRecordsAsync(lease.PatientKey, cancellationToken).ConfigureAwait(false)).Select(r => r.ToExportRecord()).ToList();
         var decision = ConsentDecider.Decide(records, destination.OrganizationId, DisclosurePurpose.Treatment, time.GetUtcNow());
         if (!decision.IsPermitted)
         {
-            await store.CancelPendingAsync(lease.PatientKey, destination.Name, decision.Reason, cancellationToken).ConfigureAwait(false);
-            return null;
+            return (null, await store.CancelPendingAsync(lease.PatientKey, destination.Name, decision.Reason, cancellationToken).ConfigureAwait(false));
         }
 
         var prepared = filter.PrepareBundle(new MappedBundle(lease.PatientKey, bundle, [.. records.Select(r => r.RecordId)]), decision);
-        return new Prepared(lease, prepared, byUrl, decision, records.Select(r => r.PatientMrn).OfType<string>().First());
+        return (new Prepared(lease, prepared, byUrl, decision, records.Select(r => r.PatientMrn).OfType<string>().First()), 0);
     }
 
-    private async System.Threading.Tasks.Task RecordAsync(Prepared prepared, DestinationOptions destination, IReadOnlyList<EntryResult> entries, string owner, CancellationToken cancellationToken)
+    /// <summary>Stores the outcomes of one send and its disclosure; returns how many resources the consent filter withheld.</summary>
+    private async Task<int> RecordAsync(Prepared prepared, DestinationOptions destination, IReadOnlyList<EntryResult> entries, string owner, CancellationToken cancellationToken)
     {
         // Entries the disclosure added (the notice Provenance) are not mapped resources: they have no row to update.
         var outcomes = entries.Where(e => prepared.ByUrl.ContainsKey(e.ResourceKey)).Select(e =>
@@ -152,6 +153,7 @@ internal sealed class DeliveryRunner(
 
         await store.RecordDeliveryAsync(new DeliveryReport(destination.Name, prepared.Lease.PatientKey, outcomes) { Disclosure = disclosure, LeaseOwner = owner }, cancellationToken)
             .ConfigureAwait(false);
+        return outcomes.Count(o => o.Kind == DeliveryOutcomeKind.Withheld);
     }
 
     /// <summary>What a rejected entry was, without patient data (a Patient's conditional URL holds the MRN).</summary>

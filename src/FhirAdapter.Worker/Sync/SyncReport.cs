@@ -15,7 +15,12 @@ public sealed record SyncReport(
     int Rejected,
     IReadOnlyList<string> Problems)
 {
-    /// <summary>Resources not sent because the patient's consent does not cover them for that organization.</summary>
+    /// <summary>
+    /// Resources not sent because the patient's consent does not cover them for that organization: left out of a
+    /// patient's Bundle (counseling notes, other organizations' Part 2 consents), or pending work cancelled at the door
+    /// because the consent no longer permits. A patient whose consent does not name the organization when it is
+    /// mapped is not queued for it at all, and so not counted here.
+    /// </summary>
     public int Withheld { get; init; }
 
     /// <summary>False when this pass left the inbox alone because another instance had its tick's scan.</summary>

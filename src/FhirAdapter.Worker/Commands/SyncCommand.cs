@@ -35,7 +35,8 @@ internal static class SyncCommand
     {
         output.WriteLine($"Sync finished in {(report.Finished - report.Started).TotalSeconds:0.0} s.");
         output.WriteLine($"Read:      {report.RecordsRead} records from {report.FilesRead} new or changed files; {report.RecordsRejected} quarantined.");
-        output.WriteLine($"Mapped:    {report.PatientsMapped} patients; {report.ResourcesInvalid} resources failed validation; {report.RecordsHeld} records held.");
+        output.WriteLine($"Mapped:    {report.PatientsMapped} patients; {report.ResourcesInvalid} resources failed validation; {report.RecordsHeld} records held;"
+            + $" {report.ResourcesUnchanged} resources unchanged (their validation stands).");
         output.WriteLine($"Sent:      {report.Sent} resources.");
         output.WriteLine($"Waiting:   {report.WaitingForRetry} resources wait for a retry at the next sync.");
         output.WriteLine($"Withheld:  {report.Withheld} resources not covered by the patient's consent for that organization.");

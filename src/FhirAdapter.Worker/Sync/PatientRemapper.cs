@@ -22,11 +22,12 @@ internal sealed class PatientRemapper(
     IAdapterStore store, ExportMapper mapper, ResourceValidator validator, IOptions<ExchangeOptions> exchange, IOptions<WorkerOptions> options, TimeProvider time)
 {
 
-    public sealed record Counts(int Patients, int Resources, int Invalid, int Held, int Rejected);
+    /// <param name="Unchanged">Resources mapped exactly as before, whose earlier outcome stood (not validated again).</param>
+    public sealed record Counts(int Patients, int Resources, int Invalid, int Held, int Rejected, int Unchanged = 0);
 
     public async Task<Counts> RemapDirtyAsync(string owner, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        int patients = 0, resources = 0, invalid = 0, held = 0, rejected = 0;
+        int patients = 0, resources = 0, invalid = 0, held = 0, rejected = 0, unchanged = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         IReadOnlyDictionary<string, ExportRecord>? forms = null; // read once per pass: the inbox was read before mapping starts
         while (true)
@@ -52,6 +53,7 @@ internal sealed class PatientRemapper(
                     invalid += counts.Invalid;
                     held += counts.Held;
                     rejected += counts.Rejected;
+                    unchanged += counts.Unchanged;
                 }
                 catch (LeaseLostException)
                 {
@@ -62,7 +64,7 @@ internal sealed class PatientRemapper(
             await ReleaseAsync(owner, leases).ConfigureAwait(false);
         }
 
-        return new Counts(patients, resources, invalid, held, rejected);
+        return new Counts(patients, resources, invalid, held, rejected, unchanged);
     }
 
     private async Task<Counts> MapPatientAsync(PatientLease lease, string owner, IReadOnlyDictionary<string, ExportRecord> forms, CancellationToken cancellationToken)
@@ -87,7 +89,7 @@ internal sealed class PatientRemapper(
         var held = (result?.Held ?? []).Select(HeldEntry.From).ToList();
         await store.SavePatientMappingAsync(new PatientMapping(lease.PatientKey, lease.Generation, resources, held, destinations) { LeaseOwner = owner }, cancellationToken)
             .ConfigureAwait(false);
-        return new Counts(resources.Count > 0 ? 1 : 0, resources.Count, invalid.Count, held.Count, rejectedRecords.Count);
+        return new Counts(resources.Count > 0 ? 1 : 0, resources.Count, invalid.Count, held.Count, rejectedRecords.Count, unchanged);
     }
 
     private async Task<Counts> MapQuestionnairesAsync(PatientLease lease, string owner, CancellationToken cancellationToken)
@@ -111,7 +113,7 @@ internal sealed class PatientRemapper(
         var destinations = exchange.Value.Destinations.Select(d => d.Name).ToList();
         await store.SavePatientMappingAsync(new PatientMapping(lease.PatientKey, lease.Generation, resources, [], destinations) { LeaseOwner = owner }, cancellationToken)
             .ConfigureAwait(false);
-        return new Counts(0, resources.Count, invalid.Count, 0, rejectedForms.Count);
+        return new Counts(0, resources.Count, invalid.Count, 0, rejectedForms.Count, unchanged);
     }
 
     /// <summary>The destinations whose organization this patient's consent permits now (purpose: treatment).</summary>

@@ -23,6 +23,9 @@ public sealed record SyncReport(
     /// </summary>
     public int Withheld { get; init; }
 
+    /// <summary>Resources mapped exactly as before and judged by the same validator: their outcome stood, not validated again.</summary>
+    public int ResourcesUnchanged { get; init; }
+
     /// <summary>False when this pass left the inbox alone because another instance had its tick's scan.</summary>
     public bool InboxScanned { get; init; } = true;
 

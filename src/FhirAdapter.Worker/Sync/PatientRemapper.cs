@@ -23,11 +23,17 @@ internal sealed class PatientRemapper(
 {
 
     /// <param name="Unchanged">Resources mapped exactly as before, whose earlier outcome stood (not validated again).</param>
-    public sealed record Counts(int Patients, int Resources, int Invalid, int Held, int Rejected, int Unchanged = 0);
+    public sealed record Counts(int Patients, int Resources, int Invalid, int Held, int Rejected, int Unchanged = 0)
+    {
+        public Counts Add(Counts other) => new(
+            Patients + other.Patients, Resources + other.Resources, Invalid + other.Invalid, Held + other.Held, Rejected + other.Rejected, Unchanged + other.Unchanged);
+    }
 
     public async Task<Counts> RemapDirtyAsync(string owner, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        int patients = 0, resources = 0, invalid = 0, held = 0, rejected = 0, unchanged = 0;
+        var total = new Counts(0, 0, 0, 0, 0);
+        var done = 0;
+        var gate = new object();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         IReadOnlyDictionary<string, ExportRecord>? forms = null; // read once per pass: the inbox was read before mapping starts
         while (true)
@@ -40,43 +46,53 @@ internal sealed class PatientRemapper(
                 break;
             }
 
-            foreach (var lease in fresh)
+            if (forms is null && fresh.Any(l => l.PatientKey != StoreKeys.Questionnaires))
             {
-                progress?.Report(new SyncProgress("Mapping and validating", seen.Count - fresh.Count + fresh.IndexOf(lease), null));
+                forms = await CurrentFormsAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // Patients side by side, one per core, each validated on its own thread: the store reads and writes and
+            // the mapping of one patient then overlap the validation of another, which one patient split over the
+            // cores cannot do. A batch of one patient still gets every core for its validation.
+            var parallel = Math.Min(Environment.ProcessorCount, fresh.Count);
+            var validationThreads = Math.Max(1, Environment.ProcessorCount / parallel);
+            await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (lease, ct) =>
+            {
                 try
                 {
                     var counts = lease.PatientKey == StoreKeys.Questionnaires
-                        ? await MapQuestionnairesAsync(lease, owner, cancellationToken).ConfigureAwait(false)
-                        : await MapPatientAsync(lease, owner, forms ??= await CurrentFormsAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-                    patients += counts.Patients;
-                    resources += counts.Resources;
-                    invalid += counts.Invalid;
-                    held += counts.Held;
-                    rejected += counts.Rejected;
-                    unchanged += counts.Unchanged;
+                        ? await MapQuestionnairesAsync(lease, owner, validationThreads, ct).ConfigureAwait(false)
+                        : await MapPatientAsync(lease, owner, forms!, validationThreads, ct).ConfigureAwait(false);
+                    lock (gate)
+                    {
+                        total = total.Add(counts);
+                    }
                 }
                 catch (LeaseLostException)
                 {
                     // Another worker took this patient over after our lease expired; it maps it instead.
                 }
-            }
+
+                progress?.Report(new SyncProgress("Mapping and validating", Interlocked.Increment(ref done), null));
+            }).ConfigureAwait(false);
 
             await ReleaseAsync(owner, leases).ConfigureAwait(false);
         }
 
-        return new Counts(patients, resources, invalid, held, rejected, unchanged);
+        return total;
     }
 
-    private async Task<Counts> MapPatientAsync(PatientLease lease, string owner, IReadOnlyDictionary<string, ExportRecord> forms, CancellationToken cancellationToken)
+    private async Task<Counts> MapPatientAsync(
+        PatientLease lease, string owner, IReadOnlyDictionary<string, ExportRecord> forms, int validationThreads, CancellationToken cancellationToken)
     {
         var stored = await store.GetCurrentRecordsAsync(lease.PatientKey, cancellationToken).ConfigureAwait(false);
         var records = stored.Select(s => s.ToExportRecord()).ToList();
         var result = records.Count == 0 ? null : mapper.MapPatient(stored[0].PatientMrn!, records, forms);
 
-        var unchanged = 0;
-        var resources = result?.Bundle is { } bundle
-            ? StoredBundles.ToStored(bundle.Bundle, validator, await store.GetResourcesAsync(lease.PatientKey, cancellationToken).ConfigureAwait(false), out unchanged)
-            : [];
+        var (resources, unchanged) = result?.Bundle is { } bundle
+            ? await StoredBundles.ToStoredAsync(bundle.Bundle, validator, validationThreads, await store.GetResourcesAsync(lease.PatientKey, cancellationToken).ConfigureAwait(false))
+                .ConfigureAwait(false)
+            : ([], 0);
         var invalid = resources.Where(r => !r.Validation.IsValid).ToList();
         var rejectedRecords = (result?.Rejected ?? []).GroupBy(e => (e.Source, e.RecordId)).Select(g => QuarantineEntry.FromErrors([.. g], null)).ToList();
         var quarantine = rejectedRecords.Concat(invalid.Select(r => InvalidResourceEntry(r, records))).ToList();
@@ -92,15 +108,15 @@ internal sealed class PatientRemapper(
         return new Counts(resources.Count > 0 ? 1 : 0, resources.Count, invalid.Count, held.Count, rejectedRecords.Count, unchanged);
     }
 
-    private async Task<Counts> MapQuestionnairesAsync(PatientLease lease, string owner, CancellationToken cancellationToken)
+    private async Task<Counts> MapQuestionnairesAsync(PatientLease lease, string owner, int validationThreads, CancellationToken cancellationToken)
     {
         var rejected = new List<RecordError>();
         var forms = ExportMapper.CurrentForms((await store.GetCurrentFormsAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.ToExportRecord()), rejected);
         var bundle = mapper.MapQuestionnaires(forms, rejected);
-        var unchanged = 0;
-        var resources = bundle is null
-            ? []
-            : StoredBundles.ToStored(bundle, validator, await store.GetResourcesAsync(lease.PatientKey, cancellationToken).ConfigureAwait(false), out unchanged);
+        var (resources, unchanged) = bundle is null
+            ? ([], 0)
+            : await StoredBundles.ToStoredAsync(bundle, validator, validationThreads, await store.GetResourcesAsync(lease.PatientKey, cancellationToken).ConfigureAwait(false))
+                .ConfigureAwait(false);
         var invalid = resources.Where(r => !r.Validation.IsValid).ToList();
         var rejectedForms = rejected.GroupBy(e => (e.Source, e.RecordId)).Select(g => QuarantineEntry.FromErrors([.. g], null)).ToList();
         var quarantine = rejectedForms.Concat(invalid.Select(r => InvalidResourceEntry(r, []))).ToList();

@@ -13,13 +13,18 @@ internal sealed class ResourceValidator(FhirResourceValidator validator)
 
     /// <summary>
     /// The outcome of each resource: <paramref name="standing"/>[i] where it is given (an earlier outcome that still
-    /// holds), the validator's for the others, validated together on all cores (a patient's ~100 resources are worth
-    /// spreading).
+    /// holds), the validator's for the others, validated on <paramref name="threads"/> threads of their own. Never on
+    /// the caller's thread-pool thread: Firely blocks on thread-pool work of its own (terminology and resolver calls,
+    /// on first sight of a code or a type), and pool threads blocked on the pool would starve it.
     /// </summary>
-    public IReadOnlyList<ResourceValidation> ValidateAll(IReadOnlyList<Resource> resources, IReadOnlyList<ResourceValidation?> standing)
+    public Task<IReadOnlyList<ResourceValidation>> ValidateAllAsync(IReadOnlyList<Resource> resources, IReadOnlyList<ResourceValidation?> standing, int threads) =>
+        System.Threading.Tasks.Task.Factory.StartNew(
+            () => ValidateAll(resources, standing, threads), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private IReadOnlyList<ResourceValidation> ValidateAll(IReadOnlyList<Resource> resources, IReadOnlyList<ResourceValidation?> standing, int threads)
     {
         var todo = Enumerable.Range(0, resources.Count).Where(i => standing[i] is null).ToList();
-        var outcomes = validator.ValidateAll([.. todo.Select(i => resources[i])]);
+        var outcomes = validator.ValidateAll([.. todo.Select(i => resources[i])], threads);
         var validations = standing.ToArray();
         for (var j = 0; j < todo.Count; j++)
             validations[todo[j]] = ToValidation(outcomes[j]);

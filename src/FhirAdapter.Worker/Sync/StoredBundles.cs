@@ -10,9 +10,11 @@ internal static class StoredBundles
     /// <summary>
     /// The store's rows for a mapped Bundle, each with its validation state. A resource whose JSON is the one stored
     /// before, judged by this same validator, keeps that outcome (validating it again could only give the same one);
-    /// the others are validated. <paramref name="unchanged"/> counts the outcomes kept.
+    /// the others are validated, on <paramref name="validationThreads"/> threads of their own. Unchanged counts the
+    /// outcomes kept.
     /// </summary>
-    public static List<MappedResource> ToStored(Bundle bundle, ResourceValidator validator, IReadOnlyList<StoredResource> before, out int unchanged)
+    public static async Task<(List<MappedResource> Resources, int Unchanged)> ToStoredAsync(
+        Bundle bundle, ResourceValidator validator, int validationThreads, IReadOnlyList<StoredResource> before)
     {
         var stored = before.ToDictionary(r => (r.ResourceType, r.Identifier));
         var rows = bundle.Entry.Select(e => (Entry: e, Identifier: IdentityOf(e.Request!.Url!), Json: FhirJson.Serialize(e.Resource!, pretty: false))).ToList();
@@ -21,15 +23,15 @@ internal static class StoredBundles
                 && string.Equals(old.Json, r.Json, StringComparison.Ordinal)
                 ? old.Validation
                 : null).ToList();
-        unchanged = standing.Count(v => v is not null);
-        var validations = validator.ValidateAll([.. rows.Select(r => r.Entry.Resource!)], standing);
-        return [.. rows.Select((r, i) => new MappedResource(
+        var validations = await validator.ValidateAllAsync([.. rows.Select(r => r.Entry.Resource!)], standing, validationThreads).ConfigureAwait(false);
+        List<MappedResource> resources = [.. rows.Select((r, i) => new MappedResource(
             r.Entry.Resource!.TypeName,
             r.Identifier,
             r.Entry.FullUrl!["urn:uuid:".Length..],
             r.Entry.Request!.Url!,
             r.Json,
             validations[i]))];
+        return (resources, standing.Count(v => v is not null));
     }
 
     /// <summary>The transaction Bundle again, from the stored rows (same fullUrls, same conditional requests).</summary>

@@ -14,4 +14,12 @@ public static class StoreKeys
     /// still running on another instance (a long backfill can outlast a tick). No patient key can clash with it.
     /// </summary>
     public const string InboxScan = "inbox-scan";
+
+    /// <summary>
+    /// The work key leased, per destination, while an instance sends a Bundle that would create a resource many
+    /// patients share (a Practitioner) at that destination for the first time. Two instances creating the same one at
+    /// once would each find no match for the conditional update and create it twice; under this lease the first
+    /// creates it and records its server id, and everyone after updates it by id.
+    /// </summary>
+    public static string SharedResources(string destination) => "shared-resources:" + destination;
 }

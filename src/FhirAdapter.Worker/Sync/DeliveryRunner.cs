@@ -26,12 +26,15 @@ internal sealed class DeliveryRunner(
 
     public sealed record Rejection(string Destination, string What, string Reason);
 
-    public sealed record Counts(int Sent, int WaitingForRetry, int Rejected, int Withheld, IReadOnlyList<Rejection> Rejections);
+    public sealed record Counts(int Sent, int WaitingForRetry, int Rejected, int Withheld, IReadOnlyList<Rejection> Rejections)
+    {
+        public Counts Add(Counts other) => new(
+            Sent + other.Sent, WaitingForRetry + other.WaitingForRetry, Rejected + other.Rejected, Withheld + other.Withheld, [.. Rejections, .. other.Rejections]);
+    }
 
     public async Task<Counts> DeliverAsync(string owner, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        int sent = 0, waiting = 0, rejected = 0, withheld = 0;
-        var rejections = new List<Rejection>();
+        var total = new Counts(0, 0, 0, 0, []);
         foreach (var destination in exchange.Value.Destinations)
         {
             var attempted = new HashSet<string>(StringComparer.Ordinal);
@@ -47,36 +50,26 @@ internal sealed class DeliveryRunner(
                         break;
                     }
 
-                    var prepared = new List<Prepared>();
+                    // Bundles that would create a shared resource the destination does not have yet go one at a time,
+                    // under the destination's shared-resources lease (across instances), each recorded before the next;
+                    // the rest go side by side.
+                    List<Prepared> together = [], creating = [];
                     foreach (var lease in fresh)
                     {
                         var (ready, cancelled) = await PrepareAsync(lease, destination, cancellationToken).ConfigureAwait(false);
-                        withheld += cancelled;
+                        total = total with { Withheld = total.Withheld + cancelled };
                         if (ready is not null)
                         {
-                            prepared.Add(ready);
+                            (await CreatesSharedAsync(ready.Bundle, destination, cancellationToken).ConfigureAwait(false) ? creating : together).Add(ready);
                         }
                     }
 
                     progress?.Report(new SyncProgress($"Delivering to {destination.Name}", attempted.Count - fresh.Count, null));
-                    var results = await sender.SendManyAsync(prepared.Select(p => new SendBundle(p.Lease.PatientKey, p.Bundle, [destination.Name])), cancellationToken)
-                        .ConfigureAwait(false);
-                    for (var i = 0; i < prepared.Count; i++)
+                    total = total.Add(await SendAndRecordAsync(together, destination, owner, cancellationToken).ConfigureAwait(false));
+                    foreach (var one in creating)
                     {
-                        var entries = results[i].Destinations.Single().Entries;
-                        sent += entries.Count(e => e.Outcome == EntryOutcome.Sent);
-                        waiting += entries.Count(e => e.Outcome == EntryOutcome.RetryLater);
-                        rejected += entries.Count(e => e.Outcome == EntryOutcome.Rejected);
-                        rejections.AddRange(entries.Where(e => e.Outcome == EntryOutcome.Rejected)
-                            .Select(e => new Rejection(destination.Name, Describe(e, prepared[i].Lease.PatientKey), e.Reason ?? "rejected")));
-                        try
-                        {
-                            withheld += await RecordAsync(prepared[i], destination, entries, owner, cancellationToken).ConfigureAwait(false);
-                        }
-                        catch (LeaseLostException)
-                        {
-                            // Another worker took this patient over; it records (and if need be resends) the work itself.
-                        }
+                        await using var shared = await SharedResourcesLeaseAsync(owner, destination, cancellationToken).ConfigureAwait(false);
+                        total = total.Add(await SendAndRecordAsync([one], destination, owner, cancellationToken).ConfigureAwait(false));
                     }
                 }
                 finally
@@ -90,7 +83,83 @@ internal sealed class DeliveryRunner(
             }
         }
 
+        return total;
+    }
+
+    /// <summary>Sends the Bundles side by side and stores each one's outcome with its disclosure.</summary>
+    private async Task<Counts> SendAndRecordAsync(IReadOnlyList<Prepared> prepared, DestinationOptions destination, string owner, CancellationToken cancellationToken)
+    {
+        int sent = 0, waiting = 0, rejected = 0, withheld = 0;
+        var rejections = new List<Rejection>();
+        if (prepared.Count == 0)
+        {
+            return new Counts(0, 0, 0, 0, []);
+        }
+
+        var results = await sender.SendManyAsync(prepared.Select(p => new SendBundle(p.Lease.PatientKey, p.Bundle, [destination.Name])), cancellationToken)
+            .ConfigureAwait(false);
+        for (var i = 0; i < prepared.Count; i++)
+        {
+            var entries = results[i].Destinations.Single().Entries;
+            sent += entries.Count(e => e.Outcome == EntryOutcome.Sent);
+            waiting += entries.Count(e => e.Outcome == EntryOutcome.RetryLater);
+            rejected += entries.Count(e => e.Outcome == EntryOutcome.Rejected);
+            rejections.AddRange(entries.Where(e => e.Outcome == EntryOutcome.Rejected)
+                .Select(e => new Rejection(destination.Name, Describe(e, prepared[i].Lease.PatientKey), e.Reason ?? "rejected")));
+            try
+            {
+                withheld += await RecordAsync(prepared[i], destination, entries, owner, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LeaseLostException)
+            {
+                // Another worker took this patient over; it records (and if need be resends) the work itself.
+            }
+        }
+
         return new Counts(sent, waiting, rejected, withheld, rejections);
+    }
+
+    /// <summary>Whether the Bundle holds a shared resource (see <see cref="SharedResources"/>) that the destination is not known to have.</summary>
+    private async Task<bool> CreatesSharedAsync(Bundle bundle, DestinationOptions destination, CancellationToken cancellationToken)
+    {
+        foreach (var entry in bundle.Entry.Where(e => SharedResources.IsShared(e.Resource!.TypeName)))
+        {
+            if (await store.FindByRequestUrlAsync(destination.Name, entry.Request!.Url!, cancellationToken).ConfigureAwait(false) is not { ServerId: not null })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Waits for the destination's shared-resources lease (held by another instance, or by a crashed one until it
+    /// expires) and keeps it renewed until disposed.
+    /// </summary>
+    private async Task<IAsyncDisposable> SharedResourcesLeaseAsync(string owner, DestinationOptions destination, CancellationToken cancellationToken)
+    {
+        var key = StoreKeys.SharedResources(destination.Name);
+        while (true)
+        {
+            if (await store.TryClaimPatientAsync(owner, key, cancellationToken).ConfigureAwait(false) is { } lease)
+            {
+                return new SharedLease(store, owner, key, LeaseKeeper.For(store, owner, [lease], storeOptions, time));
+            }
+
+            await System.Threading.Tasks.Task.Delay(SharedLeasePoll, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static readonly TimeSpan SharedLeasePoll = TimeSpan.FromMilliseconds(200);
+
+    private sealed class SharedLease(IAdapterStore store, string owner, string key, LeaseKeeper keeper) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await keeper.DisposeAsync().ConfigureAwait(false);
+            await store.ReleaseAsync(owner, [key], CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     private sealed record Prepared(PatientLease Lease, Bundle Bundle, IReadOnlyDictionary<string, FhirAdapter.Store.Patients.StoredResource> ByUrl, ConsentDecision? Decision, string? Mrn);

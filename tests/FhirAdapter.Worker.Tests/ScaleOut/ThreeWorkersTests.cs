@@ -22,14 +22,6 @@ public sealed partial class ThreeWorkersTests(FhirServerFixture server, ITestOut
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     /// <summary>
-    /// Longer than the shared setup's 5 s: a lease must outlast any request its holder may have in flight (see
-    /// docs/scale-out.md), and on a loaded two-core machine one transaction to the test server can take seconds. With a
-    /// shorter lease a survivor may take a patient over while the server still applies the killed worker's last
-    /// transaction for it, and two conditional creates of one identifier leave a duplicate.
-    /// </summary>
-    private static readonly TimeSpan WorkerLease = TimeSpan.FromSeconds(15);
-
-    /// <summary>
     /// Enough patients that three workers claiming a few at a time each get some (validation is the slow part, about
     /// 0.1-0.2 s per patient), few enough to keep the test near a minute on two cores.
     /// </summary>
@@ -87,7 +79,7 @@ public sealed partial class ThreeWorkersTests(FhirServerFixture server, ITestOut
             var workers = ports.Select(port => WorkerProcess.Start(setup.Root, [
                 .. setup.Configuration, .. TestPostgres.StoreArgs(sharedStore),
                 "--Adapter:Schedule=*/2 * * * * *", "--Adapter:RunAtStart=false", "--Adapter:RemapBatchSize=3", "--Adapter:DeliveryBatchSize=2",
-                $"--Adapter:Store:LeaseDuration={WorkerLease}", $"--Adapter:Api:Url=http://127.0.0.1:{port}"])).ToList();
+                $"--Adapter:Api:Url=http://127.0.0.1:{port}"])).ToList();
             try
             {
                 // Kill a worker that holds patient leases once the server has taken some writes: it is mid-way through

@@ -153,6 +153,7 @@ public sealed class RetryTests : IDisposable
             .RespondWith(Response.Create().WithStatusCode(503).WithHeader("Retry-After", "40"));
         using var host = ExchangeTestHost.Create(_server.Url + "/fhir", new Dictionary<string, string?>
         {
+            ["AttemptTimeout"] = "00:00:30",
             ["TotalTimeout"] = "00:01:00",
             ["MaxRetryAttempts"] = "5",
         });

@@ -49,6 +49,11 @@ internal sealed class ExchangeTestHost : IDisposable
             ["MaxRetryAttempts"] = "3",
             ["BackoffBase"] = "00:00:01",
             ["MaxBackoff"] = "00:00:05",
+            // The tests move the fake clock on while real requests are in flight (a second per few real milliseconds);
+            // on a loaded machine a request can take long enough for the default 30 s to pass on that clock. Tests
+            // about the timeouts set their own.
+            ["AttemptTimeout"] = "00:30:00",
+            ["TotalTimeout"] = "1.00:00:00",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
         {

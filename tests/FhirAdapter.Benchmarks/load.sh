@@ -9,6 +9,9 @@
 #   map       map --input --output (read + map + serialize + write, no store, no validation)
 #   validate  validate --input (read + map + validate every resource; --format json to a file)
 #   pipeline  the benchmark program's in-process stage split: read / map / validate / serialize
+#   incremental  the steady state: sync --once without the inbox's last file (a fresh store of its own, no
+#             destination), then that file arrives and a second sync --once maps only the patients it touches, keeping
+#             the validation of every resource that maps as before (its report line "Mapped: ... unchanged")
 #   export    (after sync) the worker as a service on the synced store, one API client of organization pbpca, a
 #             Bulk Data Patient/$export kicked off, polled to the end and every file downloaded (peak RSS = the
 #             service's, from start to stop)
@@ -130,6 +133,17 @@ PY
     pipeline)
       timeout "$STEP_TIMEOUT" /usr/bin/time -v -o "$WORK/pipeline.time" "$BENCH" pipeline --input "$WORK/inbox" | tee "$WORK/pipeline.out"
       echo "-- pipeline: wall $(wall "$WORK/pipeline.time"), $(cpu "$WORK/pipeline.time"), peak RSS $(rss "$WORK/pipeline.time")"
+      ;;
+    incremental)
+      last=$(ls "$WORK/inbox" | grep -v '^invalid-records' | sort | tail -1)
+      mkdir -p "$WORK/aside" && mv "$WORK/inbox/$last" "$WORK/aside/"
+      args=(sync --once "--Adapter:Inbox=$WORK/inbox" "--Adapter:Store:ConnectionString=Data Source=$WORK/incremental.db"
+        "--Adapter:Validation:ProfilesPath=$ROOT/profiles")
+      run_timed incremental-first "${args[@]}"
+      mv "$WORK/aside/$last" "$WORK/inbox/"
+      run_timed incremental "${args[@]}"
+      echo "the second sync, after $last ($(wc -l <"$WORK/inbox/$last") lines) arrived:"
+      grep -E '^(Sync finished|Read|Mapped):' "$WORK/incremental.out"
       ;;
     export)
       [[ -f $WORK/store.db ]] || { echo "export needs the sync step first (STEPS=\"sync export\")" >&2; exit 2; }

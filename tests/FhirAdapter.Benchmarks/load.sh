@@ -98,7 +98,8 @@ for step in $STEPS; do
       if [[ -n $SERVER_PID ]] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
         echo "!! the FHIR server exited during the sync (see $WORK/server.log): delivery figures are not valid"
       fi
-      sed -n '1,8p' "$WORK/sync.out"
+      # The report, without the progress lines that go to stdout when it is not a terminal.
+      grep -E '^(Sync finished|Read|Mapped|Sent|Waiting|Withheld|Rejected):' "$WORK/sync.out" || true
       secs=$(awk '/^Sync finished in/ {print $4}' "$WORK/sync.out")
       records=$(awk '/^Read:/ {print $2}' "$WORK/sync.out")
       sent=$(awk '/^Sent:/ {print $2}' "$WORK/sync.out")
@@ -143,7 +144,7 @@ PY
       mv "$WORK/aside/$last" "$WORK/inbox/"
       run_timed incremental "${args[@]}"
       echo "the second sync, after $last ($(wc -l <"$WORK/inbox/$last") lines) arrived:"
-      grep -E '^(Sync finished|Read|Mapped):' "$WORK/incremental.out"
+      grep -E '^(Sync finished|Read:|Mapped:)' "$WORK/incremental.out"
       ;;
     export)
       [[ -f $WORK/store.db ]] || { echo "export needs the sync step first (STEPS=\"sync export\")" >&2; exit 2; }

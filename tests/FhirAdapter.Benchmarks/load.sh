@@ -67,6 +67,11 @@ rss() { awk -F': ' '/Maximum resident set size/ {printf "%.0f MB", $2/1024}' "$1
 wall() { awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$1"; }
 cpu() { awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f s CPU", u+s}' "$1"; }
 
+# The sync report's lines (a sync's stdout also carries progress lines when it is not a terminal).
+report() { grep -E '^(Sync finished in|Read:|Mapped:|Sent:|Waiting:|Withheld:|Rejected:)' "$1" || true; }
+# Sets args to sync --once on the inbox with a SQLite store at $1 (a fresh file is a fresh store).
+sync_args() { args=(sync --once "--Adapter:Inbox=$WORK/inbox" "--Adapter:Store:ConnectionString=Data Source=$1" "--Adapter:Validation:ProfilesPath=$ROOT/profiles"); }
+
 run_timed() { # name, then the worker arguments
   local name=$1; shift
   local rc=0
@@ -77,10 +82,7 @@ run_timed() { # name, then the worker arguments
 for step in $STEPS; do
   case $step in
     sync)
-      args=(sync --once
-        "--Adapter:Inbox=$WORK/inbox"
-        "--Adapter:Store:ConnectionString=Data Source=$WORK/store.db"
-        "--Adapter:Validation:ProfilesPath=$ROOT/profiles")
+      sync_args "$WORK/store.db"
       if [[ $DEST == 1 ]]; then
         [[ -d tests/FhirServer/node_modules ]] || npm ci --prefix tests/FhirServer --silent
         # The server exits when its stdin ends (so a test fixture's server never outlives it): hold a FIFO open.
@@ -98,8 +100,7 @@ for step in $STEPS; do
       if [[ -n $SERVER_PID ]] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
         echo "!! the FHIR server exited during the sync (see $WORK/server.log): delivery figures are not valid"
       fi
-      # The report, without the progress lines that go to stdout when it is not a terminal.
-      grep -E '^(Sync finished|Read|Mapped|Sent|Waiting|Withheld|Rejected):' "$WORK/sync.out" || true
+      report "$WORK/sync.out"
       secs=$(awk '/^Sync finished in/ {print $4}' "$WORK/sync.out")
       records=$(awk '/^Read:/ {print $2}' "$WORK/sync.out")
       sent=$(awk '/^Sent:/ {print $2}' "$WORK/sync.out")
@@ -138,13 +139,12 @@ PY
     incremental)
       last=$(ls "$WORK/inbox" | grep -v '^invalid-records' | sort | tail -1)
       mkdir -p "$WORK/aside" && mv "$WORK/inbox/$last" "$WORK/aside/"
-      args=(sync --once "--Adapter:Inbox=$WORK/inbox" "--Adapter:Store:ConnectionString=Data Source=$WORK/incremental.db"
-        "--Adapter:Validation:ProfilesPath=$ROOT/profiles")
+      sync_args "$WORK/incremental.db"
       run_timed incremental-first "${args[@]}"
       mv "$WORK/aside/$last" "$WORK/inbox/"
       run_timed incremental "${args[@]}"
       echo "the second sync, after $last ($(wc -l <"$WORK/inbox/$last") lines) arrived:"
-      grep -E '^(Sync finished|Read:|Mapped:)' "$WORK/incremental.out"
+      report "$WORK/incremental.out"
       ;;
     export)
       [[ -f $WORK/store.db ]] || { echo "export needs the sync step first (STEPS=\"sync export\")" >&2; exit 2; }

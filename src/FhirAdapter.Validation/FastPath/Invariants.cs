@@ -1,0 +1,166 @@
+using System.Globalization;
+using Hl7.Fhir.Model;
+
+namespace FhirAdapter.Validation.FastPath;
+
+/// <summary>
+/// FHIRPath invariants of the core specification and of the clinic's package, as C# predicates over the POCOs.
+/// Each is keyed by its key and its exact expression: a changed expression (a new package version, another core
+/// release) has no predicate, and the plan sends the elements it applies to to Firely. A predicate returns true
+/// only where Firely's evaluation is certainly <c>true</c>; where the answer would take FHIRPath subtleties
+/// (a primitive with extensions but no value, dates of different precision) it returns false and Firely decides.
+/// Each is held to Firely's own evaluation, true and false cases, by InvariantDifferentialTests.
+/// </summary>
+internal static class Invariants
+{
+    private const string Loinc = "http://loinc.org";
+    private const string Assessment = "https://fhir.kwc.example/CodeSystem/kwc-assessment";
+
+    private static readonly Dictionary<(string Key, string Expression), Func<object, FastRun, bool>> Table = new()
+    {
+        // Resources with contained resources (dom-*): trivially true without any.
+        [("dom-2", "contained.contained.empty()")] = (n, _) => Contained(n, c => c is not DomainResource d || d.Contained.Count == 0),
+        [("dom-3", "contained.where((('#'+id in (%resource.descendants().reference | %resource.descendants().as(canonical) | %resource.descendants().as(uri) | %resource.descendants().as(url))) or descendants().where(reference = '#').exists() or descendants().where(as(canonical) = '#').exists() or descendants().where(as(canonical) = '#').exists()).not()).trace('unmatched', id).empty()")] =
+            (n, run) => Contained(n, c => c.Id is { Length: > 0 } id && IsReferenced(run.Current, "#" + id)),
+        [("dom-4", "contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()")] = (n, _) => Contained(n, c => c.Meta is null || (c.Meta.VersionIdElement is null && c.Meta.LastUpdatedElement is null)),
+        [("dom-5", "contained.meta.security.empty()")] = (n, _) => Contained(n, c => c.Meta is null || c.Meta.Security.Count == 0),
+
+        // Datatypes.
+        [("qty-3", "code.empty() or system.exists()")] = (n, _) => n is Quantity q && (q.CodeElement is null || Primitives.HasValue(q.SystemElement)),
+        [("sqty-1", "comparator.empty()")] = (n, _) => n is Quantity q && q.ComparatorElement is null,
+        [("ref-1", "reference.exists() implies (reference.startsWith('#').not() or (reference.substring(1) in %rootResource.contained.id))")] = Ref1,
+        [("per-1", "start.hasValue().not() or end.hasValue().not() or (start <= end)")] = Per1,
+        [("rng-2", "low.empty() or high.empty() or (low <= high)")] = (n, _) => n is Hl7.Fhir.Model.Range r && (r.Low is null || r.High is null),
+        [("drt-1", "code.exists() implies ((system = %ucum) and value.exists())")] = (n, _) => n is Quantity q && (q.CodeElement is null
+            || (q.System == "http://unitsofmeasure.org" && Primitives.HasValue(q.ValueElement))),
+
+        // Observation and the vital signs profile.
+        [("obs-3", "low.exists() or high.exists() or text.exists()")] = (n, _) => n is Observation.ReferenceRangeComponent r && (r.Low is not null || r.High is not null || Primitives.HasValue(r.TextElement)),
+        [("obs-6", "dataAbsentReason.empty() or value.empty()")] = (n, _) => n is Observation o && (o.DataAbsentReason is null || o.Value is null),
+        [("obs-7", "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()")] = Obs7,
+        [("vs-1", "$this is dateTime implies $this.toString().length() >= 10")] = (n, _) => n is not FhirDateTime dt || (dt.Value is { Length: >= 10 } && dt.HasValidValue()),
+        [("vs-2", "(component.empty() and hasMember.empty()) implies (dataAbsentReason.exists() or value.exists())")] = (n, _) => n is Observation o
+            && (o.Component.Count > 0 || o.HasMember.Count > 0 || o.DataAbsentReason is not null || o.Value is not null),
+        [("vs-3", "value.exists() or dataAbsentReason.exists()")] = (n, _) => n is Observation.ComponentComponent c && (c.Value is not null || c.DataAbsentReason is not null),
+
+        // The clinic's own.
+        [("kwc-vs-1", "code.coding.where(system = 'http://loinc.org' and code = '85354-9').exists() implies (value.empty() and component.exists())")] =
+            (n, _) => n is Observation o && (!HasCoding(o.Code, Loinc, "85354-9") || (o.Value is null && o.Component.Count > 0)),
+        [("kwc-score-1", "code.coding.where(system = 'http://loinc.org' and code = '44261-6').exists() implies value.ofType(integer).all($this >= 0 and $this <= 27)")] = Score(Loinc, "44261-6", 27),
+        [("kwc-score-2", "code.coding.where(system = 'http://loinc.org' and code = '70274-6').exists() implies value.ofType(integer).all($this >= 0 and $this <= 21)")] = Score(Loinc, "70274-6", 21),
+        [("kwc-score-3", "code.coding.where(system = 'https://fhir.kwc.example/CodeSystem/kwc-assessment' and code = 'cadss').exists() implies value.ofType(integer).all($this >= 0 and $this <= 92)")] = Score(Assessment, "cadss", 92),
+        [("kwc-score-4", "code.coding.where(system = 'https://fhir.kwc.example/CodeSystem/kwc-assessment' and code = 'moaas').exists() implies value.ofType(integer).all($this >= 0 and $this <= 5)")] = Score(Assessment, "moaas", 5),
+        [("kwc-score-5", "code.coding.where(system = 'https://fhir.kwc.example/CodeSystem/kwc-assessment' and code = 'ybocs').exists() implies value.ofType(integer).all($this >= 0 and $this <= 40)")] = Score(Assessment, "ybocs", 40),
+        [("kwc-enc-1", "status = 'finished' implies period.end.exists()")] = (n, _) => n is Encounter e
+            && ((e.StatusElement?.JsonValue is string status && status != "finished") || (e.Period?.EndElement is { } end && Primitives.HasValue(end))),
+        [("kwc-num-1", "value.ofType(integer).all($this >= 1)")] = (n, _) => n is Extension x && (x.Value is not Integer i || i.GetType() != typeof(Integer) || i.Value >= 1),
+    };
+
+    /// <summary>The predicate proven for this key and expression, or null.</summary>
+    public static Func<object, FastRun, bool>? Find(string key, string expression) =>
+        Table.TryGetValue((key, expression), out var predicate) ? predicate : null;
+
+    /// <summary>Every (key, expression) with a predicate.</summary>
+    public static IEnumerable<(string Key, string Expression)> Known => Table.Keys;
+
+    private static bool Contained(object node, Func<Resource, bool> each)
+    {
+        if (node is not DomainResource resource)
+            return false;
+        foreach (var contained in resource.Contained)
+        {
+            if (!each(contained))
+                return false;
+        }
+
+        return true;
+    }
+
+    // Enough for dom-3's first alternative: some Reference in the resource (its contained resources included) names '#id'.
+    private static bool IsReferenced(Base node, string local)
+    {
+        if (node is ResourceReference reference && reference.Reference == local)
+            return true;
+        foreach (var (_, value) in node.EnumerateElements())
+        {
+            switch (value)
+            {
+                case PrimitiveType:
+                    break;
+                case Base child when IsReferenced(child, local):
+                    return true;
+                case IEnumerable<Base> children when children.Any(c => c is not PrimitiveType && IsReferenced(c, local)):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Ref1(object node, FastRun run)
+    {
+        if (node is not ResourceReference r)
+            return false;
+        if (r.ReferenceElement is null)
+            return true;
+        if (r.ReferenceElement.JsonValue is not string value)
+            return false;
+        if (!value.StartsWith('#'))
+            return true;
+        var id = value[1..];
+        return run.Root is DomainResource root && root.Contained.Any(c => c.Id == id);
+    }
+
+    // Both ends present: decided here only for full date-times with a zone, compared as instants.
+    private static bool Per1(object node, FastRun run)
+    {
+        if (node is not Period p)
+            return false;
+        if (p.StartElement is null || p.EndElement is null)
+            return (p.StartElement is null || Primitives.HasValue(p.StartElement)) && (p.EndElement is null || Primitives.HasValue(p.EndElement));
+        return FullInstant(p.Start) is { } start && FullInstant(p.End) is { } end && start <= end;
+    }
+
+    private static DateTimeOffset? FullInstant(string? value) =>
+        value is { Length: >= 20 } && value[10] == 'T' && (value[^1] == 'Z' || value[^6] is '+' or '-')
+        && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant) ? instant : null;
+
+    private static bool Obs7(object node, FastRun run)
+    {
+        if (node is not Observation o)
+            return false;
+        if (o.Value is null || o.Component.Count == 0)
+            return true;
+        var resourceCodings = (run.Current as Observation)?.Code?.Coding ?? [];
+        foreach (var component in o.Component)
+        {
+            foreach (var coding in component.Code?.Coding ?? [])
+            {
+                foreach (var other in resourceCodings)
+                {
+                    // FHIRPath equality of two Codings needs every child equal: clearly different system or code is enough here.
+                    if (coding.System is null || coding.Code is null || other.System is null || other.Code is null
+                        || (coding.System == other.System && coding.Code == other.Code))
+                        return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static Func<object, FastRun, bool> Score(string system, string code, int max) => (n, _) =>
+        n is Observation o && (!HasCoding(o.Code, system, code) || o.Value is not Integer i || i.GetType() != typeof(Integer) || (i.Value is { } v && v >= 0 && v <= max));
+
+    // code.coding.where(system = S and code = C).exists(): a Coding whose system and code are exactly these.
+    private static bool HasCoding(CodeableConcept? concept, string system, string code)
+    {
+        foreach (var coding in concept?.Coding ?? [])
+        {
+            if (coding.System == system && coding.Code == code)
+                return true;
+        }
+
+        return false;
+    }
+}

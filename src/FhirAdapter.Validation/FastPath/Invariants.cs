@@ -15,6 +15,8 @@ internal static class Invariants
 {
     private const string Loinc = "http://loinc.org";
     private const string Assessment = "https://fhir.kwc.example/CodeSystem/kwc-assessment";
+    private const string ConditionVerification = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
+    private const string AllergyVerification = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
 
     private static readonly Dictionary<(string Key, string Expression), Func<object, FastRun, bool>> Table = new()
     {
@@ -53,7 +55,69 @@ internal static class Invariants
         [("kwc-score-5", "code.coding.where(system = 'https://fhir.kwc.example/CodeSystem/kwc-assessment' and code = 'ybocs').exists() implies value.ofType(integer).all($this >= 0 and $this <= 40)")] = Score(Assessment, "ybocs", 40),
         [("kwc-enc-1", "status = 'finished' implies period.end.exists()")] = (n, _) => n is Encounter e
             && ((e.StatusElement?.JsonValue is string status && status != "finished") || (e.Period?.EndElement is { } end && Primitives.HasValue(end))),
-        [("kwc-num-1", "value.ofType(integer).all($this >= 1)")] = (n, _) => n is Extension x && (x.Value is not Integer i || i.GetType() != typeof(Integer) || i.Value >= 1),
+        [("kwc-num-1", "value.ofType(integer).all($this >= 1)")] = (n, _) => n is Extension x && (x.Value is not Integer i || i.Value >= 1),
+
+        // MedicationAdministration.
+        [("mad-1", "dose.exists() or rate.exists()")] = (n, _) => n is MedicationAdministration.DosageComponent d && (d.Dose is not null || d.Rate is not null),
+        [("kwc-mad-1", "(status != 'not-done' and dosage.route.coding.where(system = 'http://snomed.info/sct' and code = '47625008').exists()) implies (dosage.rate.exists() or effective.ofType(Period).end.exists())")] =
+            (n, _) => n is MedicationAdministration m && (!HasCoding(m.Dosage?.Route, "http://snomed.info/sct", "47625008") || m.StatusElement?.JsonValue as string == "not-done"
+                || m.Dosage?.Rate is not null || (m.Effective is Period p && p.EndElement is { } end && Primitives.HasValue(end))),
+
+        // Consent.
+        [("ppc-1", "policy.exists() or policyRule.exists()")] = (n, _) => n is Consent c && (c.Policy.Count > 0 || c.PolicyRule is not null),
+        [("ppc-2", "patient.exists() or scope.coding.where(system='something' and code='patient-privacy').exists().not()")] = (n, _) => n is Consent c && (c.Patient is not null || !HasCoding(c.Scope, "something", "patient-privacy")),
+        [("ppc-3", "patient.exists() or scope.coding.where(system='something' and code='research').exists().not()")] = (n, _) => n is Consent c && (c.Patient is not null || !HasCoding(c.Scope, "something", "research")),
+        [("ppc-4", "patient.exists() or scope.coding.where(system='something' and code='adr').exists().not()")] = (n, _) => n is Consent c && (c.Patient is not null || !HasCoding(c.Scope, "something", "adr")),
+        [("ppc-5", "patient.exists() or scope.coding.where(system='something' and code='treatment').exists().not()")] = (n, _) => n is Consent c && (c.Patient is not null || !HasCoding(c.Scope, "something", "treatment")),
+        [("kwc-p2-1", "provision.actor.where(role.coding.where(system = 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType' and code = 'IRCP').exists()).exists()")] =
+            (n, _) => n is Consent c && c.Provision is not null && c.Provision.Actor.Any(a => HasCoding(a.Role, "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP")),
+        [("kwc-p2-2", "policyRule.coding.where(system = 'http://terminology.hl7.org/CodeSystem/v3-ActCode' and code = '42CFRPart2').exists()")] =
+            (n, _) => n is Consent c && HasCoding(c.PolicyRule, "http://terminology.hl7.org/CodeSystem/v3-ActCode", "42CFRPart2"),
+        [("kwc-p2-3", "status = 'rejected' or provision.type = 'permit'")] =
+            (n, _) => n is Consent c && (c.StatusElement?.JsonValue as string == "rejected" || c.Provision?.TypeElement?.JsonValue as string == "permit"),
+
+        // Condition.
+        [("con-3", "clinicalStatus.exists() or verificationStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-ver-status' and code = 'entered-in-error').exists() or category.coding.where($this.code='problem-list-item').empty()")] =
+            (n, _) => n is Condition c && (c.ClinicalStatus is not null || HasCoding(c.VerificationStatus, ConditionVerification, "entered-in-error")
+                || !c.Category.Any(cc => cc.Coding.Any(x => x.Code == "problem-list-item"))),
+        [("con-4", "abatement.empty() or clinicalStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-clinical' and (code='resolved' or code='remission' or code='inactive')).exists()")] =
+            (n, _) => n is Condition c && (c.Abatement is null || (c.ClinicalStatus?.Coding.Any(x => x.System == "http://terminology.hl7.org/CodeSystem/condition-clinical" && x.Code is "resolved" or "remission" or "inactive") ?? false)),
+        [("con-5", "verificationStatus.coding.where(system='http://terminology.hl7.org/CodeSystem/condition-ver-status' and code='entered-in-error').empty() or clinicalStatus.empty()")] =
+            (n, _) => n is Condition c && (!HasCoding(c.VerificationStatus, ConditionVerification, "entered-in-error") || c.ClinicalStatus is null),
+        [("con-1", "summary.exists() or assessment.exists()")] = (n, _) => n is Condition.StageComponent s && (s.Summary is not null || s.Assessment.Count > 0),
+        [("con-2", "code.exists() or detail.exists()")] = (n, _) => n is Condition.EvidenceComponent e && (e.Code.Count > 0 || e.Detail.Count > 0),
+
+        // AllergyIntolerance.
+        [("ait-1", "verificationStatus.coding.where(system = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification' and code = 'entered-in-error').exists() or clinicalStatus.exists()")] =
+            (n, _) => n is AllergyIntolerance a && (a.ClinicalStatus is not null || HasCoding(a.VerificationStatus, AllergyVerification, "entered-in-error")),
+        [("ait-2", "verificationStatus.coding.where(system = 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification' and code = 'entered-in-error').empty() or clinicalStatus.empty()")] =
+            (n, _) => n is AllergyIntolerance a && (!HasCoding(a.VerificationStatus, AllergyVerification, "entered-in-error") || a.ClinicalStatus is null),
+
+        // QuestionnaireResponse.
+        [("qrs-1", "(answer.exists() and item.exists()).not()")] = (n, _) => n is QuestionnaireResponse.ItemComponent i && (i.Answer.Count == 0 || i.Item.Count == 0),
+        [("kwc-qr-1", "questionnaire.exists() and questionnaire.contains('|')")] =
+            (n, _) => n is QuestionnaireResponse q && q.QuestionnaireElement?.JsonValue is string questionnaire && questionnaire.Contains('|', StringComparison.Ordinal),
+
+        // Patient, Organization, contact details.
+        [("cpt-2", "value.empty() or system.exists()")] = (n, _) => n is ContactPoint c && (c.ValueElement is null || Primitives.HasValue(c.SystemElement)),
+        [("pat-1", "name.exists() or telecom.exists() or address.exists() or organization.exists()")] =
+            (n, _) => n is Patient.ContactComponent c && (c.Name is not null || c.Telecom.Count > 0 || c.Address is not null || c.Organization is not null),
+        [("kwc-pat-1", "name.where(use = 'official' and family.exists()).exists()")] =
+            (n, _) => n is Patient p && p.Name.Any(name => name.UseElement?.JsonValue as string == "official" && Primitives.HasValue(name.FamilyElement)),
+        [("org-1", "(identifier.count() + name.count()) > 0")] = (n, _) => n is Organization o && (o.Identifier.Count > 0 || o.NameElement is not null),
+        [("org-2", "where(use = 'home').empty()")] = (n, _) => n is Address a && a.UseElement?.JsonValue is string use && use != "home",
+        [("org-3", "where(use = 'home').empty()")] = (n, _) => n is ContactPoint c && c.UseElement?.JsonValue is string use && use != "home",
+
+        // Attachments, risk assessments, service requests, the clinic's extensions.
+        [("att-1", "data.empty() or contentType.exists()")] = (n, _) => n is Attachment a && (a.DataElement is null || Primitives.HasValue(a.ContentTypeElement)),
+        [("ras-1", "(low.empty() or ((low.code = '%') and (low.system = %ucum))) and (high.empty() or ((high.code = '%') and (high.system = %ucum)))")] =
+            (n, _) => n is Hl7.Fhir.Model.Range r && Percent(r.Low) && Percent(r.High),
+        [("ras-2", "probability.ofType(decimal).all($this <= 100)")] =
+            (n, _) => n is RiskAssessment.PredictionComponent p && (p.Probability is not FhirDecimal d || (d.Value is { } v && v <= 100)),
+        [("prr-1", "orderDetail.empty() or code.exists()")] = (n, _) => n is ServiceRequest s && (s.OrderDetail.Count == 0 || s.Code is not null),
+        [("kwc-num-2", "value.ofType(integer).all($this >= 1)")] = (n, _) => n is Extension x && (x.Value is not Integer i || i.Value >= 1),
+        [("kwc-sha-1", "value.ofType(string).all(matches('^[0-9a-fA-F]{64}$'))")] =
+            (n, _) => n is Extension x && (x.Value is not FhirString s || (s.GetType() == typeof(FhirString) && s.Value is { Length: 64 } v && v.All(char.IsAsciiHexDigit))),
     };
 
     /// <summary>The predicate proven for this key and expression, or null.</summary>
@@ -150,7 +214,10 @@ internal static class Invariants
     }
 
     private static Func<object, FastRun, bool> Score(string system, string code, int max) => (n, _) =>
-        n is Observation o && (!HasCoding(o.Code, system, code) || o.Value is not Integer i || i.GetType() != typeof(Integer) || (i.Value is { } v && v >= 0 && v <= max));
+        n is Observation o && (!HasCoding(o.Code, system, code) || o.Value is not Integer i || (i.Value is { } v && v >= 0 && v <= max));
+
+    // low/high.code = '%' and system = %ucum: both present and exact (an absent one is empty, so fails).
+    private static bool Percent(Quantity? q) => q is null || (q.Code == "%" && q.System == "http://unitsofmeasure.org");
 
     // code.coding.where(system = S and code = C).exists(): a Coding whose system and code are exactly these.
     private static bool HasCoding(CodeableConcept? concept, string system, string code)

@@ -60,7 +60,10 @@ internal sealed class PlanCompiler
         ElementSchema? schema;
         try
         {
-            schema = _schemas.GetSchema(new Firely.Fhir.Validation.Canonical(canonical));
+            var hash = canonical.IndexOf('#', StringComparison.Ordinal);
+            schema = hash < 0
+                ? _schemas.GetSchema(new Firely.Fhir.Validation.Canonical(canonical))
+                : _schemas.GetSchema(new Firely.Fhir.Validation.Canonical(canonical[..hash])) is { } container ? FindFirstByAnchor(container, canonical[(hash + 1)..]) : null;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -70,7 +73,7 @@ internal sealed class PlanCompiler
         if (schema is null)
             return null;
 
-        var path = schema is FhirSchema fhir ? StructureDefinition(fhir).DataType : canonical;
+        var path = schema is FhirSchema fhir ? StructureDefinition(fhir).DataType : Id(schema) is { } anchor && anchor.StartsWith('#') ? anchor[1..] : canonical;
         var checks = new SchemaCheck { Canonical = canonical, PerElement = schema is DatatypeSchema, Describe = $"schema {canonical}" };
         PlanCheck entryCheck;
         string? resourceType = null;
@@ -183,6 +186,11 @@ internal sealed class PlanCompiler
                 return new AllCheck([.. all.Members.Where(Included).Select(m => Compile(m, path))]) { Describe = $"all{where}" };
             case ReferencedInstanceValidator reference:
                 return Reference(reference, path);
+            case MinMaxValueValidator minMax when minMax.Limit.Poco is PrimitiveType { JsonValue: int or long or decimal } limit:
+                return new MinMaxCheck(Convert.ToDecimal(limit.JsonValue, System.Globalization.CultureInfo.InvariantCulture), minMax.MinMaxType == MinMaxValueValidator.ValidationMode.MinValue)
+                    { Describe = $"{(minMax.MinMaxType == MinMaxValueValidator.ValidationMode.MinValue ? "min" : "max")} {limit.JsonValue}{where}" };
+            case CanonicalValidator:
+                return new CanonicalCheck { Describe = $"canonical{where}" };
             case UniqueContainedIdValidator:
                 return new UniqueContainedIdsCheck { Describe = $"unique contained ids{where}" };
             case BaseTypeInvariantConstraintsValidator baseInvariants:
@@ -224,7 +232,7 @@ internal sealed class PlanCompiler
         foreach (var @case in slice.Slices)
         {
             if (Condition(@case.Condition) is not { } condition)
-                return Unsupported($"slice discriminator of '{@case.Name}'", path);
+                return Unsupported($"slice discriminator of '{@case.Name}' {@case.Condition.ToJson().ToString(Newtonsoft.Json.Formatting.None)}", path);
             conditions.Add(condition);
         }
 
@@ -242,6 +250,18 @@ internal sealed class PlanCompiler
         {
             case FhirTypeLabelValidator label:
                 return new TypeCondition(new TypeLabelCheck(label.Label));
+            case FixedValidator f when f.FixedValue.Poco is PrimitiveType { JsonValue: { } value } p && PatternCheck.Supported(p):
+                return new MatchCondition(new FixedCheck(value, "").Match);
+            case PatternValidator pattern when PatternCheck.Supported(pattern.PatternValue.Poco):
+                return new MatchCondition(new PatternCheck(pattern.PatternValue.Poco, "").Match);
+            case BindingValidator binding when binding.Strength is BindingValidator.BindingStrength.Preferred or BindingValidator.BindingStrength.Example:
+                // Checks nothing with the default checks: always successful.
+                return new MatchCondition(_ => Tri.Yes);
+            case BindingValidator binding when binding.Strength is BindingValidator.BindingStrength.Extensible:
+                // Only a concept with neither code nor text gets a message (a warning): not decided here.
+                return new MatchCondition(node => node is not CodeableConcept cc || cc.Coding.Any(c => !string.IsNullOrEmpty(c.Code)) || !string.IsNullOrEmpty(cc.Text) ? Tri.Yes : Tri.Unknown);
+            case BindingMemo memo:
+                return Condition(memo.Binding);
             case AllValidator all:
             {
                 var members = all.Members.Select(Condition).ToList();
@@ -253,14 +273,10 @@ internal sealed class PlanCompiler
                 var path = selector.Path == "$this" ? [] : selector.Path.Split('.');
                 if (path.Any(step => step.Length == 0 || !char.IsAsciiLetter(step[0]) || !step.All(char.IsAsciiLetterOrDigit)))
                     return null;
-                Func<object, Tri>? inner = selector.Other switch
-                {
-                    FixedValidator f when f.FixedValue.Poco is PrimitiveType { JsonValue: { } value } p && PatternCheck.Supported(p) => new FixedCheck(value, "").Match,
-                    PatternValidator pv when PatternCheck.Supported(pv.PatternValue.Poco) => new PatternCheck(pv.PatternValue.Poco, "").Match,
-                    FhirTypeLabelValidator label => node => new TypeLabelCheck(label.Label).Is(node) ? Tri.Yes : Tri.No,
-                    _ => null,
-                };
-                return inner is null ? null : new PathCondition(path, inner);
+                // A group assertion (allOf) judges all the selected elements together: none at all passes.
+                if (selector.Other is IGroupValidatable and not AllValidator || Condition(selector.Other) is not { } inner)
+                    return null;
+                return new PathCondition(path, inner.Match, group: selector.Other is AllValidator);
             }
 
             default:
@@ -292,6 +308,9 @@ internal sealed class PlanCompiler
     }
 
     private static string Describe(Base value) => value is PrimitiveType p ? $"'{p.JsonValue}'" : value.TypeName;
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "FindFirstByAnchor")]
+    private static extern ElementSchema? FindFirstByAnchor(ElementSchema schema, string anchor);
 
     [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "get_Members")]
     private static extern IReadOnlyCollection<IAssertion> Members(ElementSchema schema);

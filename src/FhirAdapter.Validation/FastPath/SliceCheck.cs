@@ -14,25 +14,37 @@ internal sealed class TypeCondition(TypeLabelCheck label) : SliceCondition
     public override Tri Match(object node) => label.Is(node) ? Tri.Yes : Tri.No;
 }
 
-/// <summary>Firely's PathSelectorValidator over a path of child names: exactly one element there, which matches.</summary>
-internal sealed class PathCondition(string[] path, Func<object, Tri> inner) : SliceCondition
+/// <summary>
+/// Firely's PathSelectorValidator over a path of child names: exactly one element there, which matches; or, for a
+/// group assertion (allOf), every element there matches (none at all passes).
+/// </summary>
+internal sealed class PathCondition(string[] path, Func<object, Tri> inner, bool group) : SliceCondition
 {
     public override Tri Match(object node)
     {
         object? found = null;
         var count = 0;
-        if (!Select(node, 0, ref found, ref count))
+        var answer = Tri.Yes;
+        if (!Select(node, 0, ref found, ref count, ref answer))
             return Tri.Unknown;
+        if (group)
+            return answer;
         return count == 1 ? inner(found!) : Tri.No;
     }
 
     // Walks the path; false when a step is not a plain POCO (so FHIRPath's answer is not certain here).
-    private bool Select(object node, int step, ref object? found, ref int count)
+    private bool Select(object node, int step, ref object? found, ref int count, ref Tri answer)
     {
         if (step == path.Length)
         {
             found = node;
             count++;
+            if (group && answer != Tri.No)
+            {
+                var m = inner(node);
+                answer = m == Tri.Yes ? answer : m;
+            }
+
             return true;
         }
 
@@ -42,12 +54,18 @@ internal sealed class PathCondition(string[] path, Func<object, Tri> inner) : Sl
         var items = Nodes.Of(value);
         for (var i = 0; i < items.Count; i++)
         {
-            if (items[i] is not { } item || !Select(item, step + 1, ref found, ref count))
+            if (items[i] is not { } item || !Select(item, step + 1, ref found, ref count, ref answer))
                 return false;
         }
 
         return true;
     }
+}
+
+/// <summary>A fixed or pattern value (or an assertion that always succeeds) as a condition.</summary>
+internal sealed class MatchCondition(Func<object, Tri> match) : SliceCondition
+{
+    public override Tri Match(object node) => match(node);
 }
 
 /// <summary>Firely's AllValidator as a condition: yes when every member says yes, no as soon as one says no.</summary>

@@ -181,3 +181,43 @@ internal sealed class PatternCheck(Base pattern, string display) : PlanCheck
         return answer;
     }
 }
+
+/// <summary>Firely's CanonicalValidator: a canonical whose value is absolute or a fragment reference.</summary>
+internal sealed class CanonicalCheck : PlanCheck
+{
+    public override bool One(object node, FastRun run)
+    {
+        if (node is not Hl7.Fhir.Model.Canonical canonical)
+            return run.Refuse(this);
+        if (canonical.JsonValue is not string)
+            return true;
+        try
+        {
+            return canonical.HasAnchor || canonical.IsAbsolute || run.Refuse(this);
+        }
+        catch (UriFormatException)
+        {
+            return run.Refuse(this);
+        }
+    }
+}
+
+/// <summary>Firely's MinMaxValueValidator for numeric limits: a number at least (or at most) the limit; no value passes.</summary>
+internal sealed class MinMaxCheck(decimal limit, bool isMinimum) : PlanCheck
+{
+    public override bool One(object node, FastRun run)
+    {
+        if (node is not PrimitiveType p)
+            return run.Refuse(this);
+        if (p.JsonValue is null)
+            return true;
+        decimal? value = p.JsonValue switch
+        {
+            int i => i,
+            long l => l,
+            decimal d => d,
+            _ => null,
+        };
+        return (value is { } v && p.HasValidValue() && (isMinimum ? v >= limit : v <= limit)) || run.Refuse(this);
+    }
+}

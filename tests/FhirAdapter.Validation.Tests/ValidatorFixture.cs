@@ -13,3 +13,9 @@ public sealed class ValidatorCollection : ICollectionFixture<ValidatorFixture>
 {
     public const string Name = "validator";
 }
+
+/// <summary>A validator with the fast path on (its own: the differential tests compare it with Firely).</summary>
+public sealed class FastPathValidatorFixture
+{
+    public FhirResourceValidator Validator { get; } = new(new FhirValidationOptions { FastPath = true, FastPathDoubleCheck = 0 });
+}

@@ -46,18 +46,23 @@ internal sealed class BindingCheck : PlanCheck
         } || run.Refuse(this);
     }
 
+    // A code as FHIR's code type allows it (no leading, trailing or double whitespace): Firely reads other literals differently.
     private bool Accepts(string? system, string? code) =>
-        !string.IsNullOrEmpty(code) && (_contents is null || _contents.Contains(system, code));
+        IsCode(code) && (_contents is null || _contents.Contains(system, code!));
+
+    private static bool IsCode(string? code) =>
+        !string.IsNullOrEmpty(code) && !char.IsWhiteSpace(code[0]) && !char.IsWhiteSpace(code[^1]) && !code.Contains("  ", StringComparison.Ordinal)
+        && !code.Any(c => c is '\t' or '\r' or '\n');
 
     private bool AcceptsConcept(CodeableConcept concept)
     {
-        if (!HasCode(concept))
+        if (!HasCode(concept) || concept.Coding.Any(c => !string.IsNullOrEmpty(c.Code) && !IsCode(c.Code)))
             return false;
         if (_contents is null)
             return true;
         foreach (var coding in concept.Coding)
         {
-            if (coding.Code is { } code && _contents.Contains(coding.System, code))
+            if (coding.Code is { } code && IsCode(code) && _contents.Contains(coding.System, code))
                 return true;
         }
 

@@ -13,6 +13,7 @@ internal static class Primitives
     public static object? ValueOf(object node) => node switch
     {
         string s => s,
+        Base { HasOverflow: true } => null, // unknown children: not a value the plan judges
         PrimitiveType p => p.JsonValue is string s && IsStringValued(p) ? s : TypedValue(p),
         _ => null,
     };
@@ -21,6 +22,7 @@ internal static class Primitives
     public static object? LiteralOf(object node) => node switch
     {
         string s => s,
+        Base { HasOverflow: true } => null,
         PrimitiveType p => p.JsonValue,
         _ => null,
     };

@@ -86,7 +86,11 @@ internal sealed class FhirStringCheck : PlanCheck
 internal sealed class ValidLiteralCheck : PlanCheck
 {
     public override bool One(object node, FastRun run) =>
-        node is string || (node is PrimitiveType p && (p.JsonValue is null || p.HasValidValue())) || node is Base and not PrimitiveType || run.Refuse(this);
+        node is string || (node is PrimitiveType { HasOverflow: false } p && (p.JsonValue is null || (p.HasValidValue() && PlainUri(p)))) || node is Base { HasOverflow: false } and not PrimitiveType || run.Refuse(this);
+
+    // Firely parses uris in places (canonicals, references) where a literal with whitespace throws: left to Firely.
+    private static bool PlainUri(PrimitiveType p) =>
+        p is not FhirUri || (p.JsonValue is string s && !s.Any(char.IsWhiteSpace) && Uri.TryCreate(s, UriKind.RelativeOrAbsolute, out _));
 }
 
 /// <summary>Three answers for the conditions that sort elements into slices: a wrong "no" would put an element in the wrong slice.</summary>
@@ -106,6 +110,8 @@ internal sealed class FixedCheck(object fixedValue, string display) : PlanCheck
 
     public Tri Match(object node)
     {
+        if (node is Base { HasOverflow: true })
+            return Tri.Unknown;
         var value = Primitives.LiteralOf(node);
         if (value is null)
             return node is PrimitiveType or string ? Tri.No : Tri.Unknown;
@@ -145,6 +151,8 @@ internal sealed class PatternCheck(Base pattern, string display) : PlanCheck
 
     private static Tri Matches(object instance, Base pattern)
     {
+        if (instance is Base { HasOverflow: true })
+            return Tri.Unknown;
         if (pattern is PrimitiveType p)
         {
             var value = Primitives.LiteralOf(instance);

@@ -15,6 +15,8 @@ internal static class Program
             return await PipelineRun.RunAsync(args[1..]).ConfigureAwait(false);
         if (args.Length > 0 && args[0] == "loop")
             return ValidateLoop.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "differential")
+            return DifferentialRun.Run(args[1..]);
 
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, new ShortConfig());
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;

@@ -38,9 +38,11 @@ internal static class ValidateCommand
             var golden = parse.GetValue(expected) ?? (inbox == DefaultInbox && Directory.Exists(DefaultExpected) ? DefaultExpected : null);
             var configuration = AdapterConfiguration.Build(parse);
             MappingOptions mapping;
+            FhirValidationOptions validation;
             try
             {
                 mapping = AdapterConfiguration.Bind<MappingOptions>(configuration, MappingOptions.SectionName);
+                validation = AdapterConfiguration.Bind<FhirValidationOptions>(configuration, FhirValidationOptions.SectionName);
             }
             catch (OptionsValidationFailure ex)
             {
@@ -50,7 +52,7 @@ internal static class ValidateCommand
 
             var clock = Stopwatch.StartNew();
             // Loading the profiles and the specification takes seconds of its own: let it run beside reading and mapping.
-            var loading = System.Threading.Tasks.Task.Run(() => new FhirResourceValidator(new FhirValidationOptions { ProfilesPath = configuration["Adapter:Validation:ProfilesPath"] }), cancellationToken);
+            var loading = System.Threading.Tasks.Task.Run(() => new FhirResourceValidator(validation), cancellationToken);
             var snapshot = await InboxSnapshot.ReadAsync(inbox, cancellationToken).ConfigureAwait(false);
             var result = new ExportMapper(mapping).Map(snapshot.Records.Records);
             var validator = await loading.ConfigureAwait(false);

@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Information, "Tick {Tick:o}: the scan of an earlier tick is still running on another instance; this tick leaves the inbox to it")]
     public static partial void InboxScanStillRunning(ILogger logger, DateTimeOffset tick);
+
+    [LoggerMessage(8, LogLevel.Error, "Validation fast path disagreement: Firely reported {Issues} issue(s) in {ResourceType}/{ResourceId}, which the fast path accepted; the resource takes Firely's outcome")]
+    public static partial void FastPathDisagreement(ILogger logger, string resourceType, string? resourceId, int issues);
 }

@@ -90,6 +90,7 @@ public sealed class FhirResourceValidator
                 throw new ArgumentOutOfRangeException(nameof(options), "Adapter:Validation:FastPathDoubleCheck must be between 0 and 1.");
             var compiler = new PlanCompiler(schemas, terminology, _package, options.ReportUncheckedCodes);
             _plan = compiler.Compile(_packageProfiles.Concat(FastPlanRoots.CoreTypes.Select(FastPlan.CoreCanonical)));
+            _plan.CheckPackageCodes(new PackageCodingCheck(_codeChecker));
             NotModelled = compiler.NotModelled;
             _doubleCheckPeriod = options.FastPathDoubleCheck <= 0 ? 0 : (long)Math.Max(1, Math.Round(1 / options.FastPathDoubleCheck));
         }
@@ -117,6 +118,9 @@ public sealed class FhirResourceValidator
 
     /// <summary>The fast path's plan, or null when it is switched off.</summary>
     internal FastPlan? Plan => _plan;
+
+    /// <summary>Whether the fast path (<see cref="FhirValidationOptions.FastPath"/>) is on.</summary>
+    public bool FastPathEnabled => _plan is not null;
 
     /// <summary>The assertions of Firely's schemas the fast path does not model (an element reaching one goes to Firely).</summary>
     internal IReadOnlyList<string> NotModelled { get; } = [];
@@ -157,7 +161,7 @@ public sealed class FhirResourceValidator
             {
                 var accepted = Interlocked.Increment(ref _fastAccepted);
                 if (_doubleCheckPeriod == 0 || accepted % _doubleCheckPeriod != 0)
-                    return Finish(resource, new OperationOutcome());
+                    return _plan.ChecksPackageCodes ? new OperationOutcome() : Finish(resource, new OperationOutcome());
                 Interlocked.Increment(ref _doubleChecked);
                 return DoubleCheck(resource);
             }
@@ -234,6 +238,9 @@ public sealed class FhirResourceValidator
             throw new InvalidOperationException("Validation failed on a worker thread.", failure);
         return outcomes;
     }
+
+    /// <summary>The package code check alone (what <see cref="Validate(Resource)"/> adds to Firely's outcome).</summary>
+    internal void CheckPackageCodes(Resource resource, List<OperationOutcome.IssueComponent> issues) => _codeChecker.Check(resource, issues);
 
     /// <summary>Firely's outcome alone (no fast path, no redaction, no local code check), by this class's route or by Firely's public Validator.</summary>
     internal OperationOutcome ValidateSchemaOnly(Resource resource, bool throughFirelysValidator)

@@ -52,12 +52,18 @@ internal sealed class BindingCheck : PlanCheck
 
     private static bool IsCode(string? code) =>
         !string.IsNullOrEmpty(code) && !char.IsWhiteSpace(code[0]) && !char.IsWhiteSpace(code[^1]) && !code.Contains("  ", StringComparison.Ordinal)
-        && !code.Any(c => c is '\t' or '\r' or '\n');
+        && code.AsSpan().IndexOfAny('\t', '\r', '\n') < 0;
 
     private bool AcceptsConcept(CodeableConcept concept)
     {
-        if (!HasCode(concept) || concept.Coding.Any(c => !string.IsNullOrEmpty(c.Code) && !IsCode(c.Code)))
+        if (!HasCode(concept))
             return false;
+        foreach (var coding in concept.Coding)
+        {
+            if (!string.IsNullOrEmpty(coding.Code) && !IsCode(coding.Code))
+                return false;
+        }
+
         if (_contents is null)
             return true;
         foreach (var coding in concept.Coding)

@@ -21,6 +21,9 @@ internal sealed class FastPlan
     /// <summary>Why a resource went to Firely when no schema check refused it: its type or a profile has no compiled schema.</summary>
     public PlanCheck NoSchema { get; } = new UnsupportedCheck { Describe = "no compiled schema for the resource type or a meta.profile" };
 
+    /// <summary>Why a resource went to Firely when a check threw (a bug of the check: the proof's tests fail on it).</summary>
+    public PlanCheck Threw { get; } = new UnsupportedCheck { Describe = "a check threw" };
+
     public static string CoreCanonical(string type) => CoreBase + type;
 
     /// <summary>The member checks of a compiled schema (for an extension: checked as a group), or null.</summary>
@@ -31,6 +34,18 @@ internal sealed class FastPlan
 
     public IReadOnlyDictionary<string, SchemaCheck> Schemas => _schemas;
 
+    /// <summary>Whether every Coding the plan accepts has passed the package code check (so an accepted resource needs no separate walk).</summary>
+    public bool ChecksPackageCodes { get; private set; }
+
+    /// <summary>Adds the package code check to the Coding datatype's schema.</summary>
+    internal void CheckPackageCodes(PackageCodingCheck check)
+    {
+        if (Schema(CoreCanonical("Coding")) is not { } coding)
+            return;
+        coding.Members = [.. coding.Members, check];
+        ChecksPackageCodes = true;
+    }
+
     internal void Add(string canonical, SchemaCheck schema, PlanCheck entry, string? resourceType)
     {
         _schemas[canonical] = schema;
@@ -40,10 +55,22 @@ internal sealed class FastPlan
     }
 
     /// <summary>Whether Firely would certainly find <paramref name="resource"/> valid with no message at all; if not, the check that refused.</summary>
-    public bool Accept(Resource resource, out PlanCheck? refused)
+    public bool Accept(Resource resource, out PlanCheck? refused, IPlanTracer? tracer = null)
     {
         var run = FastRun.Start(resource);
-        var accepted = AcceptResource(resource, run);
+        run.Tracer = tracer;
+        bool accepted;
+        try
+        {
+            accepted = AcceptResource(resource, run);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A check that throws has proven nothing: Firely decides (fail closed). The proof's tests report it.
+            run.Refuse(Threw);
+            accepted = false;
+        }
+
         refused = accepted ? null : run.Refused ?? NoSchema;
         return accepted;
     }

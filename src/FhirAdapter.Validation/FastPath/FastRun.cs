@@ -22,6 +22,9 @@ internal sealed class FastRun
 
     public string? ParentPath { get; set; }
 
+    /// <summary>Told of every check a run reaches (the proof's coverage: tests only); null in production.</summary>
+    public IPlanTracer? Tracer { get; set; }
+
     /// <summary>The first check that did not accept, or null.</summary>
     public PlanCheck? Refused { get; private set; }
 
@@ -33,6 +36,7 @@ internal sealed class FastRun
         run.Parent = null;
         run.ParentPath = null;
         run.Refused = null;
+        run.Tracer = null;
         return run;
     }
 
@@ -40,6 +44,15 @@ internal sealed class FastRun
     public bool Refuse(PlanCheck check)
     {
         Refused ??= check;
-        return false;
+        return Tracer is { } tracer && tracer.Refused(check, this);
     }
+}
+
+/// <summary>Hears of each check a run reaches, with the element it checks (or, for a group of none, the parent that lacks it).</summary>
+internal interface IPlanTracer
+{
+    void Reached(PlanCheck check, object? node, FastRun run);
+
+    /// <summary>Hears that a check refused; true goes on as if it had accepted (to learn every check that refuses), false stops the run as usual.</summary>
+    bool Refused(PlanCheck check, FastRun run);
 }

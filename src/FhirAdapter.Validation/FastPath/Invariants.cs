@@ -17,6 +17,7 @@ internal static class Invariants
     private const string Assessment = "https://fhir.kwc.example/CodeSystem/kwc-assessment";
     private const string ConditionVerification = "http://terminology.hl7.org/CodeSystem/condition-ver-status";
     private const string AllergyVerification = "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification";
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 
     private static readonly Dictionary<(string Key, string Expression), Func<object, FastRun, bool>> Table = new()
     {
@@ -40,7 +41,7 @@ internal static class Invariants
         [("obs-3", "low.exists() or high.exists() or text.exists()")] = (n, _) => n is Observation.ReferenceRangeComponent r && (r.Low is not null || r.High is not null || Primitives.HasValue(r.TextElement)),
         [("obs-6", "dataAbsentReason.empty() or value.empty()")] = (n, _) => n is Observation o && (o.DataAbsentReason is null || o.Value is null),
         [("obs-7", "value.empty() or component.code.where(coding.intersect(%resource.code.coding).exists()).empty()")] = Obs7,
-        [("vs-1", "$this is dateTime implies $this.toString().length() >= 10")] = (n, _) => n is not FhirDateTime dt || (dt.Value is { Length: >= 10 } && dt.HasValidValue()),
+        [("vs-1", "$this is dateTime implies $this.toString().length() >= 10")] = (n, _) => n is not FhirDateTime dt || (dt.JsonValue is string { Length: >= 10 } && dt.HasValidValue()),
         [("vs-2", "(component.empty() and hasMember.empty()) implies (dataAbsentReason.exists() or value.exists())")] = (n, _) => n is Observation o
             && (o.Component.Count > 0 || o.HasMember.Count > 0 || o.DataAbsentReason is not null || o.Value is not null),
         [("vs-3", "value.exists() or dataAbsentReason.exists()")] = (n, _) => n is Observation.ComponentComponent c && (c.Value is not null || c.DataAbsentReason is not null),
@@ -55,7 +56,7 @@ internal static class Invariants
         [("kwc-score-5", "code.coding.where(system = 'https://fhir.kwc.example/CodeSystem/kwc-assessment' and code = 'ybocs').exists() implies value.ofType(integer).all($this >= 0 and $this <= 40)")] = Score(Assessment, "ybocs", 40),
         [("kwc-enc-1", "status = 'finished' implies period.end.exists()")] = (n, _) => n is Encounter e
             && ((e.StatusElement?.JsonValue is string status && status != "finished") || (e.Period?.EndElement is { } end && Primitives.HasValue(end))),
-        [("kwc-num-1", "value.ofType(integer).all($this >= 1)")] = (n, _) => n is Extension x && (x.Value is not Integer i || i.Value >= 1),
+        [("kwc-num-1", "value.ofType(integer).all($this >= 1)")] = (n, _) => n is Extension x && (x.Value is not Integer i || i.JsonValue is int and >= 1),
 
         // MedicationAdministration.
         [("mad-1", "dose.exists() or rate.exists()")] = (n, _) => n is MedicationAdministration.DosageComponent d && (d.Dose is not null || d.Rate is not null),
@@ -113,11 +114,11 @@ internal static class Invariants
         [("ras-1", "(low.empty() or ((low.code = '%') and (low.system = %ucum))) and (high.empty() or ((high.code = '%') and (high.system = %ucum)))")] =
             (n, _) => n is Hl7.Fhir.Model.Range r && Percent(r.Low) && Percent(r.High),
         [("ras-2", "probability.ofType(decimal).all($this <= 100)")] =
-            (n, _) => n is RiskAssessment.PredictionComponent p && (p.Probability is not FhirDecimal d || (d.Value is { } v && v <= 100)),
+            (n, _) => n is RiskAssessment.PredictionComponent p && (p.Probability is not FhirDecimal d || d.JsonValue is decimal and <= 100),
         [("prr-1", "orderDetail.empty() or code.exists()")] = (n, _) => n is ServiceRequest s && (s.OrderDetail.Count == 0 || s.Code is not null),
-        [("kwc-num-2", "value.ofType(integer).all($this >= 1)")] = (n, _) => n is Extension x && (x.Value is not Integer i || i.Value >= 1),
+        [("kwc-num-2", "value.ofType(integer).all($this >= 1)")] = (n, _) => n is Extension x && (x.Value is not Integer i || i.JsonValue is int and >= 1),
         [("kwc-sha-1", "value.ofType(string).all(matches('^[0-9a-fA-F]{64}$'))")] =
-            (n, _) => n is Extension x && (x.Value is not FhirString s || (s.GetType() == typeof(FhirString) && s.Value is { Length: 64 } v && v.All(char.IsAsciiHexDigit))),
+            (n, _) => n is Extension x && (x.Value is not FhirString s || (s.GetType() == typeof(FhirString) && s.JsonValue is string { Length: 64 } v && !v.AsSpan().ContainsAnyExcept(HexDigits))),
     };
 
     /// <summary>The predicate proven for this key and expression, or null.</summary>
@@ -214,7 +215,7 @@ internal static class Invariants
     }
 
     private static Func<object, FastRun, bool> Score(string system, string code, int max) => (n, _) =>
-        n is Observation o && (!HasCoding(o.Code, system, code) || o.Value is not Integer i || (i.Value is { } v && v >= 0 && v <= max));
+        n is Observation o && (!HasCoding(o.Code, system, code) || o.Value is not Integer i || (i.JsonValue is int v && v >= 0 && v <= max));
 
     // low/high.code = '%' and system = %ucum: both present and exact (an absent one is empty, so fails).
     private static bool Percent(Quantity? q) => q is null || (q.Code == "%" && q.System == "http://unitsofmeasure.org");

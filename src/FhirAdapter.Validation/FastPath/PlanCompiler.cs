@@ -149,6 +149,8 @@ internal sealed class PlanCompiler
                 return new ChildrenCheck(
                     [.. children.ChildList.Select(c => new KeyValuePair<string, PlanCheck>(c.Key, Compile(c.Value, $"{path}.{c.Key}")))],
                     children.AllowAdditionalChildren, path) { Describe = $"children{where}" };
+            case CardinalityValidator { Min: null or 0, Max: null }:
+                return new PassCheck { Describe = $"cardinality 0..* (always met){where}" };
             case CardinalityValidator cardinality:
                 return new CardinalityCheck(cardinality.Min, cardinality.Max) { Describe = $"cardinality {cardinality.Min}..{cardinality.Max?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "*"}{where}" };
             case RequiredValidator required:

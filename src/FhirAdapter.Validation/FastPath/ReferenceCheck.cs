@@ -82,7 +82,10 @@ internal sealed class BaseTypeInvariantsCheck(FastPlan plan, HashSet<string> alr
             return run.Refuse(this);
         foreach (var member in schema.Members)
         {
-            if (member is InvariantCheck invariant && !alreadyValidated.Contains(invariant.Key) && !invariant.One(node, run))
+            if (member is not InvariantCheck invariant || alreadyValidated.Contains(invariant.Key))
+                continue;
+            run.Tracer?.Reached(invariant, node, run);
+            if (!invariant.One(node, run))
                 return false;
         }
 

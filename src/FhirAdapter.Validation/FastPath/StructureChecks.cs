@@ -26,6 +26,7 @@ internal sealed class SchemaCheck : PlanCheck
     {
         foreach (var member in Members)
         {
+            run.Tracer?.Reached(member, node, run);
             if (!member.One(node, run))
                 return false;
         }
@@ -42,6 +43,7 @@ internal sealed class SchemaCheck : PlanCheck
         {
             foreach (var slice in SliceMembers)
             {
+                run.Tracer?.Reached(slice, run.Parent, run);
                 if (!slice.Many(nodes, run))
                     return false;
             }
@@ -51,6 +53,7 @@ internal sealed class SchemaCheck : PlanCheck
 
         foreach (var member in Members)
         {
+            run.Tracer?.Reached(member, nodes[0], run);
             if (!member.Many(nodes, run))
                 return false;
         }
@@ -96,6 +99,7 @@ internal sealed class AllCheck(PlanCheck[] members) : PlanCheck
     {
         foreach (var member in members)
         {
+            run.Tracer?.Reached(member, node, run);
             if (!member.One(node, run))
                 return false;
         }
@@ -107,6 +111,7 @@ internal sealed class AllCheck(PlanCheck[] members) : PlanCheck
     {
         foreach (var member in members)
         {
+            run.Tracer?.Reached(member, nodes.Count > 0 ? nodes[0] : run.Parent, run);
             if (!member.Many(nodes, run))
                 return false;
         }
@@ -137,6 +142,10 @@ internal sealed class UnsupportedCheck : PlanCheck
 /// <summary>Firely's CardinalityValidator: the number of elements of one name is within min..max.</summary>
 internal sealed class CardinalityCheck(int? min, int? max) : PlanCheck
 {
+    public int? Min => min;
+
+    public int? Max => max;
+
     public override bool One(object node, FastRun run) => InRange(1) || run.Refuse(this);
 
     public override bool Many(Nodes nodes, FastRun run) => InRange(nodes.Count) || run.Refuse(this);
@@ -167,7 +176,7 @@ internal sealed class RequiredCheck(string[] names) : PlanCheck
 /// </summary>
 internal sealed class ChildrenCheck(KeyValuePair<string, PlanCheck>[] children, bool allowAdditional, string definitionPath) : PlanCheck
 {
-    private readonly ConcurrentDictionary<Type, string[]> _others = new();
+    private TypeCache<string[]>? _others;
 
     public override IEnumerable<PlanCheck> Parts => children.Select(c => c.Value);
 
@@ -180,7 +189,7 @@ internal sealed class ChildrenCheck(KeyValuePair<string, PlanCheck>[] children, 
 
         if (!allowAdditional)
         {
-            foreach (var other in _others.GetOrAdd(b.GetType(), OthersOf))
+            foreach (var other in (_others ??= new TypeCache<string[]>(OthersOf)).For(b.GetType()))
             {
                 if (b.TryGetValue(other, out var value) && Nodes.Of(value).Count > 0)
                     return run.Refuse(this);

@@ -17,9 +17,11 @@ internal sealed class TypeLabelCheck(string label) : PlanCheck
 /// <summary>ele-1 as Firely runs it natively: a value, or a child other than <c>id</c>.</summary>
 internal sealed class Ele1Check : PlanCheck
 {
+    private readonly TypeCache<string[]> _names = new(Properties.Of);
+
     public override bool One(object node, FastRun run) => Holds(node) || run.Refuse(this);
 
-    private static bool Holds(object node)
+    private bool Holds(object node)
     {
         switch (node)
         {
@@ -30,7 +32,7 @@ internal sealed class Ele1Check : PlanCheck
             case Base b:
                 if (b.HasOverflow)
                     return false;
-                foreach (var property in Properties.Of(b.GetType()))
+                foreach (var property in _names.For(b.GetType()))
                 {
                     if (property != "id" && b.TryGetValue(property, out var value) && Nodes.Of(value).Count > 0)
                         return true;
@@ -64,11 +66,21 @@ internal sealed class RegexCheck(string pattern) : PlanCheck
 
     public string Pattern => pattern;
 
+    private readonly LiteralMemo _memo = new();
+    private Func<PrimitiveType, bool>? _matches;
+
     public override bool One(object node, FastRun run)
+    {
+        if (node is PrimitiveType { HasOverflow: false, JsonValue: string literal } primitive)
+            return _memo.Get(primitive, literal, _matches ??= Matches) || run.Refuse(this);
+        return Matches(node) || run.Refuse(this);
+    }
+
+    private bool Matches(object node)
     {
         var value = Primitives.ValueOf(node);
         var text = value as string ?? (value is null ? null : PrimitiveTypeConverter.ConvertTo<string>(value));
-        return (text is not null && _regex.IsMatch(text)) || run.Refuse(this);
+        return text is not null && _regex.IsMatch(text);
     }
 }
 
@@ -85,12 +97,37 @@ internal sealed class FhirStringCheck : PlanCheck
 /// </summary>
 internal sealed class ValidLiteralCheck : PlanCheck
 {
-    public override bool One(object node, FastRun run) =>
-        node is string || (node is PrimitiveType { HasOverflow: false } p && (p.JsonValue is null || (p.HasValidValue() && PlainUri(p)))) || node is Base { HasOverflow: false } and not PrimitiveType || run.Refuse(this);
+    private static readonly Func<PrimitiveType, bool> ValidFunc = Valid;
+
+    private readonly LiteralMemo _memo = new();
+
+    public override bool One(object node, FastRun run) => node switch
+    {
+        string => true,
+        PrimitiveType { HasOverflow: false, JsonValue: null } => true,
+        PrimitiveType { HasOverflow: false, JsonValue: string literal } p => _memo.Get(p, literal, ValidFunc),
+        PrimitiveType { HasOverflow: false } p => Valid(p),
+        Base { HasOverflow: false } and not PrimitiveType => true,
+        _ => false,
+    } || run.Refuse(this);
+
+    private static bool Valid(PrimitiveType p) => p.HasValidValue() && PlainUri(p);
 
     // Firely parses uris in places (canonicals, references) where a literal with whitespace throws: left to Firely.
-    private static bool PlainUri(PrimitiveType p) =>
-        p is not FhirUri || (p.JsonValue is string s && !s.Any(char.IsWhiteSpace) && Uri.TryCreate(s, UriKind.RelativeOrAbsolute, out _));
+    private static bool PlainUri(PrimitiveType p)
+    {
+        if (p is not FhirUri)
+            return true;
+        if (p.JsonValue is not string s)
+            return false;
+        foreach (var c in s)
+        {
+            if (char.IsWhiteSpace(c))
+                return false;
+        }
+
+        return Uri.TryCreate(s, UriKind.RelativeOrAbsolute, out _);
+    }
 }
 
 /// <summary>Three answers for the conditions that sort elements into slices: a wrong "no" would put an element in the wrong slice.</summary>

@@ -11,9 +11,9 @@ namespace FhirAdapter.Testing.Validation;
 /// </summary>
 public sealed class Mutator
 {
-    public const int Kinds = 17;
+    public const int Kinds = 18;
 
-    private static readonly int[] BoundaryIntegers = [-1, 0, 1, 2, 5, 6, 21, 22, 27, 28, 40, 41, 92, 93, int.MaxValue];
+    private static readonly object[] BoundaryIntegers = [-1, 0, 1, 2, 5, 6, 21, 22, 27, 28, 40, 41, 92, 93, int.MaxValue, 2_147_483_648L];
     private static readonly decimal[] BoundaryDecimals = [-1m, 0m, 0.5m, 100m, 100.01m, 1e12m];
     private static readonly string[] References = ["#missing", "Patient/1", "Practitioner/2", "Encounter/3", "http://example.org/fhir/Patient/1", "urn:uuid:0", "", " ", "#"];
     private static readonly string[] Malformed = ["not a value", "2024-13-45", "12x", "true ", "http://exa mple.org", "-", "2024-01-01T25:00:00Z", "0.", "+1"];
@@ -39,25 +39,41 @@ public sealed class Mutator
     public Resource? Mutate(Resource original, int kind, int site, int pick)
     {
         var copy = (Resource)original.DeepCopy();
-        var sites = Walk(copy).ToList();
-        var candidates = kind switch
-        {
-            0 => sites,
-            1 or 2 => sites.Where(s => s.List is not null).ToList(),
-            3 or 4 or 5 or 6 => sites.Where(s => s.Value is PrimitiveType).ToList(),
-            7 => sites.Where(s => s.Value is Integer or FhirDecimal or PositiveInt or UnsignedInt).ToList(),
-            8 or 9 => sites.Where(s => s.Value is Coding).ToList(),
-            10 => sites.Where(s => s.Value is DataType && IsChoice(s.Parent, s.Name)).ToList(),
-            11 or 12 or 16 => sites.Where(s => s.Value is Element).ToList(),
-            13 => sites.Where(s => s.Value is ResourceReference).ToList(),
-            14 => [new Site(copy, "contained", copy, null, -1)],
-            15 => [new Site(copy, "meta", copy, null, -1)],
-            _ => [],
-        };
+        var candidates = kind is 14 or 15 or 17 ? [new Site(copy, "", copy, null, -1)] : Walk(copy).Where(s => Suits(kind, s)).ToList();
         if (candidates.Count == 0)
             return null;
-        var at = candidates[(int)((uint)site % (uint)candidates.Count)];
+        return Apply(copy, kind, candidates[(int)((uint)site % (uint)candidates.Count)], pick);
+    }
 
+    /// <summary>
+    /// A copy of <paramref name="original"/> with one mutation of <paramref name="kind"/> at the element that is
+    /// <paramref name="siteIndex"/>-th in <see cref="Walk"/> order (the targeted mutants of the proof's coverage), or
+    /// null when the kind does not suit that element.
+    /// </summary>
+    public Resource? MutateAt(Resource original, int kind, int siteIndex, int pick)
+    {
+        var copy = (Resource)original.DeepCopy();
+        if (kind is 14 or 15 or 17)
+            return Apply(copy, kind, new Site(copy, "", copy, null, -1), pick);
+        var at = Walk(copy).ElementAtOrDefault(siteIndex);
+        return at is not null && Suits(kind, at) ? Apply(copy, kind, at, pick) : null;
+    }
+
+    private static bool Suits(int kind, Site s) => kind switch
+    {
+        0 => true,
+        1 or 2 => s.List is not null,
+        3 or 4 or 5 or 6 => s.Value is PrimitiveType,
+        7 => s.Value is Integer or FhirDecimal or PositiveInt or UnsignedInt,
+        8 or 9 => s.Value is Coding,
+        10 => s.Value is DataType && IsChoice(s.Parent, s.Name),
+        11 or 12 or 16 => s.Value is Element,
+        13 => s.Value is ResourceReference,
+        _ => false,
+    };
+
+    private Resource? Apply(Resource copy, int kind, Site at, int pick)
+    {
         switch (kind)
         {
             case 0: // delete
@@ -134,6 +150,22 @@ public sealed class Mutator
                 else
                     copy.Meta.Profile = [.. copy.Meta.Profile, _profiles[pick % _profiles.Length]];
                 break;
+            case 17: // a contained resource that may not be one (dom-2, dom-4, dom-5)
+                if (copy is not DomainResource holder)
+                    return null;
+                var inner = new Medication { Id = "med", Code = new CodeableConcept("http://www.nlm.nih.gov/research/umls/rxnorm", "6130") };
+                _ = (pick % 4) switch
+                {
+                    0 => inner.Meta = new Meta { VersionId = "1" },
+                    1 => inner.Meta = new Meta { LastUpdated = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero) },
+                    2 => inner.Meta = new Meta { Security = [new Coding("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "R")] },
+                    _ => (object)(inner.Contained = [new Medication { Id = "inner" }]),
+                };
+                if (holder.Contained.Count > 0 && pick % 2 == 1)
+                    holder.Contained[0] = inner;
+                else
+                    holder.Contained.Add(inner);
+                break;
             case 16: // an element emptied (ele-1)
                 if (at.Value is PrimitiveType p)
                     p.JsonValue = null;
@@ -152,7 +184,8 @@ public sealed class Mutator
     {
         0 => "delete", 1 => "duplicate", 2 => "reorder", 3 => "empty", 4 => "whitespace", 5 => "overlong", 6 => "malformed",
         7 => "boundary number", 8 => "other code", 9 => "other system", 10 => "choice type", 11 => "unknown child or extension",
-        12 => "bad extension", 13 => "reference", 14 => "contained", 15 => "meta.profile", 16 => "emptied element", _ => "?",
+        12 => "bad extension", 13 => "reference", 14 => "contained", 15 => "meta.profile", 16 => "emptied element",
+        17 => "contained with meta or contained", _ => "?",
     };
 
     private static DataType ChoiceValue(int pick) => (pick % 8) switch
@@ -167,7 +200,7 @@ public sealed class Mutator
         _ => new Coding("http://loinc.org", "8867-4"),
     };
 
-    private static bool IsChoice(Base parent, string name) =>
+    internal static bool IsChoice(Base parent, string name) =>
         Hl7.Fhir.Model.ModelInfo.ModelInspector.FindOrImportClassMapping(parent.GetType())?.FindMappedElementByName(name)?.Choice is not null and not Hl7.Fhir.Introspection.ChoiceType.None;
 
     /// <summary>A place in a resource: the element, its parent and name, and its list and index when it is in one.</summary>

@@ -118,18 +118,19 @@ internal sealed class FastPathDifferential
         return report;
     }
 
-    // Checks no POCO can make fail, whatever its values: a count of elements of a single-valued property within
-    // 0..1 (or 1.. with nothing to delete), and the type of an element whose property is not a choice (the POCO's
-    // class fixes it). Firely keeps them for instances parsed from JSON; here they are counted, not required to fail.
+    // Checks no POCO can make fail, whatever its values: the count of a single-valued property's elements against
+    // a range that holds 1, and the type of an element whose property is not a choice (the POCO's class fixes it). Firely keeps them for instances parsed from JSON; here they are counted, not required to fail.
     private static bool CannotFailOnPocos(PlanCheck check, Reach reach)
     {
         var site = reach.Node is Base node && !ReferenceEquals(node, reach.Root)
             ? Mutator.Walk(reach.Root).FirstOrDefault(s => ReferenceEquals(s.Value, node))
             : null;
+        // A group of one name is checked only when present (an absent required child is RequiredCheck's, on the
+        // parent), so a single-valued property (and the plain strings Element.id and Extension.url) has one element.
+        var single = site is { List: null } || reach.Node is string || ReferenceEquals(reach.Node, reach.Root);
         return check switch
         {
-            CardinalityCheck c when site is { List: null } => c.Min is null or <= 0 && c.Max is null or >= 1,
-            CardinalityCheck c when ReferenceEquals(reach.Node, reach.Root) => c.Min is null or <= 1 && c.Max is null or >= 1,
+            CardinalityCheck c when single => c.Min is null or <= 1 && c.Max is null or >= 1,
             TypeLabelCheck or InstanceTypeCheck => site is null ? ReferenceEquals(reach.Node, reach.Root) : !Mutator.IsChoice(site.Parent, site.Name),
             _ => false,
         };
@@ -145,7 +146,7 @@ internal sealed class FastPathDifferential
         var anchor = reach.Node is Base node && sites.FindIndex(s => ReferenceEquals(s.Value, node)) is var n and >= 0 ? n
             : reach.Parent is Base parent && sites.FindIndex(s => ReferenceEquals(s.Value, parent)) is var p and >= 0 ? p : -1;
         // The anchor element and everything under it (the whole resource when the check is on the resource itself).
-        var at = new List<int>();
+        var at = anchor >= 0 ? new List<int>() : [-1];
         var under = new HashSet<object>(ReferenceEqualityComparer.Instance) { anchor >= 0 ? sites[anchor].Value : reach.Root };
         for (var i = Math.Max(anchor, 0); i < sites.Count; i++)
         {

@@ -152,8 +152,9 @@ internal sealed class InvariantReport
         Interlocked.Increment(ref counts[index]);
     }
 
-    /// <summary>Whether a key still needs cases (fewer than <paramref name="perOutcome"/> of either agreeing outcome).</summary>
-    public bool Wants(string key, int perOutcome) => !_counts.TryGetValue(key, out var c) || c[0] < perOutcome || c[1] < perOutcome;
+    /// <summary>Whether a key still needs cases: fewer than <paramref name="perOutcome"/> of either agreeing outcome, and fewer than ten times that in all.</summary>
+    public bool Wants(string key, int perOutcome) =>
+        !_counts.TryGetValue(key, out var c) || ((c[0] < perOutcome || c[1] < perOutcome) && c.Sum() < perOutcome * 10);
 
     /// <summary>Keys the predicate was never seen true with Firely true, or never false with Firely false.</summary>
     public IEnumerable<string> NotShownBothWays(IEnumerable<string> keys) =>

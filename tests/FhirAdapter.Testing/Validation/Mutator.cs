@@ -55,8 +55,9 @@ public sealed class Mutator
         var copy = (Resource)original.DeepCopy();
         if (kind is 14 or 15 or 17)
             return Apply(copy, kind, new Site(copy, "", copy, null, -1), pick);
-        var at = Walk(copy).ElementAtOrDefault(siteIndex);
-        return at is not null && Suits(kind, at) ? Apply(copy, kind, at, pick) : null;
+        // -1: the resource itself (an unknown child or an extension of its own).
+        var at = siteIndex < 0 ? new Site(copy, "", copy, null, -1) : Walk(copy).ElementAtOrDefault(siteIndex);
+        return at is not null && (Suits(kind, at) || (siteIndex < 0 && kind is 11 or 12)) ? Apply(copy, kind, at, pick) : null;
     }
 
     private static bool Suits(int kind, Site s) => kind switch
@@ -121,10 +122,10 @@ public sealed class Mutator
                 if (pick % 2 == 0)
                     at.Value.SetValue("unknownElement" + pick % 3, new FhirString("x"));
                 else
-                    ((Element)at.Value).Extension.Add(new Extension(_extensions[pick % _extensions.Length], new FhirString("x")));
+                    Extensions(at.Value)?.Add(new Extension(_extensions[pick % _extensions.Length], new FhirString("x")));
                 break;
             case 12: // an extension with both a value and extensions, or an empty one
-                ((Element)at.Value).Extension.Add(pick % 2 == 0
+                Extensions(at.Value)?.Add(pick % 2 == 0
                     ? new Extension(_extensions[pick % _extensions.Length], new FhirString("x")) { Extension = [new Extension("http://example.org/inner", new FhirString("y"))] }
                     : new Extension { Url = _extensions[pick % _extensions.Length] });
                 break;
@@ -186,6 +187,13 @@ public sealed class Mutator
         7 => "boundary number", 8 => "other code", 9 => "other system", 10 => "choice type", 11 => "unknown child or extension",
         12 => "bad extension", 13 => "reference", 14 => "contained", 15 => "meta.profile", 16 => "emptied element",
         17 => "contained with meta or contained", _ => "?",
+    };
+
+    private static List<Extension>? Extensions(Base value) => value switch
+    {
+        Element e => e.Extension,
+        DomainResource r => r.Extension,
+        _ => null,
     };
 
     private static DataType ChoiceValue(int pick) => (pick % 8) switch

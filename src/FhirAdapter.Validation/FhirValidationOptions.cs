@@ -38,10 +38,10 @@ public sealed class FhirValidationOptions
 
     /// <summary>
     /// Accept resources through the fast path (<c>Adapter:Validation:FastPath</c>): a plan compiled from Firely's own
-    /// schemas that can only say "valid, no message"; anything else is validated by Firely (docs/validation.md).
-    /// Off by default until its differential proof passes (see docs/validation.md, "The fast path").
+    /// schemas that can only say "valid, no message"; anything else is validated by Firely (docs/validation.md, "The
+    /// fast path", for its proof). On by default; off validates every resource with Firely alone.
     /// </summary>
-    public bool FastPath { get; set; }
+    public bool FastPath { get; set; } = true;
 
     /// <summary>
     /// The share of fast-accepted resources that Firely validates as well (<c>Adapter:Validation:FastPathDoubleCheck</c>,

@@ -17,11 +17,11 @@ public class ValidationBenchmarks
         "MedicationAdministration", "EpisodeOfCare", "Provenance", "Questionnaire")]
     public string ResourceType { get; set; } = "";
 
-    /// <summary>Firely alone, or the fast path (Adapter:Validation:FastPath) falling back to Firely.</summary>
+    /// <summary>Firely alone (FastPath=False, the baseline), or the fast path (Adapter:Validation:FastPath) falling back to Firely.</summary>
     [Params(false, true)]
     public bool FastPath { get; set; }
 
-    private FhirAdapter.Validation.FhirResourceValidator Validator => FastPath ? Corpus.FastValidator : Corpus.Validator;
+    private FhirAdapter.Validation.FhirResourceValidator Validator => FastPath ? Corpus.FastValidator : Corpus.FirelyValidator;
 
     [GlobalSetup]
     public void Setup()

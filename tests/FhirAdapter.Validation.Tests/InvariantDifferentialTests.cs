@@ -8,12 +8,13 @@ namespace FhirAdapter.Validation.Tests;
 /// Every invariant the fast path runs as a C# predicate, against Firely's evaluation of the same key and expression
 /// on the same element: never true where Firely's is not, and seen both true and false where Firely agrees.
 /// </summary>
-public sealed class InvariantDifferentialTests(FastPathValidatorFixture fixture) : IClassFixture<FastPathValidatorFixture>
+[Collection(FastPathCollection.Name)]
+public sealed class InvariantDifferentialTests(FastPathValidatorFixture fixture)
 {
     [Fact]
     public void Every_invariant_predicate_is_true_only_where_Firelys_evaluation_of_the_expression_is()
     {
-        var corpus = DifferentialReport.Load(RepoPaths.Expected).Concat(FastPathDifferentialTests.MutantRun.GeneratedClinic()).ToList();
+        var corpus = fixture.Golden.Concat(fixture.Generated).ToList();
         var differential = new InvariantDifferential(fixture.Validator, corpus);
         var report = new InvariantReport();
 

@@ -25,6 +25,9 @@ internal sealed class BindingCheck : PlanCheck
         _refuseAll = refuseAll;
     }
 
+    /// <summary>False for a preferred or example binding, which checks nothing.</summary>
+    public bool CanRefuse => _required || _extensible;
+
     public override bool One(object node, FastRun run)
     {
         if (node is not Base b || b.HasOverflow)

@@ -93,6 +93,9 @@ internal sealed class SliceCheck(SliceCondition[] conditions, PlanCheck[] assert
 {
     public override IEnumerable<PlanCheck> Parts => assertions.Append(@default);
 
+    /// <summary>Slices by type alone, none required, in any order: the check itself can refuse nothing (its slices' schemas can).</summary>
+    public bool OnlyPlacesByType => !ordered && !defaultAtEnd && !required.Any(r => r) && conditions.All(c => c is TypeCondition);
+
     public override bool One(object node, FastRun run) => Many(Nodes.Of(node), run);
 
     public override bool Many(Nodes nodes, FastRun run)

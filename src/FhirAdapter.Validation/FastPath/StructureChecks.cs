@@ -219,6 +219,9 @@ internal sealed class ChildrenCheck(KeyValuePair<string, PlanCheck>[] children, 
         return true;
     }
 
+    /// <summary>Whether the definition names every element of this POCO type (then only unknown children, overflow, can fail it).</summary>
+    public bool NamesEvery(Type type) => OthersOf(type).Length == 0;
+
     private string[] OthersOf(Type type)
     {
         var mapping = Hl7.Fhir.Model.ModelInfo.ModelInspector.FindOrImportClassMapping(type);

@@ -51,7 +51,7 @@ internal sealed class FastPathDifferential
     public DifferentialReport Mutants(long cases, string? seed = null, int threads = 1, bool stopAtFirst = true)
     {
         var report = new DifferentialReport();
-        var gen = Gen.Select(Gen.Int[0, _byKind.Count - 1], Gen.Int[0, Mutator.Kinds - 1], Gen.Int[0, 1_000_000], Gen.Int[0, 1_000]);
+        var gen = Cases();
         try
         {
             gen.Sample(
@@ -118,8 +118,10 @@ internal sealed class FastPathDifferential
         return report;
     }
 
-    // Checks no POCO can make fail, whatever its values: the count of a single-valued property's elements against
-    // a range that holds 1, and the type of an element whose property is not a choice (the POCO's class fixes it). Firely keeps them for instances parsed from JSON; here they are counted, not required to fail.
+    // Checks no POCO can make fail, whatever its values: a count that only a JSON document could break, the type of
+    // an element whose property is not a choice (the POCO's class fixes it), type slicing with nothing to enforce,
+    // the children of a resource whose definition names them all (unknown ones are turned away before), a binding
+    // that checks nothing, ele-1 on the extensions of a slice chosen by their url. Firely keeps them for instances parsed from JSON; here they are counted, not required to fail.
     private static bool CannotFailOnPocos(PlanCheck check, Reach reach)
     {
         var site = reach.Node is Base node && !ReferenceEquals(node, reach.Root)
@@ -130,7 +132,19 @@ internal sealed class FastPathDifferential
         var single = site is { List: null } || reach.Node is string || ReferenceEquals(reach.Node, reach.Root);
         return check switch
         {
-            CardinalityCheck c when single => c.Min is null or <= 1 && c.Max is null or >= 1,
+            // Present, a group has at least one element: a count fails only above a finite maximum (a list, or a
+            // single element where none is allowed) or below a minimum over 1.
+            CardinalityCheck c => c.Min is null or <= 1 && (c.Max is null || (single && c.Max >= 1)),
+            // Type slices meet no element they cannot place, and without a required slice or an order have nothing else to refuse.
+            SliceCheck slice => slice.OnlyPlacesByType,
+            // A resource with unknown children is turned away before its checks run (FastPlan.AcceptResource).
+            ChildrenCheck children => reach.Node is Resource resource && children.NamesEvery(resource.GetType()),
+            // An extension slice is chosen by the extension's url, a child: ele-1 holds on every extension it gets.
+            Ele1Check when reach.Node is Extension && check.Describe.Contains(".extension:", StringComparison.Ordinal) => true,
+            // A preferred or example binding checks nothing.
+            BindingCheck binding => !binding.CanRefuse,
+            // A datatype's or resource's own type, in its own schema: that schema was chosen by the element's type.
+            TypeLabelCheck label when label.Describe == $"type {label.Label} @ {label.Label}" => true,
             TypeLabelCheck or InstanceTypeCheck => site is null ? ReferenceEquals(reach.Node, reach.Root) : !Mutator.IsChoice(site.Parent, site.Name),
             _ => false,
         };
@@ -211,6 +225,37 @@ internal sealed class FastPathDifferential
         };
         return first.Concat(Enumerable.Range(0, Mutator.Kinds).Except(first));
     }
+
+    /// <summary>
+    /// The same kind of mutants drawn from a fixed seed, the same every run (the tests: a failure names the case, and
+    /// the coverage it feeds does not move between runs), without shrinking.
+    /// </summary>
+    public DifferentialReport FixedMutants(int cases, ulong seed, int threads = 2)
+    {
+        var report = new DifferentialReport();
+        var pcg = new PCG(1, seed);
+        var gen = Cases();
+        var drawn = Enumerable.Range(0, cases).Select(_ => gen.Generate(pcg, null, out Size _)).ToArray();
+        var next = -1;
+        var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < drawn.Length; i = Interlocked.Increment(ref next))
+            {
+                var (kind, mutation, site, pick) = drawn[i];
+                var bases = _byKind[kind];
+                if (_mutator.Mutate(bases[(site / 7) % bases.Length], mutation, site, pick) is { } mutant
+                    && Check(mutant, Mutator.KindName(mutation), report) is not null)
+                    report.DisagreementCases.Add($"case {i} (kind {kind}, mutation {mutation}, site {site}, pick {pick})");
+            }
+        })).ToList();
+        workers.ForEach(t => t.Start());
+        workers.ForEach(t => t.Join());
+        return report;
+    }
+
+    // A resource kind, a mutation, a site and a pick: evenly over the kinds.
+    private Gen<(int Kind, int Mutation, int Site, int Pick)> Cases() =>
+        Gen.Select(Gen.Int[0, _byKind.Count - 1], Gen.Int[0, Mutator.Kinds - 1], Gen.Int[0, 1_000_000], Gen.Int[0, 1_000]);
 
     // Null when the fast path agrees with Firely, else a description (resource type and id, what Firely said).
     private string? Check(Resource resource, string mutation, DifferentialReport report)

@@ -57,7 +57,7 @@ public sealed class Mutator
             return Apply(copy, kind, new Site(copy, "", copy, null, -1), pick);
         // -1: the resource itself (an unknown child or an extension of its own).
         var at = siteIndex < 0 ? new Site(copy, "", copy, null, -1) : Walk(copy).ElementAtOrDefault(siteIndex);
-        return at is not null && (Suits(kind, at) || (siteIndex < 0 && kind is 11 or 12)) ? Apply(copy, kind, at, pick) : null;
+        return at is not null && (siteIndex < 0 ? kind is 11 or 12 : Suits(kind, at)) ? Apply(copy, kind, at, pick) : null;
     }
 
     private static bool Suits(int kind, Site s) => kind switch

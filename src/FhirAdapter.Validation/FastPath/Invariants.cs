@@ -176,14 +176,35 @@ internal static class Invariants
         return run.Root is DomainResource root && root.Contained.Any(c => c.Id == id);
     }
 
-    // Both ends present: decided here only for full date-times with a zone, compared as instants.
+    // Both ends present: decided here only for full date-times with a zone, compared as instants, and for two dates
+    // of the same precision (year, month or day, no time: no zone either), which compare as their digits do.
     private static bool Per1(object node, FastRun run)
     {
         if (node is not Period p)
             return false;
         if (p.StartElement is null || p.EndElement is null)
             return (p.StartElement is null || Primitives.HasValue(p.StartElement)) && (p.EndElement is null || Primitives.HasValue(p.EndElement));
-        return FullInstant(p.Start) is { } start && FullInstant(p.End) is { } end && start <= end;
+        if (p.StartElement.JsonValue is not string start || p.EndElement.JsonValue is not string end)
+            return false;
+        if (start.Length is 4 or 7 or 10 && end.Length == start.Length)
+            return p.StartElement.HasValidValue() && p.EndElement.HasValidValue() && string.CompareOrdinal(start, end) <= 0;
+        if (FullInstant(start) is { } from && FullInstant(end) is { } to)
+            return from <= to;
+        // A full date-time and a day: decided only when the day is after (or before) the date-time's day both where
+        // it was written and in UTC, so that however the two precisions are brought together the answer is the same.
+        if (FullInstant(start) is { } first && end.Length == 10 && p.EndElement.HasValidValue())
+            return string.CompareOrdinal(Day(first, latest: true), end) < 0;
+        if (FullInstant(end) is { } last && start.Length == 10 && p.StartElement.HasValidValue())
+            return string.CompareOrdinal(start, Day(last, latest: false)) < 0;
+        return false;
+    }
+
+    // The later (or earlier) of an instant's day where it was written and its day in UTC, as yyyy-MM-dd.
+    private static string Day(DateTimeOffset instant, bool latest)
+    {
+        var local = instant.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var utc = instant.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return (string.CompareOrdinal(local, utc) > 0) == latest ? local : utc;
     }
 
     private static DateTimeOffset? FullInstant(string? value) =>

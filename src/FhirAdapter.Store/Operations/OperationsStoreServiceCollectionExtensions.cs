@@ -20,5 +20,4 @@ public static class OperationsStoreServiceCollectionExtensions
         services.TryAddSingleton<IOperationsQueries>(sp => sp.GetRequiredService<OperationsSqlStore>());
         return services;
     }
-
 }

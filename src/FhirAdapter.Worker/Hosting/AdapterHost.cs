@@ -20,7 +20,7 @@ internal static class AdapterHost
 {
     public const string DefaultApiUrl = "http://127.0.0.1:5080";
 
-    /// <summary>The service: syncs on its schedule and serves /health and the FHIR API.</summary>
+    /// <summary>The service: syncs on its schedule and serves /health, the FHIR API and the console (under /).</summary>
     public static WebApplication BuildService(string[] configurationArgs)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = configurationArgs, ContentRootPath = Directory.GetCurrentDirectory() });
@@ -30,6 +30,7 @@ internal static class AdapterHost
         builder.Services.AddAdapterPipeline(builder.Configuration);
         builder.Services.AddHostedService<SyncScheduler>();
         builder.Services.AddFhirApi(builder.Configuration);
+        builder.Services.AddOperationsConsole(builder.Configuration);
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
@@ -44,6 +45,7 @@ internal static class AdapterHost
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapFhirApi();
+        app.MapOperationsConsole();
         return app;
     }
 

@@ -1,6 +1,8 @@
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Core.Privacy;
 using FhirAdapter.Exchange.Ledger;
+using FhirAdapter.Operations.Quarantine;
+using FhirAdapter.Operations.Sync;
 using FhirAdapter.Validation;
 using FhirAdapter.Worker.Diagnostics;
 using FhirAdapter.Worker.Scheduling;
@@ -42,7 +44,13 @@ internal static class AdapterServices
         services.AddSingleton<InboxIngestor>();
         services.AddSingleton<PatientRemapper>();
         services.AddSingleton<DeliveryRunner>();
-        services.AddSingleton<ISyncRunner, SyncRunner>();
+        services.AddOperationsStore();
+        services.AddSingleton<SyncRunner>();
+        // Every sync of this instance goes through the coordinator: one at a time, its progress visible to the console.
+        services.AddSingleton<SyncCoordinator>();
+        services.AddSingleton<ISyncRunner>(sp => sp.GetRequiredService<SyncCoordinator>());
+        services.AddSingleton<ISyncControl>(sp => sp.GetRequiredService<SyncCoordinator>());
+        services.AddSingleton<IQuarantineRetry, QuarantineRetry>();
         return services;
     }
 }

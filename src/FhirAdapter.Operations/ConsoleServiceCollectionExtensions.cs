@@ -28,7 +28,12 @@ public static class ConsoleServiceCollectionExtensions
         services.TryAddSingleton<OperatorSignIn>();
         services.TryAddSingleton<CircuitWatch>();
         services.TryAddSingleton<PatientLookup>();
-        services.TryAddSingleton(new ConfigurationView(configuration));
+        services.TryAddSingleton(sp => new ConfigurationView(configuration, sp.GetServices<SettingsSection>(), sp));
+        services.AddConsoleSettings<FhirAdapter.Store.StoreOptions>(FhirAdapter.Store.StoreOptions.SectionName);
+        services.AddConsoleSettings<FhirAdapter.Core.Mapping.MappingOptions>(FhirAdapter.Core.Mapping.MappingOptions.SectionName);
+        services.AddConsoleSettings<FhirAdapter.Validation.FhirValidationOptions>(FhirAdapter.Validation.FhirValidationOptions.SectionName);
+        services.AddConsoleSettings<FhirAdapter.Exchange.Options.ExchangeOptions>(FhirAdapter.Exchange.Options.ExchangeOptions.SectionName);
+        services.AddConsoleSettings<ConsoleOptions>(ConsoleOptions.SectionName);
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, ConsoleAccessHandler>();
 
         services.AddAuthentication(OperatorSignIn.Scheme).AddCookie(OperatorSignIn.Scheme, cookie =>
@@ -66,4 +71,8 @@ public static class ConsoleServiceCollectionExtensions
         }).AddApplicationPart(typeof(ConsoleOptions).Assembly);
         return services;
     }
+
+    /// <summary>Shows the options <typeparamref name="T"/> in force on the About page, under <paramref name="path"/>.</summary>
+    public static IServiceCollection AddConsoleSettings<T>(this IServiceCollection services, string path) where T : class =>
+        services.AddSingleton(new SettingsSection(path, sp => sp.GetService<Microsoft.Extensions.Options.IOptions<T>>()?.Value));
 }

@@ -31,6 +31,8 @@ internal static class AdapterHost
         builder.Services.AddHostedService<SyncScheduler>();
         builder.Services.AddFhirApi(builder.Configuration);
         builder.Services.AddOperationsConsole(builder.Configuration);
+        builder.Services.AddConsoleSettings<WorkerOptions>(WorkerOptions.SectionName);
+        builder.Services.AddConsoleSettings<FhirAdapter.Api.Options.FhirApiOptions>(FhirAdapter.Api.Options.FhirApiOptions.SectionName);
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {

@@ -16,4 +16,7 @@ public sealed record SyncActivity(
     long Generation)
 {
     public static readonly SyncActivity Idle = new(false, null, null, null, 0, null, null, null, 0);
+
+    /// <summary>When the last sync of this instance stopped on an error: the error's type (the log has the rest); null after a sync that finished.</summary>
+    public string? LastFailure { get; init; }
 }

@@ -21,7 +21,8 @@ internal static class AdapterHost
     public const string DefaultApiUrl = "http://127.0.0.1:5080";
 
     /// <summary>The service: syncs on its schedule and serves /health, the FHIR API and the console (under /).</summary>
-    public static WebApplication BuildService(string[] configurationArgs)
+    /// <param name="configureServices">Last changes to the services (tests: a clock of their own).</param>
+    public static WebApplication BuildService(string[] configurationArgs, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = configurationArgs, ContentRootPath = Directory.GetCurrentDirectory() });
         var url = builder.Configuration["Adapter:Api:Url"] ?? DefaultApiUrl;
@@ -34,6 +35,7 @@ internal static class AdapterHost
         builder.Services.AddConsoleSettings<WorkerOptions>(WorkerOptions.SectionName);
         builder.Services.AddConsoleSettings<FhirAdapter.Api.Options.FhirApiOptions>(FhirAdapter.Api.Options.FhirApiOptions.SectionName);
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        configureServices?.Invoke(builder.Services);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(AdapterMetrics.MeterName);

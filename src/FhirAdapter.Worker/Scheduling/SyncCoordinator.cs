@@ -20,6 +20,7 @@ internal sealed class SyncCoordinator(SyncRunner runner, WorkerIdentity identity
     private SyncActivity _current = SyncActivity.Idle;
     private DateTimeOffset _stageStarted;
     private long _generation;
+    private string? _failure;
 
     public string InstanceId => identity.Owner;
 
@@ -67,6 +68,7 @@ internal sealed class SyncCoordinator(SyncRunner runner, WorkerIdentity identity
 #pragma warning restore CA1031
             {
                 Log.SyncFailed(logger, ex.GetType().Name);
+                _failure = ex.GetType().Name;
             }
             finally
             {
@@ -85,6 +87,11 @@ internal sealed class SyncCoordinator(SyncRunner runner, WorkerIdentity identity
             Begin(trigger);
             return await run(new Watch(this, progress)).ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _failure = ex.GetType().Name;
+            throw;
+        }
         finally
         {
             End();
@@ -97,6 +104,7 @@ internal sealed class SyncCoordinator(SyncRunner runner, WorkerIdentity identity
         lock (_lock)
         {
             _stageStarted = time.GetUtcNow();
+            _failure = null;
             _current = new SyncActivity(true, trigger, _stageStarted, "Starting", 0, null, null, null, ++_generation);
         }
     }
@@ -105,7 +113,7 @@ internal sealed class SyncCoordinator(SyncRunner runner, WorkerIdentity identity
     {
         lock (_lock)
         {
-            _current = SyncActivity.Idle with { Generation = _generation };
+            _current = SyncActivity.Idle with { Generation = _generation, LastFailure = _failure };
         }
     }
 

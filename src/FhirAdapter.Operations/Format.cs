@@ -11,7 +11,8 @@ internal static class Format
         : span.TotalHours < 48 ? $"{(int)span.TotalHours} h {span.Minutes} min"
         : $"{(int)span.TotalDays} days";
 
-    public static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
+    /// <summary>UTC, as the layout's footer says.</summary>
+    public static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     public static string Time(DateTimeOffset? time) => time is { } t ? Time(t) : "";
 

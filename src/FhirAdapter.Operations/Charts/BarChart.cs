@@ -15,6 +15,7 @@ public static class BarChart
     private const int Left = 48;
     private const int Bottom = 20;
     private const int Top = 10;
+    private const double MaxSlot = 36;
 
     public sealed record Series(string Name, string CssClass, IReadOnlyList<double> Values);
 
@@ -26,7 +27,8 @@ public static class BarChart
         var max = Math.Max(1, series.SelectMany(s => s.Values).DefaultIfEmpty(0).Max());
         var plotWidth = Width - Left - 8;
         var plotHeight = Height - Bottom - Top;
-        var slot = labels.Count == 0 ? plotWidth : (double)plotWidth / labels.Count;
+        // A few syncs draw as narrow bars on the left, as they will sit once more syncs have run, not as wide blocks.
+        var slot = Math.Min(MaxSlot, labels.Count == 0 ? plotWidth : (double)plotWidth / labels.Count);
         var bar = Math.Max(1, (slot - 4) / Math.Max(1, series.Count));
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"""<svg class="chart" viewBox="0 0 {Width} {Height}" role="img" aria-label="{Encode(title)}" xmlns="http://www.w3.org/2000/svg">""");
@@ -50,7 +52,11 @@ public static class BarChart
         if (labels.Count > 0)
         {
             svg.Append(CultureInfo.InvariantCulture, $"""<text class="tick" x="{Left}" y="{Height - 4}">{Encode(labels[0])}</text>""");
-            svg.Append(CultureInfo.InvariantCulture, $"""<text class="tick" x="{Width - 8}" y="{Height - 4}" text-anchor="end">{Encode(labels[^1])}</text>""");
+            if (labels.Count > 1)
+            {
+                var lastX = Left + (labels.Count * slot);
+                svg.Append(CultureInfo.InvariantCulture, $"""<text class="tick" x="{lastX:0.#}" y="{Height - 4}" text-anchor="end">{Encode(labels[^1])}</text>""");
+            }
         }
 
         svg.Append("</svg>");

@@ -50,7 +50,15 @@ public static class AccountingExport
     public static IReadOnlyList<(string Type, int Count)> ByType(Disclosure disclosure)
     {
         ArgumentNullException.ThrowIfNull(disclosure);
-        return [.. disclosure.ResourceIds.GroupBy(id => id.Split('/')[0]).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Count()))];
+        return [.. disclosure.ResourceIds.GroupBy(TypeOf, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Count()))];
+    }
+
+    /// <summary>The resource type of a disclosed resource, named <c>Type/id</c> or by its conditional URL <c>Type?identifier=…</c>.</summary>
+    public static string TypeOf(string resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        var end = resource.IndexOfAny(['/', '?']);
+        return end < 0 ? resource : resource[..end];
     }
 
     public static string Channel(Disclosure disclosure) => disclosure?.Channel.ToString().ToLowerInvariant() ?? "";

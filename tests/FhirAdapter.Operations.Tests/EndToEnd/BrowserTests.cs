@@ -140,7 +140,7 @@ public sealed partial class BrowserTests(ConsoleFixture fixture)
         var generated = Path.Combine(fixture.Directory, "generated");
         using (var output = new StringWriter())
         {
-            Assert.Equal(0, await AdapterCommandLine.RunAsync(["generate", "--patients", "10", "--seed", "17", "--start-date", "2026-03-01", "--output", generated], output, output));
+            Assert.Equal(0, await AdapterCommandLine.RunAsync(["generate", "--patients", "4", "--seed", "17", "--start-date", "2026-03-01", "--output", generated], output, output));
         }
 
         foreach (var file in Directory.GetFiles(generated).Where(f => !f.EndsWith(".md", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith('.')))

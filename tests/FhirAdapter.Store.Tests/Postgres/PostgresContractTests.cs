@@ -22,3 +22,5 @@ public sealed class PostgresMigrationTests(PostgresFixture f) : MigrationContrac
 public sealed class PostgresAtomicityTests(PostgresFixture f) : AtomicityContract<PostgresFixture>(f), IClassFixture<PostgresFixture>;
 
 public sealed class PostgresResourceQueryTests(PostgresFixture f) : ResourceQueryContract<PostgresFixture>(f), IClassFixture<PostgresFixture>;
+
+public sealed class PostgresOperationsStoreTests(PostgresFixture f) : OperationsStoreContract<PostgresFixture>(f), IClassFixture<PostgresFixture>;

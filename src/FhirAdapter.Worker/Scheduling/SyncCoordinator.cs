@@ -12,7 +12,9 @@ namespace FhirAdapter.Worker.Scheduling;
 /// and keeps what the running one reports for the console's live progress. It wraps the real runner and changes
 /// nothing in what a sync does: a scheduled tick waits for a console sync to finish, then runs as it would have.
 /// </summary>
-internal sealed class SyncCoordinator(SyncRunner runner, WorkerIdentity identity, IPatientStore patients, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<SyncCoordinator> logger)
+/// <param name="lifetime">The service's: stopping it cancels a console sync. A command's host or a bare service collection has none.</param>
+internal sealed class SyncCoordinator(
+    SyncRunner runner, WorkerIdentity identity, IPatientStore patients, TimeProvider time, ILogger<SyncCoordinator> logger, IHostApplicationLifetime? lifetime = null)
     : ISyncRunner, ISyncControl, IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -51,7 +53,7 @@ internal sealed class SyncCoordinator(SyncRunner runner, WorkerIdentity identity
         }
 
         Begin($"by {requestedBy}");
-        var stopping = lifetime.ApplicationStopping;
+        var stopping = lifetime?.ApplicationStopping ?? CancellationToken.None;
         _ = Task.Run(async () =>
         {
             try

@@ -170,6 +170,11 @@ public sealed partial class BrowserTests(ConsoleFixture fixture)
             if (running)
             {
                 Assert.True(await page.IsDisabledAsync("#sync-now"));
+                if (fixture.Sync.Current.Running)
+                {
+                    Assert.False(fixture.Sync.TryStartNow("a second click"), "one sync at a time per instance");
+                }
+
                 var state = $"{await page.InnerTextAsync("#sync-stage")} {await page.InnerTextAsync("#sync-done")}";
                 if (seen.Count == 0 || seen[^1] != state)
                 {

@@ -38,7 +38,10 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
 
         Assert.Equal(PostgresMigrator.Scripts[^1].Version, Assert.Single(versions.Distinct()));
         Assert.Equal((long)PostgresMigrator.Scripts.Count, await ScalarAsync(schema, "SELECT COUNT(*) FROM schema_version"));
-        Assert.Equal(Enumerable.Range(1, PostgresMigrator.Scripts.Count), PostgresMigrator.Scripts.Select(s => s.Version));
+        // Numbers are reserved per issue (team.md): a gap is allowed, a repeat or a step back is not.
+        var numbers = PostgresMigrator.Scripts.Select(s => s.Version).ToList();
+        Assert.Equal(1, numbers[0]);
+        Assert.All(numbers.Zip(numbers.Skip(1)), pair => Assert.True(pair.Second > pair.First, $"migration {pair.Second} after {pair.First}"));
     }
 
     [Fact]

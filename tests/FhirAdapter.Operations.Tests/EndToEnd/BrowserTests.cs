@@ -161,7 +161,23 @@ public sealed partial class BrowserTests(ConsoleFixture fixture)
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         while (!deadline.IsCancellationRequested)
         {
-            var running = await page.GetAttributeAsync("#sync-status", "data-running") == "true";
+            // Read in one go: the page's script updates the card and the button together, once a second.
+            string[] shown;
+            try
+            {
+                shown = await page.EvaluateAsync<string[]>("""
+                    () => [document.getElementById('sync-status').dataset.running, String(document.getElementById('sync-now').disabled),
+                           document.getElementById('sync-stage').textContent, document.getElementById('sync-done').textContent]
+                    """);
+            }
+            catch (PlaywrightException) when (!deadline.IsCancellationRequested)
+            {
+                // The page reloads itself when the sync ends (to show the new report): read the new page.
+                await page.WaitForLoadStateAsync();
+                continue;
+            }
+
+            var running = shown[0] == "true";
             if (!running && fixture.Sync.Current.Generation > generation && !fixture.Sync.Current.Running)
             {
                 break;
@@ -169,19 +185,19 @@ public sealed partial class BrowserTests(ConsoleFixture fixture)
 
             if (running)
             {
-                Assert.True(await page.IsDisabledAsync("#sync-now"));
+                Assert.Equal("true", shown[1]); // the button says a sync runs and cannot be pressed
                 if (fixture.Sync.Current.Running)
                 {
                     Assert.False(fixture.Sync.TryStartNow("a second click"), "one sync at a time per instance");
                 }
 
-                var state = $"{await page.InnerTextAsync("#sync-stage")} {await page.InnerTextAsync("#sync-done")}";
+                var state = $"{shown[2]} {shown[3]}";
                 if (seen.Count == 0 || seen[^1] != state)
                 {
                     seen.Add(state);
                 }
 
-                if (!screenshot && state.StartsWith("Mapping", StringComparison.Ordinal) && await page.InnerTextAsync("#sync-done") is var done && done.Contains(" of ", StringComparison.Ordinal))
+                if (!screenshot && state.StartsWith("Mapping", StringComparison.Ordinal) && shown[3].Contains(" of ", StringComparison.Ordinal))
                 {
                     await ScreenshotAsync(page, "now-syncing");
                     screenshot = true;

@@ -155,11 +155,16 @@ public sealed class ConsoleFixture : IAsyncLifetime
             _browserGate.Release();
         }
 
-        return await _browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseAddress.AbsoluteUri.TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = 1280, Height = 860 },
         });
+
+        // Two cores shared by several builds: a page may take long to come; waiting longer changes no assertion.
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
+        return context;
     }
 
     /// <summary>An HTTP client with its own cookies, not following redirects (to see them).</summary>

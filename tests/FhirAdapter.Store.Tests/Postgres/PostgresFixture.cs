@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using FhirAdapter.Store.Postgres;
-using Microsoft.Extensions.Logging.Abstractions;
+using FhirAdapter.Store.Sql;
 using Npgsql;
 
 namespace FhirAdapter.Store.Tests.Postgres;
@@ -12,7 +12,7 @@ namespace FhirAdapter.Store.Tests.Postgres;
 public sealed class PostgresFixture : IStoreFixture, IDisposable
 {
     private readonly ConcurrentBag<string> _schemas = [];
-    private readonly ConcurrentBag<PostgresAdapterStore> _stores = [];
+    private readonly ConcurrentBag<SqlAdapterStore> _stores = [];
 
     /// <summary>A new, empty schema and the connection string that works in it.</summary>
     public string NewSchema()
@@ -42,23 +42,24 @@ public sealed class PostgresFixture : IStoreFixture, IDisposable
         options ??= new StoreOptions();
         options.Provider = StoreOptions.PostgresProvider;
         options.ConnectionString = NewSchema();
-        return Track(new PostgresAdapterStore(options, time, NullLogger<PostgresAdapterStore>.Instance));
+        return Track(AdapterStores.Create(options, time));
     }
 
     /// <summary>A store on an existing schema's connection string (another worker).</summary>
-    internal PostgresAdapterStore Open(string connectionString, TimeProvider time, TimeSpan? leaseDuration = null) =>
-        Track(new PostgresAdapterStore(
+    internal SqlAdapterStore Open(string connectionString, TimeProvider time, TimeSpan? leaseDuration = null) =>
+        Track(AdapterStores.Create(
             new StoreOptions { Provider = StoreOptions.PostgresProvider, ConnectionString = connectionString, LeaseDuration = leaseDuration ?? new StoreOptions().LeaseDuration },
-            time, NullLogger<PostgresAdapterStore>.Instance));
+            time));
 
-    public IAdapterStore Reopen(IAdapterStore store, TimeProvider time) => Open(((PostgresAdapterStore)store).ConnectionString, time);
+    public IAdapterStore Reopen(IAdapterStore store, TimeProvider time) => Open(((PostgresDialect)((SqlAdapterStore)store).Dialect).ConnectionString, time);
 
-    public void InjectFault(IAdapterStore store, Action<string>? fault) => ((PostgresAdapterStore)store).FaultInjector = fault;
+    public void InjectFault(IAdapterStore store, Action<string>? fault) => ((SqlAdapterStore)store).FaultInjector = fault;
 
-    private PostgresAdapterStore Track(PostgresAdapterStore store)
+    private SqlAdapterStore Track(IAdapterStore store)
     {
-        _stores.Add(store);
-        return store;
+        var sql = (SqlAdapterStore)store;
+        _stores.Add(sql);
+        return sql;
     }
 
     public void Dispose()

@@ -36,9 +36,9 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
 
         var versions = await Task.WhenAll(stores.Select(s => Task.Run(() => s.MigrateAsync(Ct))));
 
-        Assert.Equal(PostgresMigrator.Scripts[^1].Version, Assert.Single(versions.Distinct()));
-        Assert.Equal((long)PostgresMigrator.Scripts.Count, await ScalarAsync(schema, "SELECT COUNT(*) FROM schema_version"));
-        Assert.Equal(Enumerable.Range(1, PostgresMigrator.Scripts.Count), PostgresMigrator.Scripts.Select(s => s.Version));
+        Assert.Equal(PostgresDialect.Scripts[^1].Version, Assert.Single(versions.Distinct()));
+        Assert.Equal((long)PostgresDialect.Scripts.Count, await ScalarAsync(schema, "SELECT COUNT(*) FROM schema_version"));
+        Assert.Equal(Enumerable.Range(1, PostgresDialect.Scripts.Count), PostgresDialect.Scripts.Select(s => s.Version));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
         var schema = fixture.NewSchema();
         await using var other = new NpgsqlConnection(schema);
         await other.OpenAsync();
-        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({PostgresMigrator.LockClass}, hashtext(current_schema()))", other))
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({PostgresDialect.LockClass}, hashtext(current_schema()))", other))
         {
             await take.ExecuteNonQueryAsync();
         }
@@ -56,7 +56,7 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
         await Task.Delay(500);
         Assert.False(migrating.IsCompleted);
 
-        await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({PostgresMigrator.LockClass}, hashtext(current_schema()))", other))
+        await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({PostgresDialect.LockClass}, hashtext(current_schema()))", other))
         {
             await release.ExecuteNonQueryAsync();
         }

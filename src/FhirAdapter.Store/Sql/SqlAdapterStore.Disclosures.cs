@@ -1,21 +1,18 @@
+using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using FhirAdapter.Store.Disclosures;
-using FhirAdapter.Store.Sqlite;
-using Npgsql;
 
-namespace FhirAdapter.Store.Postgres;
+namespace FhirAdapter.Store.Sql;
 
-internal sealed partial class PostgresAdapterStore
+internal sealed partial class SqlAdapterStore
 {
+    private const string DisclosureSelect = "SELECT id, patient_key, organization_id, purpose, consent_record_id, channel, disclosed_at, resource_ids, audit_event_json";
+
     public Task RecordDisclosureAsync(Disclosure disclosure, CancellationToken cancellationToken)
     {
         ValidateDisclosure(disclosure);
-        return WriteAsync(async (connection, transaction) =>
-        {
-            await InsertDisclosureAsync(connection, transaction, disclosure, Now(), cancellationToken);
-            return 0;
-        }, cancellationToken);
+        return WriteAsync(session => InsertDisclosureAsync(session, disclosure, Now(), cancellationToken), cancellationToken);
     }
 
     private static void ValidateDisclosure(Disclosure disclosure)
@@ -29,31 +26,33 @@ internal sealed partial class PostgresAdapterStore
         ArgumentException.ThrowIfNullOrEmpty(disclosure.AuditEventJson);
     }
 
-    private static Task<int> InsertDisclosureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Disclosure d, DateTimeOffset now, CancellationToken cancellationToken) =>
+    private static Task<int> InsertDisclosureAsync(SqlSession session, Disclosure d, DateTimeOffset now, CancellationToken cancellationToken) =>
         // An accounting entry is never rewritten: a second report of the same disclosure keeps the first.
-        connection.ExecAsync(transaction, """
+        session.ExecAsync("""
             INSERT INTO disclosure (id, patient_key, organization_id, purpose, consent_record_id, channel, disclosed_at, resource_ids, audit_event_json, recorded_at)
             VALUES (@id, @p, @o, @purpose, @c, @ch, @at, @res, @audit, @now)
             ON CONFLICT (id) DO NOTHING
             """, cancellationToken,
             ("@id", d.Id), ("@p", d.PatientKey), ("@o", d.OrganizationId), ("@purpose", d.Purpose), ("@c", d.ConsentRecordId),
-            ("@ch", SqliteValues.Code(d.Channel)), ("@at", PostgresValues.Time(d.DisclosedAt)), ("@res", JsonSerializer.Serialize(d.ResourceIds)),
+            ("@ch", StoreValues.Code(d.Channel)), ("@at", d.DisclosedAt), ("@res", JsonSerializer.Serialize(d.ResourceIds)),
             ("@audit", d.AuditEventJson), ("@now", now));
 
     public async Task<IReadOnlyList<Disclosure>> GetDisclosuresAsync(string patientKey, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(patientKey);
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.QueryAsync(null, $"""
-            {DisclosureSelect}
-            FROM disclosure WHERE patient_key = @p AND (@s::timestamptz IS NULL OR disclosed_at >= @s::timestamptz) ORDER BY disclosed_at, id
-            """,
-            ReadDisclosure, cancellationToken, ("@p", patientKey), ("@s", since is { } s ? PostgresValues.Time(s) : null));
+        return since is { } from
+            ? await QueryAsync($"{DisclosureSelect} FROM disclosure WHERE patient_key = @p AND disclosed_at >= @s ORDER BY disclosed_at, id",
+                ReadDisclosure, cancellationToken, ("@p", patientKey), ("@s", dialect.Ceiling(from)))
+            : await QueryAsync($"{DisclosureSelect} FROM disclosure WHERE patient_key = @p ORDER BY disclosed_at, id",
+                ReadDisclosure, cancellationToken, ("@p", patientKey));
     }
 
     public async Task<IReadOnlyList<Disclosure>> SearchDisclosuresAsync(DisclosureSearch search, CancellationToken cancellationToken)
     {
-        SqliteAdapterStore.ValidateSearch(search);
+        ArgumentNullException.ThrowIfNull(search);
+        ArgumentException.ThrowIfNullOrEmpty(search.OrganizationId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(search.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(search.Limit, 10_000);
         var sql = new StringBuilder($"{DisclosureSelect} FROM disclosure WHERE organization_id = @o");
         var parameters = new List<(string, object?)> { ("@o", search.OrganizationId), ("@n", search.Limit) };
 
@@ -69,19 +68,15 @@ internal sealed partial class PostgresAdapterStore
 
         Where("patient_key = @p", "@p", search.PatientKey);
         Where("id = @id", "@id", search.Id);
-        // Stored times are whole microseconds, so rounding a bound up keeps both comparisons exact.
-        Where("disclosed_at >= @from", "@from", search.From is { } from ? CeilingMicrosecond(from) : null);
-        Where("disclosed_at < @before", "@before", search.Before is { } before ? CeilingMicrosecond(before) : null);
+        Where("disclosed_at >= @from", "@from", search.From is { } from ? dialect.Ceiling(from) : null);
+        Where("disclosed_at < @before", "@before", search.Before is { } before ? dialect.Ceiling(before) : null);
         // The cursor row must be the organization's own: another's id starts no page.
         Where("(disclosed_at, id) > (SELECT c.disclosed_at, c.id FROM disclosure c WHERE c.id = @after AND c.organization_id = @o)", "@after", search.After);
         sql.Append(" ORDER BY disclosed_at, id LIMIT @n");
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.QueryAsync(null, sql.ToString(), ReadDisclosure, cancellationToken, [.. parameters]);
+        return await QueryAsync(sql.ToString(), ReadDisclosure, cancellationToken, [.. parameters]);
     }
 
-    private const string DisclosureSelect = "SELECT id, patient_key, organization_id, purpose, consent_record_id, channel, disclosed_at, resource_ids, audit_event_json";
-
-    private static Disclosure ReadDisclosure(NpgsqlDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.NullableString(4), SqliteValues.ParseChannel(r.GetString(5)),
-            r.Time(6), JsonSerializer.Deserialize<List<string>>(r.GetString(7)) ?? [], r.GetString(8));
+    private Disclosure ReadDisclosure(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.NullableString(4), StoreValues.ParseChannel(r.GetString(5)),
+            Time(r, 6), JsonSerializer.Deserialize<List<string>>(r.GetString(7)) ?? [], r.GetString(8));
 }

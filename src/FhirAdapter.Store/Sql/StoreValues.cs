@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using FhirAdapter.Core.Export;
 using FhirAdapter.Store.Delivery;
@@ -5,22 +6,19 @@ using FhirAdapter.Store.Disclosures;
 using FhirAdapter.Store.Patients;
 using FhirAdapter.Store.Runs;
 
-namespace FhirAdapter.Store.Sqlite;
+namespace FhirAdapter.Store.Sql;
 
-/// <summary>How values are written to SQLite columns: fixed-width UTC text for times (sorts as it reads), lower-case codes for enums.</summary>
-internal static class SqliteValues
+/// <summary>How values are written to and read from columns, the same in every database: lower-case codes for enums, the exported time with its own offset.</summary>
+internal static class StoreValues
 {
-    private const string UtcFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-
-    public static string Time(DateTimeOffset value) => value.UtcDateTime.ToString(UtcFormat, CultureInfo.InvariantCulture);
-
-    public static DateTimeOffset ParseTime(string value) =>
-        new(DateTime.ParseExact(value, UtcFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero);
-
     /// <summary>The exported time with its own offset, so a rehydrated record is the record that was read.</summary>
     public static string Original(DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);
 
     public static DateTimeOffset ParseOriginal(string value) => DateTimeOffset.ParseExact(value, "O", CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    public static string? NullableString(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static int? NullableInt(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
 
     public static string Code(RecordKind kind) => kind switch
     {

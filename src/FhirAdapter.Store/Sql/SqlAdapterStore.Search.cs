@@ -2,13 +2,13 @@ using System.Text;
 using FhirAdapter.Store.Patients;
 using FhirAdapter.Store.Search;
 
-namespace FhirAdapter.Store.Postgres;
+namespace FhirAdapter.Store.Sql;
 
 /// <summary>
-/// <see cref="IResourceQuery"/> on PostgreSQL, the same queries as SQLite's: the SQL is built from the criteria
-/// actually set, so each query can use the indexes of migration 0002 instead of a catch-all plan.
+/// <see cref="IResourceQuery"/>: the SQL is built from the criteria actually set, so each query can use the indexes
+/// of migration 0002 instead of a catch-all plan.
 /// </summary>
-internal sealed partial class PostgresAdapterStore : IResourceQuery
+internal sealed partial class SqlAdapterStore
 {
     public async Task<IReadOnlyList<ResourceMatch>> SearchAsync(ResourceSearch search, CancellationToken cancellationToken)
     {
@@ -40,40 +40,40 @@ internal sealed partial class PostgresAdapterStore : IResourceQuery
         Where("patient_key = @p", "@p", search.PatientKey);
         Where("logical_id = @lid", "@lid", search.LogicalId);
         Where("identifier = @ident", "@ident", search.Identifier);
-        // system|value: the value is what follows the last '|' (identifier systems are URLs without '|').
-        Where("(identifier = @ival OR right(identifier, length(@ival) + 1) = '|' || @ival)", "@ival", search.IdentifierValue);
-        Where("resource_json::jsonb ->> 'url' = @url", "@url", search.CanonicalUrl);
-        Where("resource_json::jsonb ->> 'version' = @ver", "@ver", search.CanonicalVersion);
-        // Stored times are whole microseconds, so rounding a bound up keeps both comparisons exact.
-        Where("mapped_at >= @from", "@from", search.UpdatedFrom is { } from ? CeilingMicrosecond(from) : null);
-        Where("mapped_at < @before", "@before", search.UpdatedBefore is { } before ? CeilingMicrosecond(before) : null);
+        // system|value: the value is what follows the last '|' (identifier systems are URLs without '|'). A shorter
+        // identifier yields itself from substr, which cannot equal the longer '|' || value.
+        Where("(identifier = @ival OR substr(identifier, length(identifier) - length(@ival)) = '|' || @ival)", "@ival", search.IdentifierValue);
+        Where($"{dialect.JsonText("resource_json", "url")} = @url", "@url", search.CanonicalUrl);
+        Where($"{dialect.JsonText("resource_json", "version")} = @ver", "@ver", search.CanonicalVersion);
+        Where("mapped_at >= @from", "@from", search.UpdatedFrom is { } from ? dialect.Ceiling(from) : null);
+        Where("mapped_at < @before", "@before", search.UpdatedBefore is { } before ? dialect.Ceiling(before) : null);
         if (!search.IncludeInvalid)
         {
-            sql.Append(" AND is_valid");
+            sql.Append(" AND is_valid = ").Append(dialect.True);
         }
 
         sql.Append(" ORDER BY id LIMIT @n");
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.QueryAsync(null, sql.ToString(),
+        return await QueryAsync(sql.ToString(),
             r => new ResourceMatch(r.GetInt64(0), new StoredResource(r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
-                r.GetString(7), new ResourceValidation(r.GetBoolean(8), r.NullableString(9)), r.Time(10))),
+                r.GetString(7), new ResourceValidation(r.GetBoolean(8), r.NullableString(9)), Time(r, 10))),
             cancellationToken, [.. parameters]);
     }
 
     public async Task<IReadOnlyList<string>> GetPatientKeysAsync(string? after, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.QueryAsync(null, """
-            SELECT DISTINCT patient_key FROM patient_resource
-            WHERE removed_at IS NULL AND is_valid AND patient_key <> @q AND (@after::text IS NULL OR patient_key > @after::text)
-            ORDER BY patient_key LIMIT @n
-            """, r => r.GetString(0), cancellationToken, ("@q", StoreKeys.Questionnaires), ("@after", after), ("@n", limit));
+        return after is null
+            ? await QueryAsync(_patientKeysSql, r => r.GetString(0), cancellationToken, ("@q", StoreKeys.Questionnaires), ("@n", limit))
+            : await QueryAsync(_patientKeysAfterSql, r => r.GetString(0), cancellationToken, ("@q", StoreKeys.Questionnaires), ("@after", after), ("@n", limit));
     }
 
-    private static DateTimeOffset CeilingMicrosecond(DateTimeOffset value)
-    {
-        var truncated = PostgresValues.Time(value);
-        return truncated.UtcTicks == value.UtcTicks ? truncated : truncated.AddTicks(TimeSpan.TicksPerMicrosecond);
-    }
+    private readonly string _patientKeysSql = PatientKeysSql(dialect, "");
+
+    private readonly string _patientKeysAfterSql = PatientKeysSql(dialect, " AND patient_key > @after");
+
+    private static string PatientKeysSql(SqlDialect d, string after) => $"""
+        SELECT DISTINCT patient_key FROM patient_resource
+        WHERE removed_at IS NULL AND is_valid = {d.True} AND patient_key <> @q{after}
+        ORDER BY patient_key LIMIT @n
+        """;
 }

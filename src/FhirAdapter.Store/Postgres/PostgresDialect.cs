@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using FhirAdapter.Store.Sql;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -10,28 +11,23 @@ namespace FhirAdapter.Store.Postgres;
 /// PostgreSQL, shared by several workers: units of work run side by side (READ COMMITTED), so what SQLite gets from
 /// its single writer is made explicit: rows are locked (<c>FOR UPDATE</c>, <c>FOR SHARE</c>), claims pass over rows
 /// another unit holds (<c>SKIP LOCKED</c>), units that mark several patients dirty take a transaction advisory lock,
-/// and a unit that loses a deadlock or serialization race is run again. Times are timestamptz (microseconds), and
-/// the schema keeps UTC ticks beside the two that need the exact .NET value.
+/// and a unit that loses a deadlock or serialization race is run again. Times are timestamptz (microseconds); the
+/// schema keeps UTC ticks beside the two that need the exact .NET value.
 /// </summary>
 internal sealed class PostgresDialect : SqlDialect
 {
     /// <summary>The advisory locks' first key ('FHIR', plus the <see cref="StoreLock"/>); the second is the hash of the schema, so schemas are independent.</summary>
     internal const int LockClass = 0x46484952;
 
-    internal static readonly IReadOnlyList<MigrationScript> Scripts = MigrationScript.Load(StoreOptions.PostgresProvider);
+    internal static readonly IReadOnlyList<MigrationScript> Scripts = SqlMigrator.Load(StoreOptions.PostgresProvider);
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
 
     public PostgresDialect(StoreOptions options, ILogger logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
-        if (string.IsNullOrEmpty(builder.ApplicationName))
-        {
-            builder.ApplicationName = "fhiradapter";
-        }
-
+        builder.ApplicationName = string.IsNullOrEmpty(builder.ApplicationName) ? "fhiradapter" : builder.ApplicationName;
         // BusyTimeout means what it means on SQLite: how long a write waits for another writer's lock.
         builder.Options = $"{builder.Options} -c lock_timeout={(int)options.BusyTimeout.TotalMilliseconds}".Trim();
         ConnectionString = builder.ConnectionString;
@@ -55,7 +51,7 @@ internal sealed class PostgresDialect : SqlDialect
     public override ValueTask<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
         connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
 
-    public override bool IsTransient(Exception exception, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? code)
+    public override bool IsTransient(Exception exception, [NotNullWhen(true)] out string? code)
     {
         code = exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure } e ? e.SqlState : null;
         return code is not null;
@@ -65,11 +61,9 @@ internal sealed class PostgresDialect : SqlDialect
 
     protected override object TimeValue(DateTimeOffset utc) => utc;
 
+    protected override object ListValue<T>(T[] values) => values;
+
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
-
-    protected override object ListValue(string[] values) => values;
-
-    protected override object ListValue(long[] values) => values;
 
     public override string True => "TRUE";
 
@@ -95,15 +89,10 @@ internal sealed class PostgresDialect : SqlDialect
     public override Task LockAsync(SqlSession session, StoreLock which, CancellationToken cancellationToken) =>
         session.ExecAsync("SELECT pg_advisory_xact_lock(@l, hashtext(current_schema()))", cancellationToken, ("@l", LockClass + (int)which));
 
-    public override string SchemaVersionTable => """
-        CREATE TABLE IF NOT EXISTS schema_version (
-            version     integer PRIMARY KEY,
-            name        text NOT NULL,
-            applied_at  timestamptz NOT NULL
-        )
-        """;
+    public override string SchemaVersionTable =>
+        "CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)";
 
-    /// <summary>Several instances starting at once queue on a session advisory lock, one per schema.</summary>
+    /// <summary>Instances starting at once queue on a session advisory lock, one per schema.</summary>
     public override async Task EnterMigrationAsync(SqlSession session, CancellationToken cancellationToken)
     {
         if (await session.ScalarAsync("SELECT current_schema()", cancellationToken) is not string)

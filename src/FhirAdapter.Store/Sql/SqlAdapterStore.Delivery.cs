@@ -17,6 +17,21 @@ internal sealed partial class SqlAdapterStore
         FROM delivery d JOIN patient_resource r ON r.id = d.resource_id
         """;
 
+    private const string UpsertDeliverySql = """
+        INSERT INTO delivery (destination, resource_id, patient_key, status, content_hash, queued_at, attempts, last_attempt_at, server_id, server_version, sent_at, reason, outcome_json)
+        VALUES (@d, @id, @p, @s, @h, @now, 1, @now, @sid, @sv, CASE WHEN @s = 'sent' THEN @now END, @reason, @oo)
+        ON CONFLICT (destination, resource_id) DO UPDATE SET status = excluded.status, content_hash = excluded.content_hash, attempts = delivery.attempts + 1,
+            last_attempt_at = excluded.last_attempt_at, server_id = COALESCE(excluded.server_id, delivery.server_id),
+            server_version = CASE WHEN excluded.server_id IS NULL THEN delivery.server_version ELSE excluded.server_version END,
+            sent_at = CASE WHEN excluded.status = 'sent' THEN excluded.last_attempt_at ELSE delivery.sent_at END, reason = excluded.reason, outcome_json = excluded.outcome_json
+        """;
+
+    private const string CountDeliveriesSql = """
+        SELECT destination, COUNT(*) FILTER (WHERE status = 'pending'), COUNT(*) FILTER (WHERE status = 'sent'),
+               COUNT(*) FILTER (WHERE status = 'rejected'), COUNT(*) FILTER (WHERE status = 'cancelled')
+        FROM delivery GROUP BY destination ORDER BY destination
+        """;
+
     public async Task<IReadOnlyList<PendingDelivery>> GetPendingAsync(string destination, int limit, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
@@ -56,18 +71,17 @@ internal sealed partial class SqlAdapterStore
 
         return WriteAsync(async session =>
         {
-            // Locked so that a concurrent remap cannot move a resource to a newer version between the hash check
-            // below and the write (which would mark the newer version sent).
+            // Locked so that a concurrent remap cannot move a resource to a newer version between the hash check below
+            // and the write (which would mark the newer version sent).
             await LockPatientAsync(session, report.PatientKey, cancellationToken);
             await CheckLeaseAsync(session, report.PatientKey, report.LeaseOwner, cancellationToken);
             var now = Now();
             int sent = 0, rejected = 0, pending = 0, ignored = 0;
             foreach (var outcome in report.Outcomes)
             {
-                var resource = (await session.QueryAsync(
-                    "SELECT id, content_hash FROM patient_resource WHERE patient_key = @p AND resource_type = @t AND identifier = @i",
-                    r => (Id: r.GetInt64(0), Hash: r.GetString(1)), cancellationToken,
-                    ("@p", report.PatientKey), ("@t", outcome.ResourceType), ("@i", outcome.Identifier))).SingleOrDefault();
+                var resource = (await session.QueryAsync("SELECT id, content_hash FROM patient_resource WHERE patient_key = @p AND resource_type = @t AND identifier = @i",
+                    r => (Id: r.GetInt64(0), Hash: r.GetString(1)), cancellationToken, ("@p", report.PatientKey), ("@t", outcome.ResourceType), ("@i", outcome.Identifier)))
+                    .SingleOrDefault();
                 if (resource.Hash is null)
                 {
                     ignored++;
@@ -76,38 +90,21 @@ internal sealed partial class SqlAdapterStore
 
                 Fault("delivery.checked");
                 var current = resource.Hash == outcome.ContentHash;
-                switch (outcome.Kind)
+                (string? Status, string Sql) write = outcome.Kind switch
                 {
-                    case DeliveryOutcomeKind.Sent when current:
-                        // Recorded even over a cancellation: the data did reach the destination.
-                        await UpsertDeliveryAsync(session, report, resource.Id, outcome, "sent", now, cancellationToken);
-                        sent++;
-                        break;
-                    case DeliveryOutcomeKind.Sent:
-                        // An older version arrived; the server id is kept for the next (conditional) update, the newer version stays pending.
-                        await session.ExecAsync("""
-                            UPDATE delivery SET server_id = @sid, server_version = @sv, last_attempt_at = @now
-                            WHERE destination = @d AND resource_id = @id
-                            """, cancellationToken, ("@sid", outcome.ServerId), ("@sv", outcome.ServerVersion), ("@now", now),
-                            ("@d", report.Destination), ("@id", resource.Id));
-                        pending++;
-                        break;
-                    case DeliveryOutcomeKind.Rejected when current:
-                        await UpsertDeliveryAsync(session, report, resource.Id, outcome, "rejected", now, cancellationToken);
-                        rejected++;
-                        break;
-                    case DeliveryOutcomeKind.Withheld when current:
-                        await UpsertDeliveryAsync(session, report, resource.Id, outcome, "cancelled", now, cancellationToken);
-                        break;
-                    default:
-                        await session.ExecAsync("""
-                            UPDATE delivery SET attempts = attempts + 1, last_attempt_at = @now, reason = @reason
-                            WHERE destination = @d AND resource_id = @id AND status = 'pending'
-                            """, cancellationToken, ("@now", now), ("@reason", outcome.Reason), ("@d", report.Destination), ("@id", resource.Id));
-                        pending++;
-                        break;
-                }
-
+                    // Sent is recorded even over a cancellation: the data did reach the destination.
+                    DeliveryOutcomeKind.Sent when current => ("sent", UpsertDeliverySql),
+                    DeliveryOutcomeKind.Rejected when current => ("rejected", UpsertDeliverySql),
+                    DeliveryOutcomeKind.Withheld when current => ("cancelled", UpsertDeliverySql),
+                    // An older version arrived: its server id is kept for the next (conditional) update, the newer version stays pending.
+                    DeliveryOutcomeKind.Sent => (null, "UPDATE delivery SET server_id = @sid, server_version = @sv, last_attempt_at = @now WHERE destination = @d AND resource_id = @id"),
+                    _ => (null, "UPDATE delivery SET attempts = attempts + 1, last_attempt_at = @now, reason = @reason WHERE destination = @d AND resource_id = @id AND status = 'pending'"),
+                };
+                await session.ExecAsync(write.Sql, cancellationToken, ("@d", report.Destination), ("@id", resource.Id), ("@p", report.PatientKey), ("@s", write.Status),
+                    ("@h", outcome.ContentHash), ("@now", now), ("@sid", outcome.ServerId), ("@sv", outcome.ServerVersion), ("@reason", outcome.Reason), ("@oo", outcome.OperationOutcomeJson));
+                sent += write.Status == "sent" ? 1 : 0;
+                rejected += write.Status == "rejected" ? 1 : 0;
+                pending += write.Status is null ? 1 : 0;
                 Fault("delivery.outcome");
             }
 
@@ -119,22 +116,6 @@ internal sealed partial class SqlAdapterStore
             return new DeliveryRecordResult(sent, rejected, pending, ignored);
         }, cancellationToken);
     }
-
-    private static Task<int> UpsertDeliveryAsync(
-        SqlSession session, DeliveryReport report, long resourceId, DeliveryOutcome outcome, string status, DateTimeOffset now, CancellationToken cancellationToken) =>
-        session.ExecAsync("""
-            INSERT INTO delivery (destination, resource_id, patient_key, status, content_hash, queued_at, attempts, last_attempt_at, server_id, server_version,
-                                  sent_at, reason, outcome_json)
-            VALUES (@d, @id, @p, @s, @h, @now, 1, @now, @sid, @sv, CASE WHEN @s = 'sent' THEN @now END, @reason, @oo)
-            ON CONFLICT (destination, resource_id) DO UPDATE SET
-                status = excluded.status, content_hash = excluded.content_hash, attempts = delivery.attempts + 1, last_attempt_at = excluded.last_attempt_at,
-                server_id = COALESCE(excluded.server_id, delivery.server_id),
-                server_version = CASE WHEN excluded.server_id IS NULL THEN delivery.server_version ELSE excluded.server_version END,
-                sent_at = CASE WHEN excluded.status = 'sent' THEN excluded.last_attempt_at ELSE delivery.sent_at END,
-                reason = excluded.reason, outcome_json = excluded.outcome_json
-            """, cancellationToken,
-            ("@d", report.Destination), ("@id", resourceId), ("@p", report.PatientKey), ("@s", status), ("@h", outcome.ContentHash), ("@now", now),
-            ("@sid", outcome.ServerId), ("@sv", outcome.ServerVersion), ("@reason", outcome.Reason), ("@oo", outcome.OperationOutcomeJson));
 
     public async Task<DeliveryState?> GetDeliveryAsync(string destination, string patientKey, string resourceType, string identifier, CancellationToken cancellationToken)
     {
@@ -150,9 +131,8 @@ internal sealed partial class SqlAdapterStore
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         ArgumentException.ThrowIfNullOrEmpty(requestUrl);
-        // A current resource before a removed one, then the latest sent (never sent last, in both databases).
-        return (await QueryAsync(
-            $"{StateSelect} WHERE d.destination = @d AND r.request_url = @u ORDER BY r.removed_at IS NOT NULL, d.sent_at DESC NULLS LAST LIMIT 1",
+        // A current resource before a removed one, then the latest sent (never sent last).
+        return (await QueryAsync($"{StateSelect} WHERE d.destination = @d AND r.request_url = @u ORDER BY r.removed_at IS NOT NULL, d.sent_at DESC NULLS LAST LIMIT 1",
             ReadState, cancellationToken, ("@d", destination), ("@u", requestUrl))).SingleOrDefault();
     }
 
@@ -164,32 +144,18 @@ internal sealed partial class SqlAdapterStore
         {
             await LockPatientAsync(session, patientKey, cancellationToken);
             return destination is null
-                ? await session.ExecAsync(CancelOfPatientSql, cancellationToken, ("@reason", reason), ("@cnow", Now()), ("@p", patientKey))
-                : await session.ExecAsync(CancelOfPatientAtSql, cancellationToken,
-                    ("@reason", reason), ("@cnow", Now()), ("@p", patientKey), ("@d", destination));
+                ? await session.ExecAsync($"{CancelSql} AND patient_key = @p", cancellationToken, ("@reason", reason), ("@now", Now()), ("@p", patientKey))
+                : await session.ExecAsync($"{CancelSql} AND patient_key = @p AND destination = @d", cancellationToken, ("@reason", reason), ("@now", Now()), ("@p", patientKey), ("@d", destination));
         }, cancellationToken);
     }
 
-    private static readonly string CancelOfPatientSql = CancelSql("patient_key = @p");
-
-    private static readonly string CancelOfPatientAtSql = CancelSql("patient_key = @p AND destination = @d");
-
-    public async Task<IReadOnlyList<DeliveryCounts>> CountDeliveriesAsync(CancellationToken cancellationToken) =>
-        await QueryAsync(CountDeliveriesSql, ReadCounts, cancellationToken);
-
-    private const string CountDeliveriesSql = """
-        SELECT destination, COUNT(*) FILTER (WHERE status = 'pending'), COUNT(*) FILTER (WHERE status = 'sent'),
-               COUNT(*) FILTER (WHERE status = 'rejected'), COUNT(*) FILTER (WHERE status = 'cancelled')
-        FROM delivery GROUP BY destination ORDER BY destination
-        """;
+    public async Task<IReadOnlyList<DeliveryCounts>> CountDeliveriesAsync(CancellationToken cancellationToken) => await QueryAsync(CountDeliveriesSql, ReadCounts, cancellationToken);
 
     private static DeliveryCounts ReadCounts(DbDataReader r) => new(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4));
 
-    private PendingDelivery ReadPending(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetString(7),
-        r.GetInt32(8), r.NullableString(9), r.NullableString(10), r.NullableString(11), Time(r, 12));
+    private PendingDelivery ReadPending(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+        r.GetString(6), r.GetString(7), r.GetInt32(8), r.NullableString(9), r.NullableString(10), r.NullableString(11), Time(r, 12));
 
-    private DeliveryState ReadState(DbDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), StoreValues.ParseDeliveryStatus(r.GetString(4)), r.GetString(5), r.GetInt32(6),
-        r.NullableString(7), r.NullableString(8), NullableTime(r, 9), r.NullableString(10), r.NullableString(11), Time(r, 12));
+    private DeliveryState ReadState(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), StoreValues.Parse<DeliveryStatus>(r.GetString(4)),
+        r.GetString(5), r.GetInt32(6), r.NullableString(7), r.NullableString(8), NullableTime(r, 9), r.NullableString(10), r.NullableString(11), Time(r, 12));
 }

@@ -77,6 +77,6 @@ internal sealed partial class SqlAdapterStore
     }
 
     private Disclosure ReadDisclosure(DbDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.NullableString(4), StoreValues.ParseChannel(r.GetString(5)),
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.NullableString(4), StoreValues.Parse<DisclosureChannel>(r.GetString(5)),
             Time(r, 6), JsonSerializer.Deserialize<List<string>>(r.GetString(7)) ?? [], r.GetString(8));
 }

@@ -13,37 +13,41 @@ internal sealed partial class SqlAdapterStore
         source_file, source_line, source_row, source_index, outcome, is_current, arrivals, first_seen_at, last_seen_at
         """;
 
-    private readonly string _findInboxFileSql =
-        $"SELECT path, size, {dialect.ExactColumn("last_write")}, sha256, processed_at, records, rejected FROM inbox_file WHERE path = @p";
+    private const string RecordSelect = $"SELECT {RecordColumns} FROM record_version";
 
-    // The checkpoint is replaced whole: a delete and an insert, so the exact time's columns are named only once.
+    private readonly string _findInboxFileSql = $"SELECT path, size, {dialect.ExactColumn("last_write")}, sha256, processed_at, records, rejected FROM inbox_file WHERE path = @p";
+
+    // The checkpoint is replaced whole (a delete and an insert), so the exact time's columns are named once.
     private readonly string _saveInboxFileSql = $"""
         DELETE FROM inbox_file WHERE path = @p;
-        INSERT INTO inbox_file (path, size, {dialect.ExactColumns("last_write")}, sha256, processed_at, records, rejected)
-        VALUES (@p, @s, {dialect.ExactValues("@w")}, @h, @t, @r, @x)
+        INSERT INTO inbox_file (path, size, {dialect.ExactColumns("last_write")}, sha256, processed_at, records, rejected) VALUES (@p, @s, {dialect.ExactValues("@w")}, @h, @t, @r, @x)
         """;
 
-    private readonly string _currentVersionSql =
-        $"SELECT id, updated_at, content_hash, patient_key FROM record_version WHERE kind = @k AND record_id = @r AND is_current = {dialect.True}";
+    private readonly string _currentVersionSql = $"SELECT id, updated_at, content_hash, patient_key FROM record_version WHERE kind = @k AND record_id = @r AND is_current = {dialect.True}";
 
     // A stale or conflicting version seen before only counts another arrival.
     private readonly string _insertVersionSql = $"""
         INSERT INTO record_version ({RecordColumns}, {dialect.ExactColumns("updated_at")}, form_key, sync_run_id)
-        VALUES (@kind, @rid, @upd, @status, @site, @hash, @mrn, @pkey, @payload, @file, @line, @row, @index, @outcome, @current, 1, @now, @now,
-                {dialect.ExactValues("@utc")}, @form, @run)
-        ON CONFLICT (kind, record_id, {dialect.ExactColumn("updated_at")}, content_hash) DO UPDATE SET
-            arrivals = record_version.arrivals + 1, last_seen_at = excluded.last_seen_at,
-            is_current = record_version.is_current OR excluded.is_current
+        VALUES (@kind, @rid, @upd, @status, @site, @hash, @mrn, @pkey, @payload, @file, @line, @row, @index, @outcome, @current, 1, @now, @now, {dialect.ExactValues("@utc")}, @form, @run)
+        ON CONFLICT (kind, record_id, {dialect.ExactColumn("updated_at")}, content_hash) DO UPDATE SET arrivals = record_version.arrivals + 1,
+            last_seen_at = excluded.last_seen_at, is_current = record_version.is_current OR excluded.is_current
         """;
+
+    private readonly string _currentRecordSql = $"{RecordSelect} WHERE kind = @k AND record_id = @r AND is_current = {dialect.True}";
+
+    private readonly string _recordVersionsSql = $"{RecordSelect} WHERE kind = @k AND record_id = @r ORDER BY {dialect.ExactColumn("updated_at")}, id";
+
+    private readonly string _currentRecordsSql = $"{RecordSelect} WHERE patient_key = @p AND is_current = {dialect.True} ORDER BY kind, record_id";
+
+    private readonly string _currentFormsSql = $"{RecordSelect} WHERE kind = 'form' AND is_current = {dialect.True} ORDER BY record_id";
+
+    private readonly string _countCurrentSql = $"SELECT COUNT(*) FROM record_version WHERE is_current = {dialect.True}";
 
     public async Task<InboxFileState?> FindInboxFileAsync(string path, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return (await QueryAsync(_findInboxFileSql,
-            r => new InboxFileState(
-                new InboxFile(r.GetString(0), r.GetInt64(1), dialect.ReadExact(r, 2), r.GetString(3)),
-                Time(r, 4), r.GetInt32(5), r.GetInt32(6)),
-            cancellationToken, ("@p", path))).SingleOrDefault();
+        return (await QueryAsync(_findInboxFileSql, r => new InboxFileState(new InboxFile(r.GetString(0), r.GetInt64(1), dialect.ReadExact(r, 2), r.GetString(3)),
+            Time(r, 4), r.GetInt32(5), r.GetInt32(6)), cancellationToken, ("@p", path))).SingleOrDefault();
     }
 
     public Task<IngestResult> IngestAsync(IngestBatch batch, CancellationToken cancellationToken)
@@ -56,8 +60,7 @@ internal sealed partial class SqlAdapterStore
         {
             ArgumentNullException.ThrowIfNull(arrival);
             ArgumentNullException.ThrowIfNull(arrival.Record);
-            var hasPatient = arrival.Record.PatientMrn is not null;
-            if (hasPatient == string.IsNullOrEmpty(arrival.PatientKey))
+            if (arrival.Record.PatientMrn is not null == string.IsNullOrEmpty(arrival.PatientKey))
             {
                 throw new ArgumentException(
                     $"Record {arrival.Record.RecordId}: a patient key is required for a record with a patient, and not allowed for a form", nameof(batch));
@@ -71,8 +74,7 @@ internal sealed partial class SqlAdapterStore
 
         return WriteAsync(async session =>
         {
-            // One ingest at a time: the version rules read the current version and then move it on, and a batch
-            // marks several patients dirty in file order.
+            // One ingest at a time: the version rules read the current version and then move it on, and a batch marks several patients dirty.
             await dialect.LockAsync(session, StoreLock.DirtyMarkers, cancellationToken);
             var now = Now();
             var dirty = new SortedSet<string>(StringComparer.Ordinal);
@@ -84,11 +86,9 @@ internal sealed partial class SqlAdapterStore
             }
 
             Fault("ingest.records");
-
             if (batch.ResolvedQuarantineIds.Count > 0)
             {
-                await session.ExecAsync($"DELETE FROM quarantine WHERE id IN ({dialect.InList("@ids")})", cancellationToken,
-                    ("@ids", batch.ResolvedQuarantineIds.ToArray()));
+                await session.ExecAsync($"DELETE FROM quarantine WHERE id IN ({dialect.InList("@ids")})", cancellationToken, ("@ids", batch.ResolvedQuarantineIds.ToArray()));
             }
 
             var quarantineIds = new List<long>(batch.Rejected.Count);
@@ -99,9 +99,8 @@ internal sealed partial class SqlAdapterStore
 
             if (batch.File is { } file)
             {
-                await session.ExecAsync(_saveInboxFileSql, cancellationToken,
-                    ("@p", file.Path), ("@s", file.Size), ("@w", file.LastWriteUtc), ("@w_ticks", file.LastWriteUtc.UtcTicks), ("@h", file.Sha256),
-                    ("@t", now), ("@r", batch.Records.Count), ("@x", batch.Rejected.Count));
+                await session.ExecAsync(_saveInboxFileSql, cancellationToken, ("@p", file.Path), ("@s", file.Size), ("@w", file.LastWriteUtc),
+                    ("@w_ticks", file.LastWriteUtc.UtcTicks), ("@h", file.Sha256), ("@t", now), ("@r", batch.Records.Count), ("@x", batch.Rejected.Count));
             }
 
             return new IngestResult(arrivals, quarantineIds, [.. dirty]);
@@ -116,16 +115,12 @@ internal sealed partial class SqlAdapterStore
         var current = (await session.QueryAsync(_currentVersionSql,
             r => (Id: r.GetInt64(0), UpdatedAt: StoreValues.ParseOriginal(r.GetString(1)), Hash: r.GetString(2), PatientKey: r.NullableString(3)),
             cancellationToken, ("@k", kind), ("@r", record.RecordId))).SingleOrDefault();
-        var known = current.Hash is null ? (DateTimeOffset?)null : current.UpdatedAt;
-        var outcome = VersionRules.Compare(known, current.Hash, record.UpdatedAt, record.ContentHash);
-        await session.ExecAsync("""
-            INSERT INTO arrival_count (outcome, arrivals) VALUES (@o, 1) ON CONFLICT (outcome) DO UPDATE SET arrivals = arrival_count.arrivals + 1
-            """, cancellationToken, ("@o", StoreValues.Code(outcome)));
-
+        var outcome = VersionRules.Compare(current.Hash is null ? null : current.UpdatedAt, current.Hash, record.UpdatedAt, record.ContentHash);
+        await session.ExecAsync("INSERT INTO arrival_count (outcome, arrivals) VALUES (@o, 1) ON CONFLICT (outcome) DO UPDATE SET arrivals = arrival_count.arrivals + 1",
+            cancellationToken, ("@o", StoreValues.Code(outcome)));
         if (outcome == VersionOutcome.Repeat)
         {
-            await session.ExecAsync("UPDATE record_version SET arrivals = arrivals + 1, last_seen_at = @t WHERE id = @id",
-                cancellationToken, ("@t", now), ("@id", current.Id));
+            await session.ExecAsync("UPDATE record_version SET arrivals = arrivals + 1, last_seen_at = @t WHERE id = @id", cancellationToken, ("@t", now), ("@id", current.Id));
             return outcome;
         }
 
@@ -141,7 +136,6 @@ internal sealed partial class SqlAdapterStore
             ("@payload", PayloadSerializer.Serialize(record.Payload)), ("@file", record.Source.File), ("@line", record.Source.Line),
             ("@row", record.Source.Row), ("@index", record.Source.Index), ("@outcome", StoreValues.Code(outcome)), ("@current", becomesCurrent),
             ("@now", now), ("@utc", record.UpdatedAt), ("@utc_ticks", record.UpdatedAt.UtcTicks), ("@form", FormKeyOf(record)), ("@run", syncRunId));
-
         if (!becomesCurrent)
         {
             return outcome;
@@ -169,16 +163,7 @@ internal sealed partial class SqlAdapterStore
         return outcome;
     }
 
-    private static string? FormKeyOf(ExportRecord record) =>
-        record.Payload is FormPayload form ? ExportMapper.FormKey(form.FormId, form.Version) : null;
-
-    private readonly string _currentRecordSql = $"SELECT {RecordColumns} FROM record_version WHERE kind = @k AND record_id = @r AND is_current = {dialect.True}";
-
-    private readonly string _recordVersionsSql = $"SELECT {RecordColumns} FROM record_version WHERE kind = @k AND record_id = @r ORDER BY {dialect.ExactColumn("updated_at")}, id";
-
-    private readonly string _currentRecordsSql = $"SELECT {RecordColumns} FROM record_version WHERE patient_key = @p AND is_current = {dialect.True} ORDER BY kind, record_id";
-
-    private readonly string _currentFormsSql = $"SELECT {RecordColumns} FROM record_version WHERE kind = 'form' AND is_current = {dialect.True} ORDER BY record_id";
+    private static string? FormKeyOf(ExportRecord record) => record.Payload is FormPayload form ? ExportMapper.FormKey(form.FormId, form.Version) : null;
 
     public async Task<StoredRecord?> GetCurrentRecordAsync(RecordKind kind, string recordId, CancellationToken cancellationToken)
     {
@@ -198,36 +183,20 @@ internal sealed partial class SqlAdapterStore
         return await QueryAsync(_currentRecordsSql, ReadRecord, cancellationToken, ("@p", patientKey));
     }
 
-    public async Task<IReadOnlyList<StoredRecord>> GetCurrentFormsAsync(CancellationToken cancellationToken) =>
-        await QueryAsync(_currentFormsSql, ReadRecord, cancellationToken);
+    public async Task<IReadOnlyList<StoredRecord>> GetCurrentFormsAsync(CancellationToken cancellationToken) => await QueryAsync(_currentFormsSql, ReadRecord, cancellationToken);
 
-    private readonly string _countCurrentSql = $"SELECT COUNT(*) FROM record_version WHERE is_current = {dialect.True}";
-
-    public Task<RecordOutcomeCounts> CountRecordOutcomesAsync(CancellationToken cancellationToken) =>
-        ReadAsync(async session =>
-        {
-            var current = (long)(await session.ScalarAsync(_countCurrentSql, cancellationToken))!;
-            var counts = (await session.QueryAsync("SELECT outcome, arrivals FROM arrival_count",
-                r => (Outcome: StoreValues.ParseOutcome(r.GetString(0)), Count: r.GetInt64(1)), cancellationToken))
-                .ToDictionary(c => c.Outcome, c => c.Count);
-            return new RecordOutcomeCounts(current, counts.GetValueOrDefault(VersionOutcome.New), counts.GetValueOrDefault(VersionOutcome.Supersedes),
-                counts.GetValueOrDefault(VersionOutcome.Repeat), counts.GetValueOrDefault(VersionOutcome.Stale), counts.GetValueOrDefault(VersionOutcome.Conflict));
-        }, cancellationToken);
+    public Task<RecordOutcomeCounts> CountRecordOutcomesAsync(CancellationToken cancellationToken) => ReadAsync(async session =>
+    {
+        var current = (long)(await session.ScalarAsync(_countCurrentSql, cancellationToken))!;
+        var counts = (await session.QueryAsync("SELECT outcome, arrivals FROM arrival_count", r => (StoreValues.Parse<VersionOutcome>(r.GetString(0)), r.GetInt64(1)), cancellationToken))
+            .ToDictionary();
+        return new RecordOutcomeCounts(current, counts.GetValueOrDefault(VersionOutcome.New), counts.GetValueOrDefault(VersionOutcome.Supersedes),
+            counts.GetValueOrDefault(VersionOutcome.Repeat), counts.GetValueOrDefault(VersionOutcome.Stale), counts.GetValueOrDefault(VersionOutcome.Conflict));
+    }, cancellationToken);
 
     private StoredRecord ReadRecord(DbDataReader r) => new(
-        StoreValues.ParseKind(r.GetString(0)),
-        r.GetString(1),
-        StoreValues.ParseOriginal(r.GetString(2)),
-        StoreValues.ParseStatus(r.GetString(3)),
-        r.NullableString(4),
-        r.GetString(5),
-        r.NullableString(6),
-        r.NullableString(7),
-        r.GetString(8),
+        StoreValues.Parse<RecordKind>(r.GetString(0)), r.GetString(1), StoreValues.ParseOriginal(r.GetString(2)), StoreValues.Parse<RecordStatus>(r.GetString(3)),
+        r.NullableString(4), r.GetString(5), r.NullableString(6), r.NullableString(7), r.GetString(8),
         new SourceLocation(r.GetString(9), r.NullableInt(10), r.NullableInt(11), r.NullableInt(12)),
-        StoreValues.ParseOutcome(r.GetString(13)),
-        r.GetBoolean(14),
-        r.GetInt32(15),
-        Time(r, 16),
-        Time(r, 17));
+        StoreValues.Parse<VersionOutcome>(r.GetString(13)), r.GetBoolean(14), r.GetInt32(15), Time(r, 16), Time(r, 17));
 }

@@ -66,6 +66,6 @@ internal sealed partial class SqlAdapterStore
 
     private SyncRun ReadRun(DbDataReader r) => new(
         r.GetInt64(0), r.GetString(1), Time(r, 2), NullableTime(r, 3),
-        r.IsDBNull(4) ? null : StoreValues.ParseRunOutcome(r.GetString(4)),
+        r.IsDBNull(4) ? null : StoreValues.Parse<SyncRunOutcome>(r.GetString(4)),
         new SyncRunCounts(r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt32(8)));
 }

@@ -3,37 +3,32 @@ using System.Data.Common;
 namespace FhirAdapter.Store.Sql;
 
 /// <summary>
-/// One connection of one store call, with the transaction of its unit of work if it has one. Every value goes
-/// through a named parameter, never into SQL text. A statement run again in the same session (a row per resource)
-/// reuses its command: the text is parsed once and only the parameters are bound again.
+/// One connection of one store call, with the transaction of its unit of work if it has one. Every value goes through
+/// a named parameter, never into SQL text. A statement run again in the same session (a row per resource) reuses its
+/// command: its text is parsed once, only the parameters are bound again.
 /// </summary>
 internal sealed class SqlSession(DbConnection connection, SqlDialect dialect) : IAsyncDisposable
 {
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
-
-    public DbConnection Connection => connection;
-
-    public DbTransaction? Transaction { get; private set; }
+    private DbTransaction? _transaction;
 
     public SqlDialect Dialect => dialect;
 
     public async Task BeginAsync(bool write, CancellationToken cancellationToken) =>
-        Transaction = write ? await dialect.BeginWriteAsync(connection, cancellationToken) : await dialect.BeginReadAsync(connection, cancellationToken);
+        _transaction = write ? await dialect.BeginWriteAsync(connection, cancellationToken) : await dialect.BeginReadAsync(connection, cancellationToken);
 
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        await Transaction!.CommitAsync(cancellationToken);
-        await EndAsync();
+        await _transaction!.CommitAsync(cancellationToken);
+        await _transaction.DisposeAsync();
+        _transaction = null;
     }
 
     public async Task<int> ExecAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
         await Command(sql, parameters).ExecuteNonQueryAsync(cancellationToken);
 
-    public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        var value = await Command(sql, parameters).ExecuteScalarAsync(cancellationToken);
-        return value is DBNull ? null : value;
-    }
+    public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        await Command(sql, parameters).ExecuteScalarAsync(cancellationToken) is var value and not DBNull ? value : null;
 
     public async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
@@ -51,26 +46,22 @@ internal sealed class SqlSession(DbConnection connection, SqlDialect dialect) : 
     {
         if (!_commands.TryGetValue(sql, out var command))
         {
-            command = connection.CreateCommand();
+            _commands.Add(sql, command = connection.CreateCommand());
             command.CommandText = sql;
-            _commands.Add(sql, command);
         }
 
-        command.Transaction = Transaction;
+        command.Transaction = _transaction;
         var parameters = command.Parameters;
         for (var i = 0; i < values.Length; i++)
         {
-            if (i < parameters.Count && parameters[i].ParameterName != values[i].Name)
+            if (i == parameters.Count || parameters[i].ParameterName != values[i].Name)
             {
-                // The same text bound with other names: start over rather than bind a value to the wrong name.
+                // New, or the same text bound with other names: (re)make this one rather than bind a value to the wrong name.
                 while (parameters.Count > i)
                 {
-                    parameters.RemoveAt(parameters.Count - 1);
+                    parameters.RemoveAt(i);
                 }
-            }
 
-            if (i == parameters.Count)
-            {
                 var parameter = command.CreateParameter();
                 parameter.ParameterName = values[i].Name;
                 parameters.Add(parameter);
@@ -81,19 +72,10 @@ internal sealed class SqlSession(DbConnection connection, SqlDialect dialect) : 
 
         while (parameters.Count > values.Length)
         {
-            parameters.RemoveAt(parameters.Count - 1);
+            parameters.RemoveAt(values.Length);
         }
 
         return command;
-    }
-
-    private async ValueTask EndAsync()
-    {
-        if (Transaction is { } transaction)
-        {
-            Transaction = null;
-            await transaction.DisposeAsync();
-        }
     }
 
     public async ValueTask DisposeAsync()
@@ -103,7 +85,11 @@ internal sealed class SqlSession(DbConnection connection, SqlDialect dialect) : 
             await command.DisposeAsync();
         }
 
-        await EndAsync();
+        if (_transaction is not null)
+        {
+            await _transaction.DisposeAsync();
+        }
+
         await connection.DisposeAsync();
     }
 }

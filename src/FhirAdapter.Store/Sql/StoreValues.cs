@@ -1,16 +1,17 @@
 using System.Data.Common;
 using System.Globalization;
-using FhirAdapter.Core.Export;
-using FhirAdapter.Store.Delivery;
-using FhirAdapter.Store.Disclosures;
-using FhirAdapter.Store.Patients;
-using FhirAdapter.Store.Runs;
 
 namespace FhirAdapter.Store.Sql;
 
-/// <summary>How values are written to and read from columns, the same in every database: lower-case codes for enums, the exported time with its own offset.</summary>
+/// <summary>Values stored alike in every database: an enum as its kebab-case code (<c>EnteredInError</c>: <c>entered-in-error</c>), the exported time with its own offset.</summary>
 internal static class StoreValues
 {
+    public static string Code<T>(T value)
+        where T : struct, Enum => Codes<T>.ByValue[value];
+
+    public static T Parse<T>(string code)
+        where T : struct, Enum => Codes<T>.ByCode[code];
+
     /// <summary>The exported time with its own offset, so a rehydrated record is the record that was read.</summary>
     public static string Original(DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);
 
@@ -20,66 +21,15 @@ internal static class StoreValues
 
     public static int? NullableInt(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
 
-    public static string Code(RecordKind kind) => kind switch
+    /// <summary>Each enum's codes, made once (no reflection per row).</summary>
+    private static class Codes<T>
+        where T : struct, Enum
     {
-        RecordKind.Form => "form",
-        RecordKind.Intake => "intake",
-        RecordKind.Consent => "consent",
-        RecordKind.Session => "session",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
+        public static readonly Dictionary<T, string> ByValue = Enum.GetValues<T>().ToDictionary(v => v, v => Kebab(v.ToString()));
 
-    public static RecordKind ParseKind(string value) => Enum.Parse<RecordKind>(value, ignoreCase: true);
+        public static readonly Dictionary<string, T> ByCode = ByValue.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
 
-    public static string Code(RecordStatus status) => status == RecordStatus.EnteredInError ? "entered-in-error" : "active";
-
-    public static RecordStatus ParseStatus(string value) => value == "entered-in-error" ? RecordStatus.EnteredInError : RecordStatus.Active;
-
-    public static string Code(VersionOutcome outcome) => outcome switch
-    {
-        VersionOutcome.New => "new",
-        VersionOutcome.Supersedes => "supersedes",
-        VersionOutcome.Repeat => "repeat",
-        VersionOutcome.Stale => "stale",
-        VersionOutcome.Conflict => "conflict",
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
-    };
-
-    public static VersionOutcome ParseOutcome(string value) => Enum.Parse<VersionOutcome>(value, ignoreCase: true);
-
-    public static string Code(DeliveryStatus status) => status switch
-    {
-        DeliveryStatus.Pending => "pending",
-        DeliveryStatus.Sent => "sent",
-        DeliveryStatus.Rejected => "rejected",
-        DeliveryStatus.Cancelled => "cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
-
-    public static DeliveryStatus ParseDeliveryStatus(string value) => Enum.Parse<DeliveryStatus>(value, ignoreCase: true);
-
-    public static string Code(HeldWaitKind kind) => kind == HeldWaitKind.Form ? "form" : "intake";
-
-    public static HeldWaitKind ParseWaitKind(string value) => value == "form" ? HeldWaitKind.Form : HeldWaitKind.Intake;
-
-    public static string Code(DisclosureChannel channel) => channel == DisclosureChannel.Pull ? "pull" : "push";
-
-    public static DisclosureChannel ParseChannel(string value) => value == "pull" ? DisclosureChannel.Pull : DisclosureChannel.Push;
-
-    public static string Code(SyncRunOutcome outcome) => outcome switch
-    {
-        SyncRunOutcome.Succeeded => "succeeded",
-        SyncRunOutcome.CompletedWithErrors => "completed-with-errors",
-        SyncRunOutcome.Failed => "failed",
-        SyncRunOutcome.Cancelled => "cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, null),
-    };
-
-    public static SyncRunOutcome ParseRunOutcome(string value) => value switch
-    {
-        "succeeded" => SyncRunOutcome.Succeeded,
-        "completed-with-errors" => SyncRunOutcome.CompletedWithErrors,
-        "failed" => SyncRunOutcome.Failed,
-        _ => SyncRunOutcome.Cancelled,
-    };
+        private static string Kebab(string name) =>
+            string.Concat(name.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
+    }
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using FhirAdapter.Store.Sql;
@@ -9,18 +10,15 @@ namespace FhirAdapter.Store.Sqlite;
 
 /// <summary>
 /// SQLite: one file in WAL mode, a short-lived pooled connection per call, and one writer at a time. Every unit of
-/// work is a <c>BEGIN IMMEDIATE</c> transaction (the write lock is taken up front, so concurrent writers queue for
-/// up to <see cref="StoreOptions.BusyTimeout"/> instead of failing on a lock upgrade), so there are no rows to lock and
-/// a claim has nothing to skip. Times are fixed-width UTC text: they sort as they read and keep every tick.
+/// work is a <c>BEGIN IMMEDIATE</c> transaction (the write lock is taken up front, so concurrent writers queue for up
+/// to <see cref="StoreOptions.BusyTimeout"/> instead of failing on a lock upgrade): no rows to lock, nothing for a
+/// claim to skip. Times are fixed-width UTC text: they sort as they read and keep every tick.
 /// </summary>
 internal sealed class SqliteDialect : SqlDialect
 {
+    internal static readonly IReadOnlyList<MigrationScript> Scripts = SqlMigrator.Load(StoreOptions.SqliteProvider);
+
     private const string UtcFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-
-    /// <summary>SQLITE_BUSY_RECOVERY and SQLITE_BUSY_SNAPSHOT: lost races the busy timeout does not wait out.</summary>
-    private static readonly int[] RacedCodes = [261, 517];
-
-    internal static readonly IReadOnlyList<MigrationScript> Scripts = MigrationScript.Load(StoreOptions.SqliteProvider);
 
     private readonly string _connectionString;
     private readonly string _pragmas;
@@ -28,12 +26,7 @@ internal sealed class SqliteDialect : SqlDialect
 
     public SqliteDialect(StoreOptions options, ILogger logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var builder = new SqliteConnectionStringBuilder(options.ConnectionString)
-        {
-            ForeignKeys = true,
-            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
-        };
+        var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { ForeignKeys = true, DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds) };
         _connectionString = builder.ToString();
         DataSource = builder.DataSource;
         // NORMAL is durable against a killed process in WAL mode (only a power cut can lose the last commits, and those
@@ -55,8 +48,7 @@ internal sealed class SqliteDialect : SqlDialect
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = _pragmas;
+            await using var command = new SqliteCommand(_pragmas, connection);
             await command.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
@@ -73,10 +65,13 @@ internal sealed class SqliteDialect : SqlDialect
     public override ValueTask<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
         ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
 
-    /// <remarks>A plain SQLITE_BUSY is not retried: it comes after waiting the whole busy timeout, which is as long as a write is meant to wait.</remarks>
-    public override bool IsTransient(Exception exception, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? code)
+    /// <summary>
+    /// SQLITE_BUSY_RECOVERY and SQLITE_BUSY_SNAPSHOT: races the busy timeout does not wait out. A plain SQLITE_BUSY
+    /// comes after waiting the whole busy timeout, which is as long as a write is meant to wait: it is not retried.
+    /// </summary>
+    public override bool IsTransient(Exception exception, [NotNullWhen(true)] out string? code)
     {
-        code = exception is SqliteException e && RacedCodes.Contains(e.SqliteExtendedErrorCode) ? $"SQLite error {e.SqliteExtendedErrorCode}" : null;
+        code = exception is SqliteException { SqliteExtendedErrorCode: 261 or 517 } e ? $"SQLITE_BUSY ({e.SqliteExtendedErrorCode})" : null;
         return code is not null;
     }
 
@@ -84,12 +79,10 @@ internal sealed class SqliteDialect : SqlDialect
 
     protected override object TimeValue(DateTimeOffset utc) => utc.UtcDateTime.ToString(UtcFormat, CultureInfo.InvariantCulture);
 
+    protected override object ListValue<T>(T[] values) => JsonSerializer.Serialize(values);
+
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
         new(DateTime.ParseExact(reader.GetString(ordinal), UtcFormat, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), TimeSpan.Zero);
-
-    protected override object ListValue(string[] values) => JsonSerializer.Serialize(values);
-
-    protected override object ListValue(long[] values) => JsonSerializer.Serialize(values);
 
     public override string True => "1";
 
@@ -106,36 +99,22 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override DateTimeOffset ReadExact(DbDataReader reader, int ordinal) => ReadTime(reader, ordinal);
 
-    public override string SchemaVersionTable => """
-        CREATE TABLE IF NOT EXISTS schema_version (
-            version     INTEGER PRIMARY KEY,
-            name        TEXT NOT NULL,
-            applied_at  TEXT NOT NULL
-        );
-        """;
+    public override string SchemaVersionTable =>
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);";
 
+    /// <summary>Creates the database file's folder first.</summary>
     public override ValueTask<DbConnection> OpenForMigrationAsync(CancellationToken cancellationToken)
     {
-        CreateDataDirectory();
-        return OpenAsync(cancellationToken);
-    }
-
-    /// <summary>WAL lets readers (status, the API) run beside the writer; the mode is stored in the file, so once suffices. Each script's BEGIN IMMEDIATE does the rest.</summary>
-    public override Task EnterMigrationAsync(SqlSession session, CancellationToken cancellationToken) =>
-        session.ExecAsync("PRAGMA journal_mode = WAL;", cancellationToken);
-
-    private void CreateDataDirectory()
-    {
-        if (DataSource.Length == 0 || DataSource == ":memory:" || DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
-        {
-            return;
-        }
-
-        var directory = Path.GetDirectoryName(Path.GetFullPath(DataSource));
-        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+        var file = DataSource.Length > 0 && DataSource != ":memory:" && !DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase);
+        if (file && Path.GetDirectoryName(Path.GetFullPath(DataSource)) is { Length: > 0 } directory && !Directory.Exists(directory))
         {
             Directory.CreateDirectory(directory);
             Log.DirectoryCreated(_logger, directory);
         }
+
+        return OpenAsync(cancellationToken);
     }
+
+    /// <summary>WAL lets readers (status, the API) run beside the writer; the mode is stored in the file. Each script's BEGIN IMMEDIATE does the rest.</summary>
+    public override Task EnterMigrationAsync(SqlSession session, CancellationToken cancellationToken) => session.ExecAsync("PRAGMA journal_mode = WAL;", cancellationToken);
 }

@@ -5,16 +5,11 @@ namespace FhirAdapter.Store.Sql;
 
 internal sealed partial class SqlAdapterStore
 {
-    private const string RunSelect = """
-        SELECT id, owner, started_at, finished_at, outcome, records_read, records_mapped, records_delivered, records_rejected FROM sync_run
-        """;
+    private const string RunSelect = "SELECT id, owner, started_at, finished_at, outcome, records_read, records_mapped, records_delivered, records_rejected FROM sync_run";
 
     private readonly string _summarySql = $"""
-        SELECT (SELECT COUNT(*) FROM record_version WHERE is_current = {dialect.True}),
-               (SELECT COUNT(*) FROM patient WHERE dirty_since IS NOT NULL),
-               (SELECT COUNT(*) FROM held_record),
-               (SELECT COUNT(*) FROM held_record WHERE held_since < @t),
-               (SELECT COUNT(*) FROM quarantine)
+        SELECT (SELECT COUNT(*) FROM record_version WHERE is_current = {dialect.True}), (SELECT COUNT(*) FROM patient WHERE dirty_since IS NOT NULL),
+               (SELECT COUNT(*) FROM held_record), (SELECT COUNT(*) FROM held_record WHERE held_since < @t), (SELECT COUNT(*) FROM quarantine)
         """;
 
     public Task<SyncRun> StartSyncRunAsync(string owner, CancellationToken cancellationToken)
@@ -24,8 +19,7 @@ internal sealed partial class SqlAdapterStore
         {
             var now = Now();
             var id = (long)(await session.ScalarAsync("""
-                INSERT INTO sync_run (owner, started_at, records_read, records_mapped, records_delivered, records_rejected)
-                VALUES (@o, @t, 0, 0, 0, 0) RETURNING id
+                INSERT INTO sync_run (owner, started_at, records_read, records_mapped, records_delivered, records_rejected) VALUES (@o, @t, 0, 0, 0, 0) RETURNING id
                 """, cancellationToken, ("@o", owner), ("@t", now)))!;
             return new SyncRun(id, owner, now, null, null, SyncRunCounts.None);
         }, cancellationToken);
@@ -34,15 +28,10 @@ internal sealed partial class SqlAdapterStore
     public Task FinishSyncRunAsync(long id, SyncRunOutcome outcome, SyncRunCounts counts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(counts);
-        return WriteAsync(async session =>
-        {
-            var changed = await session.ExecAsync("""
-                UPDATE sync_run SET finished_at = @t, outcome = @o, records_read = @r, records_mapped = @m, records_delivered = @d, records_rejected = @x
-                WHERE id = @id
-                """, cancellationToken, ("@t", Now()), ("@o", StoreValues.Code(outcome)), ("@r", counts.RecordsRead), ("@m", counts.RecordsMapped),
-                ("@d", counts.RecordsDelivered), ("@x", counts.RecordsRejected), ("@id", id));
-            return changed == 1 ? changed : throw new ArgumentException($"No sync run {id}", nameof(id));
-        }, cancellationToken);
+        return WriteAsync(async session => await session.ExecAsync("""
+            UPDATE sync_run SET finished_at = @t, outcome = @o, records_read = @r, records_mapped = @m, records_delivered = @d, records_rejected = @x WHERE id = @id
+            """, cancellationToken, ("@t", Now()), ("@o", StoreValues.Code(outcome)), ("@r", counts.RecordsRead), ("@m", counts.RecordsMapped),
+            ("@d", counts.RecordsDelivered), ("@x", counts.RecordsRejected), ("@id", id)) == 1 ? 1 : throw new ArgumentException($"No sync run {id}", nameof(id)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<SyncRun>> GetRecentSyncRunsAsync(int limit, CancellationToken cancellationToken)
@@ -64,8 +53,6 @@ internal sealed partial class SqlAdapterStore
         }, cancellationToken);
     }
 
-    private SyncRun ReadRun(DbDataReader r) => new(
-        r.GetInt64(0), r.GetString(1), Time(r, 2), NullableTime(r, 3),
-        r.IsDBNull(4) ? null : StoreValues.Parse<SyncRunOutcome>(r.GetString(4)),
-        new SyncRunCounts(r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt32(8)));
+    private SyncRun ReadRun(DbDataReader r) => new(r.GetInt64(0), r.GetString(1), Time(r, 2), NullableTime(r, 3),
+        r.IsDBNull(4) ? null : StoreValues.Parse<SyncRunOutcome>(r.GetString(4)), new SyncRunCounts(r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt32(8)));
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using FhirAdapter.Store.Patients;
 using FhirAdapter.Store.Search;
 
@@ -21,42 +20,24 @@ internal sealed partial class SqlAdapterStore
             throw new ArgumentException("A canonical version needs a canonical url", nameof(search));
         }
 
-        var sql = new StringBuilder("""
+        var (sql, parameters) = new SqlFilter("""
             SELECT id, patient_key, resource_type, identifier, logical_id, request_url, resource_json, content_hash, is_valid, outcome_json, mapped_at
             FROM patient_resource WHERE removed_at IS NULL AND id > @after
-            """);
-        var parameters = new List<(string, object?)> { ("@after", search.After), ("@n", search.Limit) };
-
-        void Where(string condition, string name, object? value)
-        {
-            if (value is not null)
-            {
-                sql.Append(" AND ").Append(condition);
-                parameters.Add((name, value));
-            }
-        }
-
-        Where("resource_type = @type", "@type", search.ResourceType);
-        Where("patient_key = @p", "@p", search.PatientKey);
-        Where("logical_id = @lid", "@lid", search.LogicalId);
-        Where("identifier = @ident", "@ident", search.Identifier);
-        // system|value: the value is what follows the last '|' (identifier systems are URLs without '|'). A shorter
-        // identifier yields itself from substr, which cannot equal the longer '|' || value.
-        Where("(identifier = @ival OR substr(identifier, length(identifier) - length(@ival)) = '|' || @ival)", "@ival", search.IdentifierValue);
-        Where($"{dialect.JsonText("resource_json", "url")} = @url", "@url", search.CanonicalUrl);
-        Where($"{dialect.JsonText("resource_json", "version")} = @ver", "@ver", search.CanonicalVersion);
-        Where("mapped_at >= @from", "@from", search.UpdatedFrom is { } from ? dialect.Ceiling(from) : null);
-        Where("mapped_at < @before", "@before", search.UpdatedBefore is { } before ? dialect.Ceiling(before) : null);
-        if (!search.IncludeInvalid)
-        {
-            sql.Append(" AND is_valid = ").Append(dialect.True);
-        }
-
-        sql.Append(" ORDER BY id LIMIT @n");
-        return await QueryAsync(sql.ToString(),
-            r => new ResourceMatch(r.GetInt64(0), new StoredResource(r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
-                r.GetString(7), new ResourceValidation(r.GetBoolean(8), r.NullableString(9)), Time(r, 10))),
-            cancellationToken, [.. parameters]);
+            """, ("@after", search.After), ("@n", search.Limit))
+            .Where("resource_type = @type", "@type", search.ResourceType)
+            .Where("patient_key = @p", "@p", search.PatientKey)
+            .Where("logical_id = @lid", "@lid", search.LogicalId)
+            .Where("identifier = @ident", "@ident", search.Identifier)
+            // system|value: the value is what follows the last '|' (identifier systems are URLs without '|'). A shorter
+            // identifier yields itself from substr, which cannot equal the longer '|' || value.
+            .Where("(identifier = @ival OR substr(identifier, length(identifier) - length(@ival)) = '|' || @ival)", "@ival", search.IdentifierValue)
+            .Where($"{dialect.JsonText("resource_json", "url")} = @url", "@url", search.CanonicalUrl)
+            .Where($"{dialect.JsonText("resource_json", "version")} = @ver", "@ver", search.CanonicalVersion)
+            .Where("mapped_at >= @from", "@from", search.UpdatedFrom is { } from ? dialect.Ceiling(from) : null)
+            .Where("mapped_at < @before", "@before", search.UpdatedBefore is { } before ? dialect.Ceiling(before) : null)
+            .Then(search.IncludeInvalid ? " ORDER BY id LIMIT @n" : $" AND is_valid = {dialect.True} ORDER BY id LIMIT @n");
+        return await QueryAsync(sql, r => new ResourceMatch(r.GetInt64(0), new StoredResource(r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+            r.GetString(6), r.GetString(7), new ResourceValidation(r.GetBoolean(8), r.NullableString(9)), Time(r, 10))), cancellationToken, parameters);
     }
 
     public async Task<IReadOnlyList<string>> GetPatientKeysAsync(string? after, int limit, CancellationToken cancellationToken)

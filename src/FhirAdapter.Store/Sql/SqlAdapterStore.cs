@@ -19,6 +19,7 @@ internal sealed partial class SqlAdapterStore(SqlDialect dialect, StoreOptions o
     private const int MaxAttempts = 5;
 
     private readonly SemaphoreSlim _migrateLock = new(1, 1);
+    private readonly string _lockPatientSql = $"SELECT 1 FROM patient WHERE patient_key = @p{dialect.ForUpdate}";
     private volatile bool _migrated;
 
     public string Provider => dialect.Provider;
@@ -97,7 +98,7 @@ internal sealed partial class SqlAdapterStore(SqlDialect dialect, StoreOptions o
         return await session.QueryAsync(sql, map, cancellationToken, parameters);
     }
 
-    /// <summary>Serializes the writes of one patient where units run side by side (the row may not exist yet: then nothing of the patient exists to race on).</summary>
+    /// <summary>Serializes the writes of one patient where units run side by side (a patient with no row yet has nothing to race on).</summary>
     private async Task LockPatientAsync(SqlSession session, string patientKey, CancellationToken cancellationToken)
     {
         if (dialect.LocksRows)
@@ -105,8 +106,6 @@ internal sealed partial class SqlAdapterStore(SqlDialect dialect, StoreOptions o
             await session.ExecAsync(_lockPatientSql, cancellationToken, ("@p", patientKey));
         }
     }
-
-    private readonly string _lockPatientSql = $"SELECT 1 FROM patient WHERE patient_key = @p{dialect.ForUpdate}";
 
     private void Fault(string point) => FaultInjector?.Invoke(point);
 

@@ -36,6 +36,7 @@ public sealed class StoreRegistrationTests : IDisposable
         Assert.Same(store, services.GetRequiredService<ISyncRunStore>());
         Assert.Same(store, services.GetRequiredService<IDisclosureStore>());
         Assert.Same(store, services.GetRequiredService<ILeaseStore>());
+        Assert.Same(store, services.GetRequiredService<FhirAdapter.Store.Search.IResourceQuery>());
         await store.MigrateAsync(CancellationToken.None);
         Assert.True(File.Exists(file));
     }

@@ -6,7 +6,7 @@ using Npgsql;
 namespace FhirAdapter.Store.Tests.Postgres;
 
 /// <summary>
-/// A new schema per store it creates (so per test), in the test database of <see cref="PostgresServer"/>; every
+/// A new schema per store it creates (so per test), in the test database of <see cref="TestPostgres"/>; every
 /// schema and connection pool is dropped when the test class ends.
 /// </summary>
 public sealed class PostgresFixture : IStoreFixture, IDisposable
@@ -17,24 +17,9 @@ public sealed class PostgresFixture : IStoreFixture, IDisposable
     /// <summary>A new, empty schema and the connection string that works in it.</summary>
     public string NewSchema()
     {
-        var admin = PostgresServer.ConnectionString;
-        var schema = $"t_{Guid.NewGuid():N}"[..20];
-        using (var connection = new NpgsqlConnection(admin))
-        {
-            connection.Open();
-            using var command = new NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
-            command.ExecuteNonQuery();
-        }
-
+        var (schema, connectionString) = TestPostgres.NewSchema();
         _schemas.Add(schema);
-        // Small, quickly pruned pools: a test run opens hundreds of stores against one server with few connections.
-        return new NpgsqlConnectionStringBuilder(admin)
-        {
-            SearchPath = schema,
-            MaxPoolSize = 20,
-            ConnectionIdleLifetime = 2,
-            ConnectionPruningInterval = 1,
-        }.ConnectionString;
+        return connectionString;
     }
 
     public IAdapterStore Create(TimeProvider time, StoreOptions? options = null)
@@ -69,17 +54,9 @@ public sealed class PostgresFixture : IStoreFixture, IDisposable
             store.Dispose();
         }
 
-        if (_schemas.IsEmpty)
-        {
-            return;
-        }
-
-        using var connection = new NpgsqlConnection(PostgresServer.ConnectionString);
-        connection.Open();
         foreach (var schema in _schemas)
         {
-            using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
-            command.ExecuteNonQuery();
+            TestPostgres.DropSchema(schema);
         }
     }
 }

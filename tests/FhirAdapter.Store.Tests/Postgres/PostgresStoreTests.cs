@@ -10,6 +10,7 @@ using static FhirAdapter.Store.Tests.TestRecords;
 namespace FhirAdapter.Store.Tests.Postgres;
 
 /// <summary>What is particular to PostgreSQL: several instances on one database, as scale-out runs them.</summary>
+[RequiresPostgres]
 public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 20, 12, 0, 0, TimeSpan.Zero);
@@ -67,7 +68,7 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
     [Fact]
     public async Task A_search_path_without_a_schema_fails_with_a_message_naming_the_key()
     {
-        var missing = new NpgsqlConnectionStringBuilder(PostgresServer.ConnectionString) { SearchPath = "no_such_schema" }.ConnectionString;
+        var missing = new NpgsqlConnectionStringBuilder(TestPostgres.ConnectionString) { SearchPath = "no_such_schema" }.ConnectionString;
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Open(missing, TimeProvider.System).MigrateAsync(Ct));
         Assert.Contains("Adapter:Store:ConnectionString", error.Message, StringComparison.Ordinal);
     }

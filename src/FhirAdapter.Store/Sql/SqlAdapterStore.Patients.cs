@@ -43,7 +43,10 @@ internal sealed partial class SqlAdapterStore
 
     private const string CancelSql = "UPDATE delivery SET status = 'cancelled', reason = @reason, last_attempt_at = COALESCE(last_attempt_at, @now) WHERE status = 'pending'";
 
-    private readonly string _cancelElsewhereSql = $"{CancelSql} AND resource_id = @id AND destination NOT IN ({dialect.InList("@dests")})";
+    // A resource's rows are found through their patient (ix_delivery_patient): the key starts with the destination.
+    private const string CancelResourceSql = $"{CancelSql} AND patient_key = @p AND resource_id = @id";
+
+    private readonly string _cancelElsewhereSql = $"{CancelResourceSql} AND destination NOT IN ({dialect.InList("@dests")})";
 
     private readonly string _deleteHeldSql = $"DELETE FROM held_record WHERE patient_key = @p AND kind || '/' || record_id NOT IN ({dialect.InList("@keep")})";
 
@@ -153,11 +156,11 @@ internal sealed partial class SqlAdapterStore
                     }
 
                     cancelled += await session.ExecAsync(_cancelElsewhereSql, cancellationToken,
-                        ("@reason", "the destination is no longer allowed to receive this patient's data"), ("@now", now), ("@id", id), ("@dests", destinations));
+                        ("@reason", "the destination is no longer allowed to receive this patient's data"), ("@now", now), ("@p", key), ("@id", id), ("@dests", destinations));
                 }
                 else
                 {
-                    cancelled += await session.ExecAsync($"{CancelSql} AND resource_id = @id", cancellationToken, ("@reason", "the resource failed validation"), ("@now", now), ("@id", id));
+                    cancelled += await session.ExecAsync(CancelResourceSql, cancellationToken, ("@reason", "the resource failed validation"), ("@now", now), ("@p", key), ("@id", id));
                 }
             }
 
@@ -166,8 +169,8 @@ internal sealed partial class SqlAdapterStore
             {
                 removed++;
                 await session.ExecAsync("UPDATE patient_resource SET removed_at = @now WHERE id = @id", cancellationToken, ("@now", now), ("@id", gone.Id));
-                cancelled += await session.ExecAsync($"{CancelSql} AND resource_id = @id", cancellationToken,
-                    ("@reason", "the mapping no longer produces this resource"), ("@now", now), ("@id", gone.Id));
+                cancelled += await session.ExecAsync(CancelResourceSql, cancellationToken,
+                    ("@reason", "the mapping no longer produces this resource"), ("@now", now), ("@p", key), ("@id", gone.Id));
             }
 
             await session.ExecAsync(_deleteHeldSql, cancellationToken, ("@p", key), ("@keep", mapping.Held.Select(h => $"{StoreValues.Code(h.Kind)}/{h.RecordId}").ToArray()));

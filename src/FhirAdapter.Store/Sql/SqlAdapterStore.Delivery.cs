@@ -145,7 +145,8 @@ internal sealed partial class SqlAdapterStore
             await LockPatientAsync(session, patientKey, cancellationToken);
             return destination is null
                 ? await session.ExecAsync($"{CancelSql} AND patient_key = @p", cancellationToken, ("@reason", reason), ("@now", Now()), ("@p", patientKey))
-                : await session.ExecAsync($"{CancelSql} AND patient_key = @p AND destination = @d", cancellationToken, ("@reason", reason), ("@now", Now()), ("@p", patientKey), ("@d", destination));
+                : await session.ExecAsync($"{CancelSql} AND patient_key = @p AND destination = @d", cancellationToken,
+                    ("@reason", reason), ("@now", Now()), ("@p", patientKey), ("@d", destination));
         }, cancellationToken);
     }
 

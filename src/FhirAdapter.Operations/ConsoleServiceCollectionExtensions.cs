@@ -22,7 +22,7 @@ public static class ConsoleServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<ConsoleOptions>().Bind(configuration.GetSection(ConsoleOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOperationsStore();
+        services.AddAdapterStore(configuration); // the console's tables are store facets too (IOperatorStore, ...)
         services.AddHttpContextAccessor();
         services.TryAddSingleton<SetupMode>();
         services.TryAddSingleton<OperatorSignIn>();

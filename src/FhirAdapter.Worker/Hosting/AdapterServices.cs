@@ -36,7 +36,7 @@ internal static class AdapterServices
         services.AddSingleton(sp => new DisclosureAccounting(sp.GetRequiredService<ClinicCanonicals>()));
 
         services.AddAdapterStore(configuration);
-        services.AddSingleton<IExchangeLedger>(sp => new StoreExchangeLedger(sp.GetRequiredService<FhirAdapter.Store.IAdapterStore>()));
+        services.AddSingleton<IExchangeLedger>(sp => new StoreExchangeLedger(sp.GetRequiredService<FhirAdapter.Store.IDeliveryStore>()));
         services.AddFhirExchange(configuration);
 
         services.AddSingleton<WorkerIdentity>();
@@ -44,7 +44,6 @@ internal static class AdapterServices
         services.AddSingleton<InboxIngestor>();
         services.AddSingleton<PatientRemapper>();
         services.AddSingleton<DeliveryRunner>();
-        services.AddOperationsStore();
         services.AddSingleton<SyncRunner>();
         // Every sync of this instance goes through the coordinator: one at a time, its progress visible to the console.
         services.AddSingleton<SyncCoordinator>();

@@ -1,8 +1,6 @@
 using FhirAdapter.Store.Delivery;
 using FhirAdapter.Store.Operations;
-using FhirAdapter.Store.Postgres;
 using FhirAdapter.Store.Runs;
-using FhirAdapter.Store.Sqlite;
 using static FhirAdapter.Store.Tests.TestRecords;
 
 namespace FhirAdapter.Store.Tests.Contracts;
@@ -11,18 +9,7 @@ namespace FhirAdapter.Store.Tests.Contracts;
 public abstract class OperationsStoreContract<TFixture>(TFixture fixture) : StoreContract<TFixture>(fixture)
     where TFixture : IStoreFixture
 {
-    private OperationsSqlStore Operations => _operations ??= new OperationsSqlStore(Store, new StoreOptions
-    {
-        Provider = Store.Provider,
-        ConnectionString = Store switch
-        {
-            SqliteAdapterStore sqlite => $"Data Source={sqlite.DataSource}",
-            PostgresAdapterStore postgres => postgres.ConnectionString,
-            _ => throw new NotSupportedException(Store.Provider),
-        },
-    }, Time);
-
-    private OperationsSqlStore? _operations;
+    private IAdapterStore Operations => Store;
 
     private static OperatorAccount Account(string name, OperatorRole role) => new(name, role, "AQAAAAIAAYagAAAAE-hash", 0, null, Start, null);
 

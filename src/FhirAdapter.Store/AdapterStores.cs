@@ -1,4 +1,5 @@
 using FhirAdapter.Store.Postgres;
+using FhirAdapter.Store.Sql;
 using FhirAdapter.Store.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,12 +22,15 @@ public static class AdapterStores
 
         loggers ??= NullLoggerFactory.Instance;
         time ??= TimeProvider.System;
-        // One case per provider; the validator's list names the same ones.
-        return options.Provider.ToUpperInvariant() switch
-        {
-            "SQLITE" => new SqliteAdapterStore(options, time, loggers.CreateLogger<SqliteAdapterStore>()),
-            "POSTGRES" => new PostgresAdapterStore(options, time, loggers.CreateLogger<PostgresAdapterStore>()),
-            _ => throw new InvalidOperationException($"{StoreOptions.SectionName}:Provider '{options.Provider}' is not supported"),
-        };
+        var logger = loggers.CreateLogger<IAdapterStore>();
+        return new SqlAdapterStore(CreateDialect(options, logger), options, time, logger);
     }
+
+    /// <summary>One case per provider; the validator's list names the same ones.</summary>
+    internal static SqlDialect CreateDialect(StoreOptions options, ILogger logger) => options.Provider.ToUpperInvariant() switch
+    {
+        "SQLITE" => new SqliteDialect(options, logger),
+        "POSTGRES" => new PostgresDialect(options, logger),
+        _ => throw new InvalidOperationException($"{StoreOptions.SectionName}:Provider '{options.Provider}' is not supported"),
+    };
 }

@@ -75,7 +75,8 @@ internal sealed partial class SqlAdapterStore
             COUNT(s.status) FILTER (WHERE s.status = 'conflict'), COUNT(s.status) FILTER (WHERE s.status = 'rejected'),
             COUNT(s.status) FILTER (WHERE s.status = 'blocked'), COUNT(s.status) FILTER (WHERE s.status = 'withheld'),
             COUNT(s.status) FILTER (WHERE s.status = 'withdrawn')
-        FROM destination d LEFT JOIN destination_resource s ON s.destination = d.name
+        FROM (SELECT name FROM destination UNION SELECT destination FROM destination_patient UNION SELECT destination FROM destination_resource) d
+        LEFT JOIN destination_resource s ON s.destination = d.name
         GROUP BY d.name ORDER BY d.name
         """;
 
@@ -170,6 +171,7 @@ internal sealed partial class SqlAdapterStore
         {
             await LockPatientAsync(session, report.PatientKey, cancellationToken);
             await CheckLeaseAsync(session, report.PatientKey, report.LeaseOwner, cancellationToken);
+            Fault("delivery.checked");
             var now = Now();
             await UpsertStatesAsync(session, report.Destination, report.PatientKey, report.Outcomes, now, cancellationToken);
             Fault("delivery.outcome");

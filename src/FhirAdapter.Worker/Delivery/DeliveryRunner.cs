@@ -118,9 +118,9 @@ internal sealed class DeliveryRunner(
         var none = new DestinationReport(destination.Name);
         var key = lease.PatientKey;
         var resources = await store.GetResourcesAsync(key, cancellationToken).ConfigureAwait(false);
-        if (resources.Any(r => !r.Validation.IsValid))
+        if (resources.Count == 0 || resources.Any(r => !r.Validation.IsValid))
         {
-            // Queued before (a backfill) while a resource is invalid: the patient waits for a mapping that validates.
+            // Queued (by a backfill) with nothing to send, or while a resource is invalid: it waits for a mapping that validates.
             await store.RecordDeliveryAsync(new DeliveryReport(destination.Name, key, []) { LeaseOwner = lease.Owner, QueueSequence = lease.Generation }, cancellationToken)
                 .ConfigureAwait(false);
             return (null, none);
@@ -140,6 +140,14 @@ internal sealed class DeliveryRunner(
         {
             var cancelled = await store.CancelPendingAsync(key, destination.Name, decision.Reason, cancellationToken).ConfigureAwait(false);
             return (null, none with { Withheld = cancelled, NotPermitted = 1 });
+        }
+
+        if (!filter.Carries(bundle, decision))
+        {
+            // The consent it rests on is held for its patient's intake: nothing of theirs goes until it is mapped.
+            await store.RecordDeliveryAsync(new DeliveryReport(destination.Name, key, []) { LeaseOwner = lease.Owner, QueueSequence = lease.Generation }, cancellationToken)
+                .ConfigureAwait(false);
+            return (null, none);
         }
 
         var mapped = new PatientBundle(key, bundle, [.. records.Select(r => r.RecordId)]);

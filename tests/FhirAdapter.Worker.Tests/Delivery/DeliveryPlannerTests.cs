@@ -123,17 +123,23 @@ public sealed class DeliveryPlannerTests
         var world = new World();
         var states = world.AllSent();
         var removed = world.Stored()[3]; // an Observation
+        var removedUrl = world.FullUrl(3);
         var gone = world.Stored()[0] with { ResourceType = "Provenance", Identifier = $"{Record}|old", LogicalId = Guid.NewGuid().ToString(), RequestUrl = "Provenance?_tag=old",
-            Json = FhirJson.Serialize(new Provenance { Recorded = DateTimeOffset.UnixEpoch, Target = [new ResourceReference(world.FullUrl(0))] }, pretty: false) };
+            Json = FhirJson.Serialize(new Provenance
+            {
+                Recorded = DateTimeOffset.UnixEpoch,
+                Target = [new ResourceReference(world.FullUrl(0))],
+                Agent = [new Provenance.AgentComponent { Who = new ResourceReference { Display = "FhirAdapter" } }],
+            }, pretty: false) };
         world.Mapped.Entry.RemoveAt(3);
         states.Add(new DeliveryState(Destination, Key, "Provenance", $"{Record}|old", DeliveryStatus.Sent, "h", "h", 1, "srv-old", "1", null, null, null, DateTimeOffset.UnixEpoch));
 
         var plan = DeliveryPlanner.Plan(Key, world.Prepared(), world.Stored(), [removed, gone], states, PatientSensitivity.Psy);
         var bundle = plan.Build(world.SharedResolved(), new Dictionary<string, DeliveryPlan.Missing>())!;
 
-        var withdrawal = bundle.Bundle.Entry.Single(e => e.FullUrl == world.FullUrl(3));
+        var withdrawal = bundle.Bundle.Entry.Single(e => e.FullUrl == removedUrl);
         Assert.Equal(ObservationStatus.EnteredInError, ((Observation)withdrawal.Resource!).Status);
-        Assert.Equal("srv-3", bundle.Known[world.FullUrl(3)].Id);
+        Assert.Equal("srv-3", bundle.Known[removedUrl].Id);
         Assert.True(SecurityLabels.HasAll(withdrawal.Resource!, PatientSensitivity.Psy));
         var delete = bundle.Bundle.Entry.Single(e => e.Request!.Method == Bundle.HTTPVerb.DELETE);
         Assert.Equal("srv-old", bundle.Known[delete.FullUrl!].Id);
@@ -211,7 +217,7 @@ public sealed class DeliveryPlannerTests
                 DateTimeOffset.UnixEpoch))];
         }
 
-        public Dictionary<string, string> SharedResolved() => new() { [FullUrl(5)] = "Practitioner/pr1" };
+        public Dictionary<string, string> SharedResolved() => new() { [Mapped.Entry.Single(e => e.Resource is Practitioner).FullUrl!] = "Practitioner/pr1" };
 
         private static string SentHashOf(Resource resource) =>
             DeliveryPlanner.Plan(Key, new Bundle { Entry = [Entry(resource, "Observation?identifier=x|y", Guid.NewGuid().ToString())] }, [], [], [], null).Items[0].SentHash;

@@ -44,18 +44,19 @@ public sealed partial class ThreeWorkersTests(FhirServerFixture server, ITestOut
         UNION ALL SELECT 'held ' || (SELECT COUNT(*) FROM held_record)
         UNION ALL SELECT 'patients ' || (SELECT COUNT(*) FROM patient) || ', dirty ' || (SELECT COUNT(*) FROM patient WHERE dirty_since IS NOT NULL)
         UNION ALL SELECT 'resources ' || (SELECT COUNT(*) FROM patient_resource)
-        UNION ALL SELECT 'delivery ' || destination || ' ' || status || ' ' || COUNT(*) FROM delivery GROUP BY destination, status
+        UNION ALL SELECT 'delivery ' || destination || ' ' || status || ' ' || COUNT(*) FROM destination_resource GROUP BY destination, status
+        UNION ALL SELECT 'pending ' || destination || ' ' || COUNT(*) FROM destination_patient WHERE pending_since IS NOT NULL GROUP BY destination
         UNION ALL SELECT 'disclosed patients ' || (SELECT COUNT(DISTINCT patient_key) FROM disclosure)
         UNION ALL SELECT 'live leases ' || (SELECT COUNT(*) FROM patient_lease WHERE expires_at > now())
         ORDER BY 1
         """;
 
-    [PostgresFact]
+    [Fact, RequiresPostgres]
     public async Task Three_workers_share_the_work_scan_once_per_tick_and_one_killed_end_with_exactly_the_counts_of_one_clean_worker()
     {
         var clock = Stopwatch.StartNew();
-        var (referenceSchema, referenceStore) = TestPostgres.NewSchema();
-        var (sharedSchema, sharedStore) = TestPostgres.NewSchema();
+        var (referenceSchema, referenceStore) = TestPostgres.NewSchema("w", maxPoolSize: 10);
+        var (sharedSchema, sharedStore) = TestPostgres.NewSchema("w", maxPoolSize: 10);
         try
         {
             // The reference: one worker, alone, one pass by hand.

@@ -7,7 +7,9 @@
 // contract tests cover that with WireMock.
 //
 // Admin hooks (not FHIR; under /_admin so no resource type can collide):
-//   POST /_admin/faults  {"status":503,"count":2,"retryAfter":"1"}  the next `count` FHIR requests answer `status`
+//   POST /_admin/faults  {"status":503,"count":2,"retryAfter":"1","every":1}  `count` FHIR requests answer `status`:
+//                        the next ones, or with "every": N one request in N (faults under load, between good answers);
+//                        a list of such objects is played one after the other
 //   GET  /_admin/stats   {"requests":N,"faulted":N,"byStatus":{...},"entries":N,"entriesByType":{...}}
 //                        (entries: transaction/batch entries received, by resource type of the request)
 //   POST /_admin/reset   forget all resources, faults and counters
@@ -93,7 +95,9 @@ class IndexedRepository extends MemoryRepository {
 const validate = process.env.FHIR_SERVER_VALIDATE !== '0';
 const repo = new IndexedRepository();
 const router = new FhirRouter();
-let faults = { status: 0, count: 0, retryAfter: undefined };
+const noFault = () => ({ status: 0, count: 0, retryAfter: undefined, every: 1, seen: 0 });
+let faults = noFault();
+let moreFaults = [];
 const freshStats = () => ({ requests: 0, faulted: 0, byStatus: {}, entries: 0, entriesByType: {} });
 let stats = freshStats();
 
@@ -158,14 +162,16 @@ async function readBody(req) {
 
 async function handleAdmin(req, res, path) {
   if (path === '/_admin/faults' && req.method === 'POST') {
-    const f = (await readBody(req)) ?? {};
-    faults = { status: f.status ?? 503, count: f.count ?? 1, retryAfter: f.retryAfter };
-    return send(res, 200, faults);
+    const list = [].concat((await readBody(req)) ?? {}).map((f) =>
+      ({ status: f.status ?? 503, count: f.count ?? 1, retryAfter: f.retryAfter, every: Math.max(1, f.every ?? 1), seen: 0 }));
+    [faults, ...moreFaults] = list;
+    return send(res, 200, list);
   }
   if (path === '/_admin/stats') return send(res, 200, stats);
   if (path === '/_admin/reset' && req.method === 'POST') {
     repo.clear();
-    faults = { status: 0, count: 0, retryAfter: undefined };
+    faults = noFault();
+    moreFaults = [];
     stats = freshStats();
     return send(res, 200, { reset: true });
   }
@@ -178,7 +184,8 @@ const server = http.createServer(async (req, res) => {
     if (url.pathname.startsWith('/_admin/')) return await handleAdmin(req, res, url.pathname);
     stats.requests++;
     const body = await readBody(req);
-    if (faults.count > 0) {
+    if (faults.count === 0 && moreFaults.length > 0) faults = moreFaults.shift();
+    if (faults.count > 0 && ++faults.seen % faults.every === 0) {
       faults.count--;
       stats.faulted++;
       const headers = faults.retryAfter !== undefined ? { 'retry-after': String(faults.retryAfter) } : {};

@@ -10,6 +10,13 @@ namespace FhirAdapter.Store;
 /// <summary>Builds the store that <see cref="StoreOptions.Provider"/> names; the DI extension uses it, and so can a tool without a host.</summary>
 public static class AdapterStores
 {
+    /// <summary>The databases this build knows, each with its connection-string check (a problem, or null) and its dialect: a new one adds its line.</summary>
+    internal static readonly (string Name, Func<string, string?> CheckConnectionString, Func<StoreOptions, ILogger, SqlDialect> Dialect)[] Providers =
+    [
+        (StoreOptions.SqliteProvider, SqliteDialect.CheckConnectionString, (options, logger) => new SqliteDialect(options, logger)),
+        (StoreOptions.PostgresProvider, PostgresDialect.CheckConnectionString, (options, logger) => new PostgresDialect(options, logger)),
+    ];
+
     /// <exception cref="OptionsValidationException">The options are invalid; the message names each key at fault.</exception>
     public static IAdapterStore Create(StoreOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null)
     {
@@ -26,11 +33,6 @@ public static class AdapterStores
         return new SqlAdapterStore(CreateDialect(options, logger), options, time, logger);
     }
 
-    /// <summary>One case per provider; the validator's list names the same ones.</summary>
-    internal static SqlDialect CreateDialect(StoreOptions options, ILogger logger) => options.Provider.ToUpperInvariant() switch
-    {
-        "SQLITE" => new SqliteDialect(options, logger),
-        "POSTGRES" => new PostgresDialect(options, logger),
-        _ => throw new InvalidOperationException($"{StoreOptions.SectionName}:Provider '{options.Provider}' is not supported"),
-    };
+    internal static SqlDialect CreateDialect(StoreOptions options, ILogger logger) =>
+        Providers.Single(p => string.Equals(p.Name, options.Provider, StringComparison.OrdinalIgnoreCase)).Dialect(options, logger);
 }

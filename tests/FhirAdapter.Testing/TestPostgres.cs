@@ -109,12 +109,17 @@ public static class TestPostgres
 
         if (!alreadyRunning)
         {
-            // Started for this run: stopped with it, so that `dotnet test` leaves no server behind.
+            // Started for this run: stopped with it, so that `dotnet test` leaves no server behind. The stop runs
+            // detached (its own session, output discarded): the test host may be ended before a stop it waited for
+            // had finished, which left clusters running.
             var stop = Path.Combine(Path.GetDirectoryName(script)!, "stop-postgres.sh");
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
                 NpgsqlConnection.ClearAllPools();
-                Run(stop, stateDirectory);
+                var detached = new ProcessStartInfo("setsid", ["-f", "bash", "-c", "exec bash \"$0\" >/dev/null 2>&1 </dev/null", stop]) { UseShellExecute = false };
+                detached.Environment["FHIRADAPTER_PG_DIR"] = stateDirectory;
+                using var process = Process.Start(detached);
+                process?.WaitForExit(TimeSpan.FromSeconds(5)); // setsid -f returns at once, its child goes on
             };
         }
 

@@ -35,6 +35,25 @@ internal sealed class PostgresDialect : SqlDialect
         _logger = logger;
     }
 
+    /// <summary>Npgsql parses lazily; checking here turns a typo into a start-up error that names the key.</summary>
+    internal static string? CheckConnectionString(string connectionString)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException)
+        {
+            // The message could quote the password; say only that it does not parse.
+            return "is not a valid PostgreSQL (Npgsql) connection string";
+        }
+
+        return string.IsNullOrWhiteSpace(builder.Host)
+            ? "must name the PostgreSQL server (Host=...;Database=...;Username=...), e.g. through the environment variable Adapter__Store__ConnectionString"
+            : null;
+    }
+
     /// <summary>The effective connection string (for a second store on the same database in tests; may hold a password: never log it).</summary>
     internal string ConnectionString { get; }
 

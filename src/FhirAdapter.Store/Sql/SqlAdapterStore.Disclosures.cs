@@ -36,7 +36,8 @@ internal sealed partial class SqlAdapterStore
     {
         ArgumentException.ThrowIfNullOrEmpty(patientKey);
         return since is { } from
-            ? await QueryAsync($"{DisclosureSelect} WHERE patient_key = @p AND disclosed_at >= @s ORDER BY disclosed_at, id", ReadDisclosure, cancellationToken, ("@p", patientKey), ("@s", dialect.Ceiling(from)))
+            ? await QueryAsync($"{DisclosureSelect} WHERE patient_key = @p AND disclosed_at >= @s ORDER BY disclosed_at, id", ReadDisclosure, cancellationToken,
+                ("@p", patientKey), ("@s", dialect.Ceiling(from)))
             : await QueryAsync($"{DisclosureSelect} WHERE patient_key = @p ORDER BY disclosed_at, id", ReadDisclosure, cancellationToken, ("@p", patientKey));
     }
 
@@ -57,6 +58,7 @@ internal sealed partial class SqlAdapterStore
         return await QueryAsync(sql, ReadDisclosure, cancellationToken, parameters);
     }
 
-    private Disclosure ReadDisclosure(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.NullableString(4), StoreValues.Parse<DisclosureChannel>(r.GetString(5)),
+    private Disclosure ReadDisclosure(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.NullableString(4), StoreValues.Parse<DisclosureChannel>(r.GetString(5)),
             Time(r, 6), JsonSerializer.Deserialize<List<string>>(r.GetString(7)) ?? [], r.GetString(8));
 }

@@ -84,7 +84,10 @@ internal sealed partial class SqlAdapterStore
             await LockOwnLeasesAsync(session, owner, keys, cancellationToken);
             await session.ExecAsync($"UPDATE patient_lease SET expires_at = @exp WHERE patient_key IN (SELECT patient_key {_ownLeases})", cancellationToken,
                 ("@exp", Now() + options.LeaseDuration), ("@o", owner), ("@keys", keys));
-            return await session.QueryAsync($"SELECT l.patient_key, l.expires_at, COALESCE(p.generation, 0) FROM patient_lease l LEFT JOIN patient p ON p.patient_key = l.patient_key WHERE l.patient_key IN (SELECT patient_key {_ownLeases}) ORDER BY l.patient_key",
+            return await session.QueryAsync($"""
+                SELECT l.patient_key, l.expires_at, COALESCE(p.generation, 0) FROM patient_lease l LEFT JOIN patient p ON p.patient_key = l.patient_key
+                WHERE l.patient_key IN (SELECT patient_key {_ownLeases}) ORDER BY l.patient_key
+                """,
                 r => new PatientLease(r.GetString(0), owner, Time(r, 1), r.GetInt64(2)), cancellationToken, ("@o", owner), ("@keys", keys));
         }, cancellationToken);
     }

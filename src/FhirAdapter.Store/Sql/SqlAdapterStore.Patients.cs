@@ -161,7 +161,8 @@ internal sealed partial class SqlAdapterStore
                     ("@wk", StoreValues.Code(held.WaitKind)), ("@w", held.WaitKey), ("@now", now));
             }
 
-            var stillDirty = Convert.ToBoolean(await session.ScalarAsync(MappedSql, cancellationToken, ("@g", mapping.Generation), ("@now", now), ("@p", key)), System.Globalization.CultureInfo.InvariantCulture);
+            var stillDirty = Convert.ToBoolean(
+                await session.ScalarAsync(MappedSql, cancellationToken, ("@g", mapping.Generation), ("@now", now), ("@p", key)), System.Globalization.CultureInfo.InvariantCulture);
             return new PatientMappingResult(added, changed, unchanged, removed, queued, cancelled, stillDirty);
         }, cancellationToken);
     }

@@ -5,7 +5,7 @@ namespace FhirAdapter.Store.Sql;
 /// <summary>
 /// One connection of one store call, with the transaction of its unit of work if it has one. Every value goes through
 /// a named parameter, never into SQL text. A statement run again in the same session (a row per resource) reuses its
-/// command: its text is parsed once, only the parameters are bound again.
+/// command, and so its prepared form: only the parameters are bound again.
 /// </summary>
 internal sealed class SqlSession(DbConnection connection, SqlDialect dialect) : IAsyncDisposable
 {
@@ -51,28 +51,13 @@ internal sealed class SqlSession(DbConnection connection, SqlDialect dialect) : 
         }
 
         command.Transaction = _transaction;
-        var parameters = command.Parameters;
-        for (var i = 0; i < values.Length; i++)
+        command.Parameters.Clear();
+        foreach (var (name, value) in values)
         {
-            if (i == parameters.Count || parameters[i].ParameterName != values[i].Name)
-            {
-                // New, or the same text bound with other names: (re)make this one rather than bind a value to the wrong name.
-                while (parameters.Count > i)
-                {
-                    parameters.RemoveAt(i);
-                }
-
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = values[i].Name;
-                parameters.Add(parameter);
-            }
-
-            parameters[i].Value = dialect.ToDb(values[i].Value);
-        }
-
-        while (parameters.Count > values.Length)
-        {
-            parameters.RemoveAt(values.Length);
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = dialect.ToDb(value);
+            command.Parameters.Add(parameter);
         }
 
         return command;

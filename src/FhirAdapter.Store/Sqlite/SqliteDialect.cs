@@ -35,6 +35,25 @@ internal sealed class SqliteDialect : SqlDialect
         _logger = logger;
     }
 
+    /// <summary>Each call opens its own connection, so an in-memory database would be gone after every call.</summary>
+    internal static string? CheckConnectionString(string connectionString)
+    {
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = new SqliteConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException)
+        {
+            // The message could quote a password-like value; say only that it does not parse.
+            return "is not a valid SQLite connection string";
+        }
+
+        return string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory
+            ? "must name a database file (Data Source=path/to/file.db)"
+            : null;
+    }
+
     /// <summary>The database file.</summary>
     public string DataSource { get; }
 

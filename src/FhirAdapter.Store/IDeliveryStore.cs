@@ -36,7 +36,7 @@ public interface IDeliveryStore
     /// <summary>
     /// The consent does not permit the patient's data at a destination (or, destination null, at any): clears its pending
     /// work there and marks it not permitted. Returns how many of its resources the destination does not hold in their
-    /// current version (the work cancelled).
+    /// current version, where the patient was permitted when queued (the work a revocation or an expiry cancelled).
     /// </summary>
     Task<int> CancelPendingAsync(string patientKey, string? destination, string reason, CancellationToken cancellationToken);
 

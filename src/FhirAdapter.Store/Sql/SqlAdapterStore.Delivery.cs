@@ -28,10 +28,11 @@ internal sealed partial class SqlAdapterStore
             reason = excluded.reason, outcome_json = excluded.outcome_json, updated_at = excluded.updated_at
         """;
 
-    // The patient stays pending while an outcome waits, or when it was queued again meanwhile (its sequence moved).
+    // The patient stays pending while an outcome waits, or when it was queued again meanwhile (its sequence moved); then
+    // it goes to the back of the queue, so that a pass reaches every other patient before it comes round again.
     private const string DeliveredSql = """
         UPDATE destination_patient SET
-            pending_since = CASE WHEN @waiting OR queue_seq <> @seq THEN pending_since ELSE NULL END,
+            pending_since = CASE WHEN @waiting OR queue_seq <> @seq THEN @now ELSE NULL END,
             attempts = CASE WHEN @waiting THEN attempts + 1 ELSE 0 END, last_attempt_at = @now
         WHERE destination = @d AND patient_key = @p
         RETURNING pending_since IS NOT NULL
@@ -241,7 +242,9 @@ internal sealed partial class SqlAdapterStore
             var cancelled = 0;
             foreach (var d in destinations)
             {
-                if (await session.ScalarAsync("SELECT 1 FROM destination_patient WHERE destination = @d AND patient_key = @p AND pending_since IS NOT NULL",
+                // Work is cancelled where the patient was permitted when queued (a revocation or an expiry read since); a
+                // patient queued by a backfill and found not permitted had no work of theirs to lose.
+                if (await session.ScalarAsync("SELECT 1 FROM destination_patient WHERE destination = @d AND patient_key = @p AND pending_since IS NOT NULL AND permitted",
                     cancellationToken, ("@d", d), ("@p", patientKey)) is not null)
                 {
                     cancelled += Convert.ToInt32(await session.ScalarAsync(UndeliveredSql, cancellationToken, ("@d", d), ("@p", patientKey)), System.Globalization.CultureInfo.InvariantCulture);

@@ -43,6 +43,10 @@ internal sealed class DeliveryRunner(
         return reports;
     }
 
+    /// <summary>
+    /// Delivers every pending patient, a batch at a time: while one batch is being sent and recorded, the next is claimed
+    /// and prepared, so that the destination is kept busy. Each patient is recorded as soon as its own send ends.
+    /// </summary>
     private async Task<DestinationReport> DeliverToAsync(
         string owner, DestinationOptions destination, DestinationReport report, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
@@ -50,61 +54,126 @@ internal sealed class DeliveryRunner(
         var total = (int?)pending?.PendingPatients;
         var stage = report.Backfilled > 0 ? $"Backfilling {destination.Name}" : $"Delivering to {destination.Name}";
         var attempted = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
+        var current = await NextBatchAsync(owner, destination, attempted, new HashSet<string>(), cancellationToken).ConfigureAwait(false);
+        while (current is not null)
         {
-            var leases = await store.ClaimPendingPatientsAsync(owner, destination.Name, options.Value.DeliveryBatchSize, cancellationToken).ConfigureAwait(false);
-            var fresh = leases.Where(l => attempted.Add(l.PatientKey)).ToList();
-            var keeper = LeaseKeeper.For(store, owner, leases, storeOptions, time);
+            var next = NextBatchAsync(owner, destination, attempted, current.Keys, cancellationToken);
             try
             {
-                if (fresh.Count == 0)
-                {
-                    break;
-                }
-
-                var plans = new List<(PatientLease Lease, DeliveryPlan Plan, ConsentDecision? Decision, string? Mrn)>();
-                foreach (var lease in fresh)
-                {
-                    var (prepared, denied) = await PrepareAsync(lease, destination, cancellationToken).ConfigureAwait(false);
-                    report = report.Add(denied);
-                    if (prepared is { } p)
-                    {
-                        plans.Add((lease, p.Plan, p.Decision, p.Mrn));
-                    }
-                }
-
-                var resolution = await shared.EnsureAsync(owner, destination, [.. plans.SelectMany(p => p.Plan.Shared)], cancellationToken).ConfigureAwait(false);
-                report = report.Add(resolution.Report);
-                var bundles = plans.Select(p => p.Plan.Build(resolution.Resolved, resolution.Unresolved)).ToList();
-                var going = bundles.Where(b => b is not null).Select(b => b!).ToList();
-                var results = await sender.SendManyAsync(destination.Name, going, cancellationToken).ConfigureAwait(false);
-                var byPatient = results.ToDictionary(r => r.PatientKey, StringComparer.Ordinal);
-                foreach (var (lease, plan, decision, mrn) in plans)
-                {
-                    try
-                    {
-                        report = report.Add(await RecordAsync(owner, destination, lease, plan, byPatient.GetValueOrDefault(lease.PatientKey), decision, mrn, cancellationToken)
-                            .ConfigureAwait(false));
-                    }
-                    catch (LeaseLostException)
-                    {
-                        // Another worker took this patient over; it records (and if need be resends) the work itself.
-                    }
-                }
-
-                progress?.Report(new SyncProgress(stage, attempted.Count, total is { } t ? Math.Max(t, attempted.Count) : null));
+                report = report.Add(current.Denied).Add(await SendBatchAsync(owner, destination, current, cancellationToken).ConfigureAwait(false));
+            }
+            catch
+            {
+                await (await next.ConfigureAwait(false) is { } orphan ? orphan.DisposeAsync() : ValueTask.CompletedTask).ConfigureAwait(false);
+                throw;
             }
             finally
             {
-                await keeper.DisposeAsync().ConfigureAwait(false);
-                if (leases.Count > 0)
-                {
-                    await store.ReleaseAsync(owner, [.. leases.Select(l => l.PatientKey)], CancellationToken.None).ConfigureAwait(false);
-                }
+                await current.DisposeAsync().ConfigureAwait(false);
             }
+
+            progress?.Report(new SyncProgress(stage, attempted.Count, total is { } t ? Math.Max(t, attempted.Count) : null));
+            current = await next.ConfigureAwait(false);
         }
 
         return report;
+    }
+
+    /// <summary>
+    /// Claims and prepares the next patients not yet attempted in this pass, or null when there are none. The claim looks
+    /// past the batch still in flight (whose patients are still pending, and leased to this owner already).
+    /// </summary>
+    private async Task<Batch?> NextBatchAsync(string owner, DestinationOptions destination, HashSet<string> attempted, IReadOnlySet<string> inFlight, CancellationToken cancellationToken)
+    {
+        var size = options.Value.DeliveryBatchSize;
+        var leases = await store.ClaimPendingPatientsAsync(owner, destination.Name, size + inFlight.Count, cancellationToken).ConfigureAwait(false);
+        List<PatientLease> fresh;
+        lock (attempted)
+        {
+            fresh = [.. leases.Where(l => !inFlight.Contains(l.PatientKey) && attempted.Add(l.PatientKey)).Take(size)];
+        }
+
+        var freshKeys = fresh.Select(l => l.PatientKey).ToHashSet(StringComparer.Ordinal);
+        var others = leases.Where(l => !freshKeys.Contains(l.PatientKey) && !inFlight.Contains(l.PatientKey)).Select(l => l.PatientKey).ToList();
+        if (others.Count > 0)
+        {
+            // Attempted earlier in this pass and still pending (waiting for a retry): theirs is the next sync.
+            await store.ReleaseAsync(owner, others, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (fresh.Count == 0)
+        {
+            return null;
+        }
+
+        var batch = new Batch(store, owner, fresh, LeaseKeeper.For(store, owner, fresh, storeOptions, time), new DestinationReport(destination.Name));
+        try
+        {
+            // Patients side by side, one per core: reading, filtering and hashing a patient's Bundle is CPU work.
+            await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+                async (lease, ct) =>
+                {
+                    var (prepared, denied) = await PrepareAsync(lease, destination, ct).ConfigureAwait(false);
+                    lock (batch)
+                    {
+                        batch.Denied = batch.Denied.Add(denied);
+                        if (prepared is not null)
+                        {
+                            batch.Prepared.Add((lease, prepared));
+                        }
+                    }
+                }).ConfigureAwait(false);
+            return batch;
+        }
+        catch
+        {
+            await batch.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Writes the batch's shared resources, then sends each patient's Bundle and records its outcome as soon as it ends.</summary>
+    private async Task<DestinationReport> SendBatchAsync(string owner, DestinationOptions destination, Batch batch, CancellationToken cancellationToken)
+    {
+        var resolution = await shared.EnsureAsync(owner, destination, [.. batch.Prepared.SelectMany(p => p.Ready.Plan.Shared)], cancellationToken).ConfigureAwait(false);
+        var report = resolution.Report;
+        await Parallel.ForEachAsync(batch.Prepared, new ParallelOptions { MaxDegreeOfParallelism = destination.MaxConcurrency, CancellationToken = cancellationToken },
+            async (item, ct) =>
+            {
+                var (lease, ready) = item;
+                var bundle = ready.Plan.Build(resolution.Resolved, resolution.Unresolved);
+                var result = bundle is null ? null : await sender.SendAsync(destination.Name, bundle, ct).ConfigureAwait(false);
+                try
+                {
+                    var recorded = await RecordAsync(owner, destination, lease, ready.Plan, result, ready.Decision, ready.Mrn, ct).ConfigureAwait(false);
+                    lock (batch)
+                    {
+                        report = report.Add(recorded);
+                    }
+                }
+                catch (LeaseLostException)
+                {
+                    // Another worker took this patient over; it records (and if need be resends) the work itself.
+                }
+            }).ConfigureAwait(false);
+        return report;
+    }
+
+    /// <summary>A batch of claimed patients: their leases (kept renewed until disposed, then given back) and what is ready to send.</summary>
+    private sealed class Batch(IAdapterStore store, string owner, IReadOnlyList<PatientLease> leases, LeaseKeeper keeper, DestinationReport denied) : IAsyncDisposable
+    {
+        public IReadOnlySet<string> Keys { get; } = leases.Select(l => l.PatientKey).ToHashSet(StringComparer.Ordinal);
+
+        public List<(PatientLease Lease, Prepared Ready)> Prepared { get; } = [];
+
+        /// <summary>What was decided while preparing: withheld at the door, patients not permitted.</summary>
+        public DestinationReport Denied { get; set; } = denied;
+
+        public async ValueTask DisposeAsync()
+        {
+            await keeper.DisposeAsync().ConfigureAwait(false);
+            await store.ReleaseAsync(owner, [.. Keys], CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     private sealed record Prepared(DeliveryPlan Plan, ConsentDecision? Decision, string? Mrn);

@@ -107,6 +107,11 @@ public abstract class DeliveryStoreContract<TFixture>(TFixture fixture) : StoreC
 
         Assert.Equal([new DestinationBackfill("hie", 2, "new")], await Store.RegisterDestinationsAsync([Ehr, Hie], Ct));
         Assert.Equal(["p-1", "p-2"], await PendingAsync("hie"));
+
+        // Found not permitted at the door: no work of theirs is lost (it was a backfill's), the patient is counted as such.
+        Assert.Equal(0, await Store.CancelPendingAsync("p-1", "hie", "no consent names org-hie", Ct));
+        Assert.Equal(["p-2"], await PendingAsync("hie"));
+        Assert.Equal(1, (await Store.CountDeliveriesAsync(Ct)).Single(c => c.Destination == "hie").NotPermittedPatients);
     }
 
     [Fact]

@@ -21,6 +21,12 @@ public interface IPatientStore
     /// <summary>The resources of a patient's last stored mapping, in Bundle order.</summary>
     Task<IReadOnlyList<StoredResource>> GetResourcesAsync(string patientKey, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Resources of the patient's earlier mappings that the last one no longer produces and that no other patient's
+    /// mapping produces now either (as last mapped): what delivery withdraws where it was sent.
+    /// </summary>
+    Task<IReadOnlyList<StoredResource>> GetRemovedResourcesAsync(string patientKey, CancellationToken cancellationToken);
+
     /// <summary>Held records, of one patient or (null) of all.</summary>
     Task<IReadOnlyList<HeldState>> GetHeldAsync(string? patientKey, CancellationToken cancellationToken);
 

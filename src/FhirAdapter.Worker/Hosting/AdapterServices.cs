@@ -1,7 +1,7 @@
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Core.Privacy;
-using FhirAdapter.Exchange.Ledger;
 using FhirAdapter.Validation;
+using FhirAdapter.Worker.Delivery;
 using FhirAdapter.Worker.Diagnostics;
 using FhirAdapter.Worker.Scheduling;
 using FhirAdapter.Worker.Sync;
@@ -34,13 +34,13 @@ internal static class AdapterServices
         services.AddSingleton(sp => new DisclosureAccounting(sp.GetRequiredService<ClinicCanonicals>()));
 
         services.AddAdapterStore(configuration);
-        services.AddSingleton<IExchangeLedger>(sp => new StoreExchangeLedger(sp.GetRequiredService<FhirAdapter.Store.IDeliveryStore>()));
         services.AddFhirExchange(configuration);
 
         services.AddSingleton<WorkerIdentity>();
         services.AddSingleton<AdapterMetrics>();
         services.AddSingleton<InboxIngestor>();
         services.AddSingleton<PatientRemapper>();
+        services.AddSingleton<SharedResourceWriter>();
         services.AddSingleton<DeliveryRunner>();
         services.AddSingleton<ISyncRunner, SyncRunner>();
         return services;

@@ -25,8 +25,14 @@ internal sealed class PatientRemapper(
     /// <param name="Unchanged">Resources mapped exactly as before, whose earlier outcome stood (not validated again).</param>
     public sealed record Counts(int Patients, int Resources, int Invalid, int Held, int Rejected, int Unchanged = 0)
     {
+        /// <summary>Per destination, the patients mapped whose consent does not permit it.</summary>
+        public IReadOnlyDictionary<string, int> NotPermitted { get; init; } = new Dictionary<string, int>();
+
         public Counts Add(Counts other) => new(
-            Patients + other.Patients, Resources + other.Resources, Invalid + other.Invalid, Held + other.Held, Rejected + other.Rejected, Unchanged + other.Unchanged);
+            Patients + other.Patients, Resources + other.Resources, Invalid + other.Invalid, Held + other.Held, Rejected + other.Rejected, Unchanged + other.Unchanged)
+        {
+            NotPermitted = NotPermitted.Concat(other.NotPermitted).GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(p => p.Value), StringComparer.Ordinal),
+        };
     }
 
     public async Task<Counts> RemapDirtyAsync(string owner, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
@@ -101,11 +107,17 @@ internal sealed class PatientRemapper(
             await store.IngestAsync(new FhirAdapter.Store.Records.IngestBatch { Rejected = quarantine }, cancellationToken).ConfigureAwait(false);
         }
 
-        var destinations = invalid.Count > 0 || records.Count == 0 ? [] : PermittedDestinations(records);
+        var decisions = records.Count == 0 ? [] : Decide(records);
+        var notPermitted = decisions.Where(d => !d.Decision.IsPermitted).ToDictionary(d => d.Destination, d => d.Decision.Reason, StringComparer.Ordinal);
+        List<string> destinations = invalid.Count > 0 ? [] : [.. decisions.Where(d => d.Decision.IsPermitted).Select(d => d.Destination)];
         var held = (result?.Held ?? []).Select(HeldEntry.From).ToList();
-        await store.SavePatientMappingAsync(new PatientMapping(lease.PatientKey, lease.Generation, resources, held, destinations) { LeaseOwner = owner }, cancellationToken)
+        await store.SavePatientMappingAsync(
+            new PatientMapping(lease.PatientKey, lease.Generation, resources, held, destinations) { LeaseOwner = owner, NotPermitted = notPermitted }, cancellationToken)
             .ConfigureAwait(false);
-        return new Counts(resources.Count > 0 ? 1 : 0, resources.Count, invalid.Count, held.Count, rejectedRecords.Count, unchanged);
+        return new Counts(resources.Count > 0 ? 1 : 0, resources.Count, invalid.Count, held.Count, rejectedRecords.Count, unchanged)
+        {
+            NotPermitted = notPermitted.Keys.ToDictionary(d => d, _ => 1, StringComparer.Ordinal),
+        };
     }
 
     private async Task<Counts> MapQuestionnairesAsync(PatientLease lease, string owner, int validationThreads, CancellationToken cancellationToken)
@@ -132,13 +144,11 @@ internal sealed class PatientRemapper(
         return new Counts(0, resources.Count, invalid.Count, 0, rejectedForms.Count, unchanged);
     }
 
-    /// <summary>The destinations whose organization this patient's consent permits now (purpose: treatment).</summary>
-    private List<string> PermittedDestinations(IReadOnlyList<ExportRecord> records)
+    /// <summary>Whether this patient's consent permits each destination's organization now (purpose: treatment).</summary>
+    private List<(string Destination, ConsentDecision Decision)> Decide(IReadOnlyList<ExportRecord> records)
     {
         var now = time.GetUtcNow();
-        return [.. exchange.Value.Destinations
-            .Where(d => ConsentDecider.Decide(records, d.OrganizationId, DisclosurePurpose.Treatment, now).IsPermitted)
-            .Select(d => d.Name)];
+        return [.. exchange.Value.Destinations.Select(d => (d.Name, ConsentDecider.Decide(records, d.OrganizationId, DisclosurePurpose.Treatment, now)))];
     }
 
     private async Task<IReadOnlyDictionary<string, ExportRecord>> CurrentFormsAsync(CancellationToken cancellationToken)

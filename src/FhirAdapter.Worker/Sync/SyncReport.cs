@@ -1,6 +1,11 @@
+using FhirAdapter.Worker.Delivery;
+
 namespace FhirAdapter.Worker.Sync;
 
 /// <summary>What one sync pass did, in counts a person or a script can read.</summary>
+/// <param name="Sent">Resources written and accepted, over every destination.</param>
+/// <param name="WaitingForRetry">Resources left for the next sync over every destination: waiting for a retry or a conflict to pass.</param>
+/// <param name="Rejected">Resources rejected by a destination.</param>
 public sealed record SyncReport(
     DateTimeOffset Started,
     DateTimeOffset Finished,
@@ -18,8 +23,8 @@ public sealed record SyncReport(
     /// <summary>
     /// Resources not sent because the patient's consent does not cover them for that organization: left out of a
     /// patient's Bundle (counseling notes, other organizations' Part 2 consents), or pending work cancelled at the door
-    /// because the consent no longer permits. A patient whose consent does not name the organization when it is
-    /// mapped is not queued for it at all, and so not counted here.
+    /// because the consent no longer permits. Patients the consent does not permit at all are counted per destination
+    /// in <see cref="DestinationReport.NotPermitted"/>.
     /// </summary>
     public int Withheld { get; init; }
 
@@ -28,6 +33,9 @@ public sealed record SyncReport(
 
     /// <summary>False when this pass left the inbox alone because another instance had its tick's scan.</summary>
     public bool InboxScanned { get; init; } = true;
+
+    /// <summary>Each destination's part: sent, unchanged, waiting, conflicts, rejected, blocked, withheld, withdrawn, patients not permitted and backfilled.</summary>
+    public IReadOnlyList<DestinationReport> Destinations { get; init; } = [];
 
     public bool Succeeded => RecordsRejected == 0 && ResourcesInvalid == 0 && Rejected == 0 && Problems.Count == 0;
 }

@@ -26,7 +26,6 @@ internal sealed class SyncSetup : IDisposable
                 "--Adapter:Destinations:0:Name=ehr",
                 $"--Adapter:Destinations:0:OrganizationId={organizationId}",
                 $"--Adapter:Destinations:0:BaseUrl={serverBaseUrl}",
-                "--Adapter:Destinations:0:MaxBundleEntries=8", // Medplum allows 8 conditional entries per transaction
                 "--Adapter:Destinations:0:BackoffBase=00:00:00.200",
             ]);
         }

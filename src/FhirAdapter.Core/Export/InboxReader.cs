@@ -5,7 +5,10 @@ namespace FhirAdapter.Core.Export;
 
 /// <summary>
 /// Reads an inbox folder: every <c>.ndjson</c>, <c>.json</c> and <c>.csv</c> file below it, in
-/// ordinal name order so a run is repeatable, each streamed record by record.
+/// ordinal name order so a run is repeatable, each streamed record by record. Names that a writer uses while a file
+/// is not complete are never read: another extension (<c>x.ndjson.tmp</c>, <c>.part</c>, <c>.partial</c>), a name or
+/// folder starting with a dot (<c>.x.ndjson</c>, rsync's and many tools' temporary files) or with <c>~</c> (office
+/// lock and backup files).
 /// </summary>
 public static class InboxReader
 {
@@ -23,8 +26,17 @@ public static class InboxReader
         return Directory.EnumerateFiles(inbox, "*", SearchOption.AllDirectories)
             .Where(path => Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase))
             .Select(path => Path.GetRelativePath(inbox, path).Replace('\\', '/'))
+            .Where(name => !IsTemporaryName(name))
             .Order(StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>True for a path (relative to the inbox, '/'-separated) that a writer uses before the file is complete.</summary>
+    public static bool IsTemporaryName(string relativePath)
+    {
+        ArgumentNullException.ThrowIfNull(relativePath);
+        return relativePath.Split('/').Any(part => part.StartsWith('.') || part.StartsWith('~'))
+            || !Extensions.Contains(Path.GetExtension(relativePath), StringComparer.OrdinalIgnoreCase);
     }
 
     public static async IAsyncEnumerable<ReadItem> ReadDirectoryAsync(string inbox, [EnumeratorCancellation] CancellationToken cancellationToken = default)

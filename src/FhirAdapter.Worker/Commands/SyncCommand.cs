@@ -34,7 +34,8 @@ internal static class SyncCommand
     public static void Print(TextWriter output, SyncReport report)
     {
         output.WriteLine($"Sync finished in {(report.Finished - report.Started).TotalSeconds:0.0} s.");
-        output.WriteLine($"Read:      {report.RecordsRead} records from {report.FilesRead} new or changed files; {report.RecordsRejected} quarantined.");
+        output.WriteLine($"Read:      {report.RecordsRead} records from {report.FilesRead} new or changed files; {report.RecordsRejected} quarantined"
+            + (report.FilesNotComplete > 0 ? $"; {report.FilesNotComplete} files not complete yet, read at the next sync." : "."));
         output.WriteLine($"Mapped:    {report.PatientsMapped} patients; {report.ResourcesInvalid} resources failed validation; {report.RecordsHeld} records held;"
             + $" {report.ResourcesUnchanged} resources unchanged (their validation stands).");
         output.WriteLine($"Sent:      {report.Sent} resources.");

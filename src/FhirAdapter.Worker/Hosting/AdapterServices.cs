@@ -39,6 +39,7 @@ internal static class AdapterServices
 
         services.AddSingleton<WorkerIdentity>();
         services.AddSingleton<AdapterMetrics>();
+        services.AddSingleton<FileCompleteness>();
         services.AddSingleton<InboxIngestor>();
         services.AddSingleton<PatientRemapper>();
         services.AddSingleton<DeliveryRunner>();

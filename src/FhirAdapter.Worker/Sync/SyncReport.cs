@@ -26,6 +26,9 @@ public sealed record SyncReport(
     /// <summary>Resources mapped exactly as before and judged by the same validator: their outcome stood, not validated again.</summary>
     public int ResourcesUnchanged { get; init; }
 
+    /// <summary>Inbox files not read by this pass because the practice system had not finished writing them (docs/inbox.md).</summary>
+    public int FilesNotComplete { get; init; }
+
     /// <summary>False when this pass left the inbox alone because another instance had its tick's scan.</summary>
     public bool InboxScanned { get; init; } = true;
 

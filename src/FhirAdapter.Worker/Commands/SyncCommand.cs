@@ -35,6 +35,7 @@ internal static class SyncCommand
     {
         output.WriteLine($"Sync finished in {(report.Finished - report.Started).TotalSeconds:0.0} s.");
         output.WriteLine($"Read:      {report.RecordsRead} records from {report.FilesRead} new or changed files; {report.RecordsRejected} quarantined"
+            + (report.QuarantineCleared > 0 ? $"; {report.QuarantineCleared} quarantine entries cleared" : "")
             + (report.FilesNotComplete > 0 ? $"; {report.FilesNotComplete} files not complete yet, read at the next sync." : "."));
         output.WriteLine($"Mapped:    {report.PatientsMapped} patients; {report.ResourcesInvalid} resources failed validation; {report.RecordsHeld} records held;"
             + $" {report.ResourcesUnchanged} resources unchanged (their validation stands).");

@@ -19,7 +19,9 @@ namespace FhirAdapter.Worker.Sync;
 internal sealed class InboxIngestor(IAdapterStore store, ExportMapper mapper, FileCompleteness completeness, IOptions<WorkerOptions> options, TimeProvider time)
 {
     /// <param name="NotComplete">Files left for a later pass because they were still being written (or lack their marker).</param>
-    public sealed record Counts(int Files, int FilesSkipped, int Records, int Rejected, int New, int Superseded, int Repeats, int Stale, int NotComplete = 0)
+    /// <param name="QuarantineCleared">Quarantine entries that no longer apply: their record was read valid, or their file was read again without them.</param>
+    public sealed record Counts(
+        int Files, int FilesSkipped, int Records, int Rejected, int New, int Superseded, int Repeats, int Stale, int NotComplete = 0, int QuarantineCleared = 0)
     {
         /// <summary>A pass that did not read the inbox (another instance had the tick).</summary>
         public static Counts None { get; } = new(0, 0, 0, 0, 0, 0, 0, 0);
@@ -28,6 +30,16 @@ internal sealed class InboxIngestor(IAdapterStore store, ExportMapper mapper, Fi
     private sealed class Tally
     {
         public int Files, Skipped, Records, Rejected, New, Superseded, Repeats, Stale;
+
+        public readonly HashSet<long> Cleared = [];
+    }
+
+    /// <summary>The quarantine as the pass found it: entries by recordId, and the entries each file's reading made.</summary>
+    private sealed class Quarantined
+    {
+        public required Dictionary<string, List<long>> ByRecordId { get; init; }
+
+        public required Dictionary<string, List<(long Id, QuarantineEntry Entry)>> ByFile { get; init; }
     }
 
     private const string WaitingStage = "Waiting for files still being written";
@@ -38,11 +50,19 @@ internal sealed class InboxIngestor(IAdapterStore store, ExportMapper mapper, Fi
         var tally = new Tally();
         var names = InboxReader.ListFiles(inbox);
 
-        // Quarantined records by recordId, read once: a record fixed in the export and read again clears its entries.
-        var quarantined = (await store.ListQuarantineAsync(int.MaxValue, cancellationToken).ConfigureAwait(false))
-            .Where(q => q.RawText is not null && q.RecordId is not null)
-            .GroupBy(q => q.RecordId!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(q => q.Id).ToList(), StringComparer.Ordinal);
+        // The quarantine, read once: a record fixed in the export and read again clears its entries, and a file read again
+        // clears the entries its earlier version's reading made that this reading does not make again (a line cut by a
+        // read mid-write, a record since removed from the file).
+        var entries = await store.ListQuarantineAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
+        var quarantined = new Quarantined
+        {
+            ByRecordId = entries.Where(q => q.RawText is not null && q.RecordId is not null)
+                .GroupBy(q => q.RecordId!, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(q => q.Id).ToList(), StringComparer.Ordinal),
+            ByFile = entries.Where(IsFromReading)
+                .GroupBy(q => q.Source.File, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(q => (q.Id, new QuarantineEntry(q.Source, q.RecordId, q.Field, q.Reason, q.RawText))).ToList(), StringComparer.Ordinal),
+        };
         var incomplete = new List<string>();
         foreach (var name in names)
         {
@@ -76,11 +96,19 @@ internal sealed class InboxIngestor(IAdapterStore store, ExportMapper mapper, Fi
             progress?.Report(new SyncProgress(WaitingStage, incomplete.Count, incomplete.Count));
         }
 
-        return new Counts(tally.Files, tally.Skipped, tally.Records, tally.Rejected, tally.New, tally.Superseded, tally.Repeats, tally.Stale, incomplete.Count);
+        return new Counts(
+            tally.Files, tally.Skipped, tally.Records, tally.Rejected, tally.New, tally.Superseded, tally.Repeats, tally.Stale, incomplete.Count, tally.Cleared.Count);
     }
 
+    /// <summary>
+    /// Whether an entry was made by reading a file (not by mapping or validating its record): reading keeps the raw text
+    /// of a record it rejects, and names no record where it could not tell one (a cut line, a file-level problem);
+    /// mapping names its record and keeps no raw text.
+    /// </summary>
+    private static bool IsFromReading(QuarantinedRecord entry) => entry.RawText is not null || entry.RecordId is null;
+
     /// <summary>Reads one file if it changed; false when it is not complete yet (or changed while it was read).</summary>
-    private async Task<bool> TryIngestFileAsync(string name, long runId, Dictionary<string, List<long>> quarantined, Tally tally, CancellationToken cancellationToken)
+    private async Task<bool> TryIngestFileAsync(string name, long runId, Quarantined quarantined, Tally tally, CancellationToken cancellationToken)
     {
         var path = Path.Combine(options.Value.Inbox, name);
         var stamp = FileCompleteness.Stamp.Of(new FileInfo(path));
@@ -134,16 +162,23 @@ internal sealed class InboxIngestor(IAdapterStore store, ExportMapper mapper, Fi
             return false;
         }
 
+        var earlier = quarantined.ByFile.GetValueOrDefault(name) ?? [];
         var resolved = arrivals.Select(a => a.Record.RecordId).Distinct(StringComparer.Ordinal)
-            .SelectMany(id => quarantined.Remove(id, out var ids) ? ids : []).ToList();
+            .SelectMany(id => quarantined.ByRecordId.Remove(id, out var ids) ? ids : [])
+            .Concat(earlier.Where(e => !quarantine.Contains(e.Entry)).Select(e => e.Id)) // (record equality: the store's dedupe fields)
+            .Where(id => !tally.Cleared.Contains(id))
+            .Distinct().ToList();
         var result = await store.IngestAsync(
             new IngestBatch { File = file, Records = arrivals, Rejected = quarantine, ResolvedQuarantineIds = resolved, SyncRunId = runId }, cancellationToken)
             .ConfigureAwait(false);
         completeness.Forget(path);
-        foreach (var (entry, id) in quarantine.Zip(result.QuarantineIds).Where(e => e.First.RawText is not null && e.First.RecordId is not null))
+        tally.Cleared.UnionWith(resolved);
+        var made = quarantine.Zip(result.QuarantineIds, (entry, id) => (id, entry)).ToList();
+        quarantined.ByFile[name] = made;
+        foreach (var (id, entry) in made.Where(e => e.entry.RawText is not null && e.entry.RecordId is not null))
         {
-            quarantined.TryAdd(entry.RecordId!, []);
-            quarantined[entry.RecordId!].Add(id);
+            quarantined.ByRecordId.TryAdd(entry.RecordId!, []);
+            quarantined.ByRecordId[entry.RecordId!].Add(id);
         }
 
         tally.Files++;

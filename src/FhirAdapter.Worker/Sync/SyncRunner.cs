@@ -69,7 +69,7 @@ internal sealed class SyncRunner(
         return new SyncReport(started, time.GetUtcNow(), read.Files, read.Records, read.Rejected + mapped.Rejected, mapped.Held, mapped.Patients,
             mapped.Invalid, delivered.Sent, delivered.WaitingForRetry, delivered.Rejected,
             [.. delivered.Rejections.Select(r => $"{r.Destination}: {r.What}: {r.Reason}")]) { Withheld = delivered.Withheld, ResourcesUnchanged = mapped.Unchanged, InboxScanned = scanned,
-                FilesNotComplete = read.NotComplete };
+                FilesNotComplete = read.NotComplete, QuarantineCleared = read.QuarantineCleared };
     }
 
     /// <summary>

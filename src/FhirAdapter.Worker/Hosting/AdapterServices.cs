@@ -42,6 +42,7 @@ internal static class AdapterServices
         services.AddSingleton<FileCompleteness>();
         services.AddSingleton<InboxIngestor>();
         services.AddSingleton<PatientRemapper>();
+        services.AddSingleton<Revalidation>();
         services.AddSingleton<DeliveryRunner>();
         services.AddSingleton<ISyncRunner, SyncRunner>();
         return services;

@@ -152,8 +152,11 @@ internal sealed class PatientRemapper(
     private static QuarantineEntry InvalidResourceEntry(MappedResource resource, IReadOnlyList<ExportRecord> records)
     {
         var value = resource.Identifier[(resource.Identifier.LastIndexOf('|') + 1)..];
+        // The Patient and the patient-level facts (keyed by MRN or patient key) come from the intakes: name the latest, so
+        // that each patient's entry is its own rather than one "(mapping)" entry shared by every patient.
         var source = records.Where(r => value == r.RecordId || value.StartsWith(r.RecordId + ".", StringComparison.Ordinal))
-            .OrderByDescending(r => r.RecordId.Length).FirstOrDefault();
+            .OrderByDescending(r => r.RecordId.Length).FirstOrDefault()
+            ?? records.Where(r => r.Kind == RecordKind.Intake).OrderByDescending(r => r.UpdatedAt).FirstOrDefault();
         var outcome = FhirJson.Parse<OperationOutcome>(resource.Validation.OperationOutcomeJson!);
         var errors = outcome.Issue.Where(ResourceValidator.IsError).ToList();
         var fields = string.Join(", ", errors.SelectMany(i => i.Expression).Distinct(StringComparer.Ordinal));

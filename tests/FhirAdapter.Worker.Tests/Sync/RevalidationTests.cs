@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using FhirAdapter.Store.Search;
+using FhirAdapter.Testing;
+using FhirAdapter.Worker.Tests.Support;
+
+namespace FhirAdapter.Worker.Tests.Sync;
+
+/// <summary>
+/// New profiles (a new validation fingerprint) are applied to what is already stored: <c>remap --all</c> validates every
+/// stored resource again, and one the new profiles reject is withdrawn (no longer valid, so neither served nor sent)
+/// and quarantined with the validator's reason.
+/// </summary>
+public sealed class RevalidationTests
+{
+    [Fact]
+    public async Task After_a_profile_is_tightened_remap_all_withdraws_the_resources_it_rejects_and_quarantines_them()
+    {
+        using var setup = TickInbox.Create();
+        var synced = await Cli.RunAsync(setup.Args("sync", "--once"));
+        Assert.True(synced.ExitCode == 0, synced.Output + synced.Error);
+
+        // The clinic's package, with the Patient profile now requiring a photo, which no mapped Patient has.
+        var profiles = Path.Combine(setup.Root, "profiles");
+        Directory.CreateDirectory(profiles);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "profiles")))
+        {
+            File.Copy(file, Path.Combine(profiles, Path.GetFileName(file)));
+        }
+
+        var patientProfile = Path.Combine(profiles, "StructureDefinition-kwc-patient.json");
+        var definition = JsonNode.Parse(File.ReadAllText(patientProfile))!.AsObject();
+        definition["differential"]!["element"]!.AsArray().Add(new JsonObject { ["id"] = "Patient.photo", ["path"] = "Patient.photo", ["min"] = 1 });
+        File.WriteAllText(patientProfile, definition.ToJsonString());
+
+        var remap = await Cli.RunAsync([.. setup.Args("remap", "--all"), $"--Adapter:Validation:ProfilesPath={profiles}"]); // (the last value wins)
+
+        Assert.True(remap.ExitCode == 1, remap.Output + remap.Error);
+        Assert.Matches(@"Remapped 7 patients \(7 stored\) against the profiles with fingerprint \w+: \d+ resources, 0 unchanged", remap.Output);
+        Assert.Contains("Invalid:   7 resources fail the profiles", remap.Output, StringComparison.Ordinal);
+        await using var worker = new InProcessWorker(setup.Configuration, TimeProvider.System);
+        var query = ResourceQueries.From(worker.Store);
+        var patients = await query.SearchAsync(new ResourceSearch { ResourceType = "Patient", IncludeInvalid = true }, CancellationToken.None);
+        Assert.Equal(7, patients.Count);
+        Assert.All(patients, p => Assert.False(p.Resource.Validation.IsValid));
+        Assert.Empty(await query.SearchAsync(new ResourceSearch { ResourceType = "Patient" }, CancellationToken.None)); // what the API serves
+        var encounters = await query.SearchAsync(new ResourceSearch { ResourceType = "QuestionnaireResponse" }, CancellationToken.None);
+        Assert.NotEmpty(encounters);
+        Assert.All(encounters, e => Assert.True(e.Resource.Validation.IsValid)); // the rest of the record stands
+        var quarantined = await worker.Store.ListQuarantineAsync(100, CancellationToken.None);
+        Assert.Equal(7, quarantined.Count(q => q.Reason.StartsWith("the mapped Patient does not conform to the clinic's profiles", StringComparison.Ordinal)
+            && q.Reason.Contains("photo", StringComparison.OrdinalIgnoreCase)));
+    }
+}

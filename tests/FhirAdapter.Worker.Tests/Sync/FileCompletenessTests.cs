@@ -150,6 +150,17 @@ public sealed class FileCompletenessTests
         Assert.Contains("Adapter:InboxCompleteWhen must be one of Settled, Renamed, Marker", run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_sync_report_says_how_many_files_were_left_for_the_next_sync()
+    {
+        var at = DateTimeOffset.UnixEpoch;
+        using var output = new StringWriter();
+
+        FhirAdapter.Worker.Commands.SyncCommand.Print(output, new SyncReport(at, at, 3, 40, 0, 0, 0, 0, 0, 0, 0, []) { FilesNotComplete = 2 });
+
+        Assert.Contains("Read:      40 records from 3 new or changed files; 0 quarantined; 2 files not complete yet, read at the next sync.", output.ToString(), StringComparison.Ordinal);
+    }
+
     private static SyncSetup EmptyInbox()
     {
         var setup = new SyncSetup(serverBaseUrl: null);

@@ -59,9 +59,9 @@ internal sealed class InboxIngestor(IAdapterStore store, ExportMapper mapper, Fi
             ByRecordId = entries.Where(q => q.RawText is not null && q.RecordId is not null)
                 .GroupBy(q => q.RecordId!, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Select(q => q.Id).ToList(), StringComparer.Ordinal),
-            ByFile = entries.Where(IsFromReading)
+            ByFile = entries.Where(q => !q.MadeByMapping)
                 .GroupBy(q => q.Source.File, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Select(q => (q.Id, new QuarantineEntry(q.Source, q.RecordId, q.Field, q.Reason, q.RawText))).ToList(), StringComparer.Ordinal),
+                .ToDictionary(g => g.Key, g => g.Select(q => (q.Id, q.AsEntry())).ToList(), StringComparer.Ordinal),
         };
         var incomplete = new List<string>();
         foreach (var name in names)
@@ -99,13 +99,6 @@ internal sealed class InboxIngestor(IAdapterStore store, ExportMapper mapper, Fi
         return new Counts(
             tally.Files, tally.Skipped, tally.Records, tally.Rejected, tally.New, tally.Superseded, tally.Repeats, tally.Stale, incomplete.Count, tally.Cleared.Count);
     }
-
-    /// <summary>
-    /// Whether an entry was made by reading a file (not by mapping or validating its record): reading keeps the raw text
-    /// of a record it rejects, and names no record where it could not tell one (a cut line, a file-level problem);
-    /// mapping names its record and keeps no raw text.
-    /// </summary>
-    private static bool IsFromReading(QuarantinedRecord entry) => entry.RawText is not null || entry.RecordId is null;
 
     /// <summary>Reads one file if it changed; false when it is not complete yet (or changed while it was read).</summary>
     private async Task<bool> TryIngestFileAsync(string name, long runId, Quarantined quarantined, Tally tally, CancellationToken cancellationToken)

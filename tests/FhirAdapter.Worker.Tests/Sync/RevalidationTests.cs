@@ -8,7 +8,7 @@ namespace FhirAdapter.Worker.Tests.Sync;
 /// <summary>
 /// New profiles (a new validation fingerprint) are applied to what is already stored: <c>remap --all</c> validates every
 /// stored resource again, and one the new profiles reject is withdrawn (no longer valid, so neither served nor sent)
-/// and quarantined with the validator's reason.
+/// and quarantined with the validator's reason; once profiles accept it again, it is served again and its entry clears.
 /// </summary>
 public sealed class RevalidationTests
 {
@@ -49,5 +49,13 @@ public sealed class RevalidationTests
         var quarantined = await worker.Store.ListQuarantineAsync(100, CancellationToken.None);
         Assert.Equal(7, quarantined.Count(q => q.Reason.StartsWith("the mapped Patient does not conform to the clinic's profiles", StringComparison.Ordinal)
             && q.Reason.Contains("photo", StringComparison.OrdinalIgnoreCase)));
+
+        // The constraint is dropped again (the clinic's own package): the Patients are valid and their entries clear themselves.
+        var back = await Cli.RunAsync(setup.Args("remap", "--all"));
+
+        Assert.True(back.ExitCode == 0, back.Output + back.Error);
+        Assert.Contains("Invalid:   0 resources", back.Output, StringComparison.Ordinal);
+        Assert.Equal(7, (await query.SearchAsync(new ResourceSearch { ResourceType = "Patient" }, CancellationToken.None)).Count);
+        Assert.DoesNotContain(await worker.Store.ListQuarantineAsync(100, CancellationToken.None), q => q.Reason.StartsWith("the mapped Patient", StringComparison.Ordinal));
     }
 }

@@ -13,7 +13,7 @@ public sealed class EncodingTests
     /// <summary>Text with characters beyond ASCII, so that a wrong decoding shows in the content hash.</summary>
     private const string Title = "Cuestionario de salud — año 2026, señal ✓";
 
-    private static readonly string Csv = File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "sessions.csv")).ReplaceLineEndings("\n");
+    private static readonly string Csv = File.ReadAllText(Path.Combine(RepoPaths.ExportExamples, "sessions.csv")).ReplaceLineEndings("\n");
 
     public static TheoryData<string, string> Encodings() => new()
     {

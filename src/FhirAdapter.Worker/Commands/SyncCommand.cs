@@ -22,6 +22,13 @@ internal static class SyncCommand
 
             return await CommandHost.RunAsync(parse, error, async services =>
             {
+                // New profiles since the last sync: what is stored under the old ones is validated again in this pass.
+                var stale = await services.GetRequiredService<Revalidation>().MarkValidatedElsewhereAsync(cancellationToken).ConfigureAwait(false);
+                if (stale > 0)
+                {
+                    output.WriteLine($"New profiles (validation fingerprint): {stale} stored patients are mapped and validated again.");
+                }
+
                 var report = await SyncProgressDisplay.RunAsync(services.GetRequiredService<ISyncRunner>(), output, services.GetRequiredService<TimeProvider>(), cancellationToken)
                     .ConfigureAwait(false);
                 Print(output, report);

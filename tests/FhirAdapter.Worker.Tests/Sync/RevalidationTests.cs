@@ -6,14 +6,14 @@ using FhirAdapter.Worker.Tests.Support;
 namespace FhirAdapter.Worker.Tests.Sync;
 
 /// <summary>
-/// New profiles (a new validation fingerprint) are applied to what is already stored: <c>remap --all</c> validates every
-/// stored resource again, and one the new profiles reject is withdrawn (no longer valid, so neither served nor sent)
+/// New profiles (a new validation fingerprint) are applied to what is already stored: the next sync (as the service at
+/// start) notices the new fingerprint and validates every stored resource again, as <c>remap --all</c> does on demand, and one the new profiles reject is withdrawn (no longer valid, so neither served nor sent)
 /// and quarantined with the validator's reason; once profiles accept it again, it is served again and its entry clears.
 /// </summary>
 public sealed class RevalidationTests
 {
     [Fact]
-    public async Task After_a_profile_is_tightened_remap_all_withdraws_the_resources_it_rejects_and_quarantines_them()
+    public async Task After_a_profile_is_tightened_the_next_sync_withdraws_what_it_rejects_and_after_it_is_relaxed_remap_all_restores_it()
     {
         using var setup = TickInbox.Create();
         var synced = await Cli.RunAsync(setup.Args("sync", "--once"));
@@ -32,11 +32,12 @@ public sealed class RevalidationTests
         definition["differential"]!["element"]!.AsArray().Add(new JsonObject { ["id"] = "Patient.photo", ["path"] = "Patient.photo", ["min"] = 1 });
         File.WriteAllText(patientProfile, definition.ToJsonString());
 
-        var remap = await Cli.RunAsync([.. setup.Args("remap", "--all"), $"--Adapter:Validation:ProfilesPath={profiles}"]); // (the last value wins)
+        // The next sync runs with the new package: it notices the new fingerprint and validates everything stored again.
+        var resync = await Cli.RunAsync([.. setup.Args("sync", "--once"), $"--Adapter:Validation:ProfilesPath={profiles}"]); // (the last value wins)
 
-        Assert.True(remap.ExitCode == 1, remap.Output + remap.Error);
-        Assert.Matches(@"Remapped 7 patients \(7 stored\) against the profiles with fingerprint \w+: \d+ resources, 0 unchanged", remap.Output);
-        Assert.Contains("Invalid:   7 resources fail the profiles", remap.Output, StringComparison.Ordinal);
+        Assert.True(resync.ExitCode == 1, resync.Output + resync.Error);
+        Assert.Contains("New profiles (validation fingerprint): 8 stored patients are mapped and validated again.", resync.Output, StringComparison.Ordinal);
+        Assert.Contains("Mapped:    7 patients; 7 resources failed validation", resync.Output, StringComparison.Ordinal);
         await using var worker = new InProcessWorker(setup.Configuration, TimeProvider.System);
         var query = ResourceQueries.From(worker.Store);
         var patients = await query.SearchAsync(new ResourceSearch { ResourceType = "Patient", IncludeInvalid = true }, CancellationToken.None);

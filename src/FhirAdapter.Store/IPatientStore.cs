@@ -12,6 +12,13 @@ public interface IPatientStore
     Task<long> MarkDirtyAsync(string patientKey, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Marks for mapping every patient (and the Questionnaires) with a stored resource whose outcome another validator
+    /// gave than the one of <paramref name="fingerprint"/> (or an unknown one): their next remap validates it again.
+    /// Returns how many were marked.
+    /// </summary>
+    Task<int> MarkValidatedElsewhereAsync(string fingerprint, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Stores a patient's mapping atomically: resources (changed ones get a new content hash), held records, delivery
     /// work per allowed destination; clears the dirty flag unless a newer change arrived.
     /// </summary>

@@ -76,7 +76,8 @@ cpu() { awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f s 
 # The sync report's lines (a sync's stdout also carries progress lines when it is not a terminal).
 report() { grep -E '^(Sync finished in|Read:|Mapped:|Sent:|Waiting:|Withheld:|Rejected:)' "$1" || true; }
 # Sets args to sync --once on the inbox with a SQLite store at $1 (a fresh file is a fresh store).
-sync_args() { args=(sync --once "--Adapter:Inbox=$WORK/inbox" "--Adapter:Store:ConnectionString=Data Source=$1" "--Adapter:Validation:ProfilesPath=$ROOT/profiles"); }
+# The generator's files are complete when it exits: no settle time to wait (Adapter:InboxCompleteWhen, docs/inbox.md).
+sync_args() { args=(sync --once "--Adapter:Inbox=$WORK/inbox" "--Adapter:Store:ConnectionString=Data Source=$1" "--Adapter:Validation:ProfilesPath=$ROOT/profiles" --Adapter:InboxCompleteWhen=Renamed); }
 
 # The real FHIR server of tests/FhirServer on 127.0.0.1:$PORT (stopped by cleanup). It exits when its stdin ends (so a
 # test fixture's server never outlives it): hold a FIFO open.

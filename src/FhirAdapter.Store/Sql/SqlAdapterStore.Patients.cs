@@ -42,6 +42,17 @@ internal sealed partial class SqlAdapterStore
             r => new DirtyPatient(r.GetString(0), r.GetInt64(1), Time(r, 2)), cancellationToken, ("@n", limit));
     }
 
+    public Task<int> MarkValidatedElsewhereAsync(string fingerprint, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fingerprint);
+        // Two ranges and NULL rather than "<>", so that both databases read ix_patient_resource_validated_with (0008).
+        return WriteAsync(session => session.ExecAsync("""
+            UPDATE patient SET generation = generation + 1, dirty_since = COALESCE(dirty_since, @t)
+            WHERE patient_key IN (SELECT DISTINCT patient_key FROM patient_resource
+                                  WHERE removed_at IS NULL AND (validated_with < @fp OR validated_with > @fp OR validated_with IS NULL))
+            """, cancellationToken, ("@t", Now()), ("@fp", fingerprint)), cancellationToken);
+    }
+
     public Task<long> MarkDirtyAsync(string patientKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(patientKey);

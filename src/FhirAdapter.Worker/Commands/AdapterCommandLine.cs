@@ -23,6 +23,7 @@ internal static class AdapterCommandLine
         root.Subcommands.Add(GenerateCommand.Create(output, error));
         root.Subcommands.Add(ValidateCommand.Create(output, error));
         root.Subcommands.Add(SyncCommand.Create(output, error));
+        root.Subcommands.Add(RemapCommand.Create(output, error));
         root.Subcommands.Add(StatusCommand.Create(output, error));
         root.Subcommands.Add(QuarantineCommand.Create(output, error));
         root.Subcommands.Add(DisclosuresCommand.Create(output, error));

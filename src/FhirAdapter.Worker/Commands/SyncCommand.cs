@@ -23,6 +23,13 @@ internal static class SyncCommand
 
             return await CommandHost.RunAsync(parse, error, async services =>
             {
+                // New profiles since the last sync: what is stored under the old ones is validated again in this pass.
+                var stale = await services.GetRequiredService<Revalidation>().MarkValidatedElsewhereAsync(cancellationToken).ConfigureAwait(false);
+                if (stale > 0)
+                {
+                    output.WriteLine($"New profiles (validation fingerprint): {stale} stored patients are mapped and validated again.");
+                }
+
                 var report = await SyncProgressDisplay.RunAsync(services.GetRequiredService<ISyncRunner>(), output, services.GetRequiredService<TimeProvider>(), cancellationToken)
                     .ConfigureAwait(false);
                 Print(output, report);
@@ -36,7 +43,9 @@ internal static class SyncCommand
     {
         var total = report.Destinations.Aggregate(new DestinationReport("all"), (sum, d) => sum.Add(d));
         output.WriteLine($"Sync finished in {(report.Finished - report.Started).TotalSeconds:0.0} s.");
-        output.WriteLine($"Read:      {report.RecordsRead} records from {report.FilesRead} new or changed files; {report.RecordsRejected} quarantined.");
+        output.WriteLine($"Read:      {report.RecordsRead} records from {report.FilesRead} new or changed files; {report.RecordsRejected} quarantined"
+            + (report.QuarantineCleared > 0 ? $"; {report.QuarantineCleared} quarantine entries cleared" : "")
+            + (report.FilesNotComplete > 0 ? $"; {report.FilesNotComplete} files not complete yet, read at the next sync." : "."));
         output.WriteLine($"Mapped:    {report.PatientsMapped} patients; {report.ResourcesInvalid} resources failed validation; {report.RecordsHeld} records held;"
             + $" {report.ResourcesUnchanged} resources unchanged (their validation stands).");
         output.WriteLine($"Sent:      {report.Sent} resources; {total.Unchanged} unchanged at their destination, not sent again; {total.Withdrawn} withdrawn.");

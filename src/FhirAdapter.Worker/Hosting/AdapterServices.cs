@@ -38,9 +38,11 @@ internal static class AdapterServices
 
         services.AddSingleton<WorkerIdentity>();
         services.AddSingleton<AdapterMetrics>();
+        services.AddSingleton<FileCompleteness>();
         services.AddSingleton<InboxIngestor>();
         services.AddSingleton<PatientRemapper>();
         services.AddSingleton<SharedResourceWriter>();
+        services.AddSingleton<Revalidation>();
         services.AddSingleton<DeliveryRunner>();
         services.AddSingleton<ISyncRunner, SyncRunner>();
         return services;

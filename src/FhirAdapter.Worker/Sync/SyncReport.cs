@@ -31,6 +31,12 @@ public sealed record SyncReport(
     /// <summary>Resources mapped exactly as before and judged by the same validator: their outcome stood, not validated again.</summary>
     public int ResourcesUnchanged { get; init; }
 
+    /// <summary>Inbox files not read by this pass because the practice system had not finished writing them (docs/inbox.md).</summary>
+    public int FilesNotComplete { get; init; }
+
+    /// <summary>Quarantine entries this pass found no longer apply (their record read valid, or their file read again without them).</summary>
+    public int QuarantineCleared { get; init; }
+
     /// <summary>False when this pass left the inbox alone because another instance had its tick's scan.</summary>
     public bool InboxScanned { get; init; } = true;
 

@@ -78,6 +78,8 @@ internal sealed class SyncRunner(
             ResourcesUnchanged = mapped.Unchanged,
             InboxScanned = scanned,
             Destinations = destinations,
+            FilesNotComplete = read.NotComplete,
+            QuarantineCleared = read.QuarantineCleared,
         };
     }
 

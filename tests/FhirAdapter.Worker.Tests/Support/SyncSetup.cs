@@ -19,6 +19,8 @@ internal sealed class SyncSetup : IDisposable
             $"--Adapter:Store:ConnectionString=Data Source={Path.Combine(_dir.Path, "store.db")}",
             $"--Adapter:Validation:ProfilesPath={Path.Combine(RepoPaths.Root, "profiles")}",
             $"--Adapter:Store:LeaseDuration={LeaseDuration}",
+            // The tests write each file whole before they sync: no settle time to wait (FileCompletenessTests has its own).
+            "--Adapter:InboxSettleTime=00:00:00",
         };
         if (serverBaseUrl is not null)
         {

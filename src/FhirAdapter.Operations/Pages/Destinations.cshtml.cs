@@ -23,10 +23,15 @@ public sealed class DestinationsModel(
 {
     private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
     {
-        [nameof(DeliveryCounts.Pending)] = "Pending",
+        [nameof(DeliveryCounts.PendingPatients)] = "Patients pending",
+        [nameof(DeliveryCounts.NotPermittedPatients)] = "Patients not permitted",
         [nameof(DeliveryCounts.Sent)] = "Sent",
+        [nameof(DeliveryCounts.WaitingForRetry)] = "Waiting for a retry",
+        [nameof(DeliveryCounts.Conflicts)] = "Conflicts pending",
         [nameof(DeliveryCounts.Rejected)] = "Rejected",
-        [nameof(DeliveryCounts.Cancelled)] = "Withheld or cancelled",
+        [nameof(DeliveryCounts.Blocked)] = "Blocked by a rejection",
+        [nameof(DeliveryCounts.Withheld)] = "Withheld",
+        [nameof(DeliveryCounts.Withdrawn)] = "Withdrawn",
     };
 
     /// <summary>The numeric properties of <see cref="DeliveryCounts"/>, in declaration order.</summary>

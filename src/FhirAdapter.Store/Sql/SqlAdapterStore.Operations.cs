@@ -84,9 +84,9 @@ internal sealed partial class SqlAdapterStore : IOperatorStore, IPatientViewStor
 
     public async Task<IReadOnlyList<PatientDelivery>> GetPatientDeliveriesAsync(string patientKey, CancellationToken cancellationToken) =>
         await QueryAsync("""
-            SELECT d.destination, r.resource_type, r.logical_id, d.status, d.attempts, d.queued_at, d.sent_at, d.server_id, d.server_version, d.reason
-            FROM delivery d JOIN patient_resource r ON r.id = d.resource_id
-            WHERE d.patient_key = @p ORDER BY d.destination, r.position
+            SELECT s.destination, s.resource_type, COALESCE(r.logical_id, s.identifier), s.status, s.attempts, s.updated_at, s.sent_at, s.server_id, s.server_version, s.reason
+            FROM destination_resource s LEFT JOIN patient_resource r ON r.patient_key = s.patient_key AND r.resource_type = s.resource_type AND r.identifier = s.identifier
+            WHERE s.patient_key = @p ORDER BY s.destination, r.position
             """, r => new PatientDelivery(r.GetString(0), r.GetString(1), r.GetString(2), StoreValues.Parse<DeliveryStatus>(r.GetString(3)), r.GetInt32(4),
                 Time(r, 5), NullableTime(r, 6), r.NullableString(7), r.NullableString(8), r.NullableString(9)),
             cancellationToken, ("@p", patientKey));
@@ -94,11 +94,12 @@ internal sealed partial class SqlAdapterStore : IOperatorStore, IPatientViewStor
     public async Task<IReadOnlyList<DeliveryProblem>> GetDeliveryProblemsAsync(int limit, CancellationToken cancellationToken) =>
         await QueryAsync("""
             SELECT destination, patient_key, resource_type, logical_id, status, attempts, reason, at FROM (
-                SELECT d.destination, d.patient_key, r.resource_type, r.logical_id, d.status, d.attempts, d.reason,
-                       COALESCE(d.last_attempt_at, d.queued_at) AS at,
-                       ROW_NUMBER() OVER (PARTITION BY d.destination ORDER BY COALESCE(d.last_attempt_at, d.queued_at) DESC, d.resource_id) AS n
-                FROM delivery d JOIN patient_resource r ON r.id = d.resource_id
-                WHERE d.reason IS NOT NULL AND (d.status = 'rejected' OR d.status = 'pending')
+                SELECT s.destination, s.patient_key, s.resource_type, COALESCE(r.logical_id, s.identifier) AS logical_id, s.status, s.attempts, s.reason,
+                       s.updated_at AS at,
+                       ROW_NUMBER() OVER (PARTITION BY s.destination ORDER BY s.updated_at DESC, s.resource_type, s.identifier) AS n
+                FROM destination_resource s
+                LEFT JOIN patient_resource r ON r.patient_key = s.patient_key AND r.resource_type = s.resource_type AND r.identifier = s.identifier
+                WHERE s.reason IS NOT NULL AND s.status IN ('rejected', 'retry-later', 'conflict', 'blocked')
             ) problems WHERE n <= @l ORDER BY destination, at DESC
             """, r => new DeliveryProblem(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), StoreValues.Parse<DeliveryStatus>(r.GetString(4)),
                 r.GetInt32(5), r.GetString(6), Time(r, 7)),

@@ -23,9 +23,11 @@ internal static class AdapterCommandLine
         root.Subcommands.Add(GenerateCommand.Create(output, error));
         root.Subcommands.Add(ValidateCommand.Create(output, error));
         root.Subcommands.Add(SyncCommand.Create(output, error));
+        root.Subcommands.Add(RemapCommand.Create(output, error));
         root.Subcommands.Add(StatusCommand.Create(output, error));
         root.Subcommands.Add(QuarantineCommand.Create(output, error));
         root.Subcommands.Add(DisclosuresCommand.Create(output, error));
+        root.Subcommands.Add(ResendCommand.Create(output, error));
         root.Subcommands.Add(OperatorsCommand.Create(output, error, input ?? Console.In));
         ServeCommand.Attach(root, error);
         return root;

@@ -29,6 +29,7 @@ internal static class AdapterHost
         builder.WebHost.UseUrls(url.EndsWith("/fhir", StringComparison.Ordinal) ? url[..^"/fhir".Length] : url);
         ConfigureLogging(builder.Services, builder.Configuration, toStandardError: false);
         builder.Services.AddAdapterPipeline(builder.Configuration);
+        builder.Services.AddHostedService<RevalidationAtStart>();
         builder.Services.AddHostedService<SyncScheduler>();
         builder.Services.AddFhirApi(builder.Configuration);
         builder.Services.AddOperationsConsole(builder.Configuration);

@@ -1,4 +1,5 @@
 using FhirAdapter.Store;
+using FhirAdapter.Worker.Delivery;
 using FhirAdapter.Store.Runs;
 using FhirAdapter.Worker.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -42,7 +43,8 @@ internal sealed class SyncRunner(
         bool scanned;
         InboxIngestor.Counts? read = null;
         PatientRemapper.Counts? mapped = null;
-        DeliveryRunner.Counts? delivered = null;
+        DestinationReport? delivered = null;
+        IReadOnlyList<DestinationReport> destinations = [];
         try
         {
             var scan = await ScanAsync(run.Id, tick, progress, cancellationToken).ConfigureAwait(false);
@@ -52,9 +54,12 @@ internal sealed class SyncRunner(
             metrics.RecordsRead(read.Records, read.Rejected);
             mapped = await remapper.RemapDirtyAsync(identity.Owner, progress, cancellationToken).ConfigureAwait(false);
             metrics.Mapped(mapped.Patients, mapped.Invalid);
-            delivered = await delivery.DeliverAsync(identity.Owner, progress, cancellationToken).ConfigureAwait(false);
+            destinations = [.. (await delivery.DeliverAsync(identity.Owner, progress, cancellationToken).ConfigureAwait(false))
+                .Select(d => d with { NotPermitted = d.NotPermitted + mapped.NotPermitted.GetValueOrDefault(d.Destination) })];
+            delivered = destinations.Aggregate(new DestinationReport("all"), (sum, d) => sum.Add(d));
             metrics.Delivered(delivered.Sent, delivered.Rejected);
-            outcome = read.Rejected + mapped.Rejected + delivered.Rejected + delivered.WaitingForRetry == 0 ? SyncRunOutcome.Succeeded : SyncRunOutcome.CompletedWithErrors;
+            outcome = read.Rejected + mapped.Rejected + delivered.Rejected + delivered.WaitingForRetry + delivered.Conflicts == 0
+                ? SyncRunOutcome.Succeeded : SyncRunOutcome.CompletedWithErrors;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -69,8 +74,15 @@ internal sealed class SyncRunner(
         }
 
         var report = new SyncReport(started, time.GetUtcNow(), read.Files, read.Records, read.Rejected + mapped.Rejected, mapped.Held, mapped.Patients,
-            mapped.Invalid, delivered.Sent, delivered.WaitingForRetry, delivered.Rejected,
-            [.. delivered.Rejections.Select(r => $"{r.Destination}: {r.What}: {r.Reason}")]) { Withheld = delivered.Withheld, ResourcesUnchanged = mapped.Unchanged, InboxScanned = scanned };
+            mapped.Invalid, delivered.Sent, delivered.WaitingForRetry + delivered.Conflicts, delivered.Rejected, delivered.Rejections)
+        {
+            Withheld = delivered.Withheld,
+            ResourcesUnchanged = mapped.Unchanged,
+            InboxScanned = scanned,
+            Destinations = destinations,
+            FilesNotComplete = read.NotComplete,
+            QuarantineCleared = read.QuarantineCleared,
+        };
 
         // The whole report beside its run, serialized as it is: fields added to SyncReport later reach the console unchanged.
         await reports.SaveSyncReportAsync(run.Id, SyncReportJson.Serialize(report), CancellationToken.None).ConfigureAwait(false);

@@ -59,7 +59,8 @@ public sealed partial class BrowserTests(ConsoleFixture fixture)
         await page.ClickAsync("nav >> text=Destinations");
         var counts = (await fixture.Store.CountDeliveriesAsync(CancellationToken.None)).Single();
         Assert.Equal(counts.Sent, Figures.Parse(await page.InnerTextAsync("#destinations [data-figure='Sent']")));
-        Assert.Equal(counts.Pending, Figures.Parse(await page.InnerTextAsync("#destinations [data-figure='Pending']")));
+        Assert.Equal(counts.PendingPatients, Figures.Parse(await page.InnerTextAsync("#destinations [data-figure='PendingPatients']")));
+        Assert.Equal(counts.NotPermittedPatients, Figures.Parse(await page.InnerTextAsync("#destinations [data-figure='NotPermittedPatients']")));
         await ScreenshotAsync(page, "destinations");
 
         var shown = new List<string> { await page.ContentAsync() };

@@ -109,21 +109,21 @@ public abstract class OperationsStoreContract<TFixture>(TFixture fixture) : Stor
         var e2 = Resource("Encounter", "e2", Json("Encounter", "e2"));
         var e3 = Resource("Encounter", "e3", Json("Encounter", "e3"));
         await Store.SavePatientMappingAsync(new("p-0001", 0, [e1, e2, e3], [], ["ehr"]), Ct);
-        var pending = await Store.GetPendingForPatientAsync("ehr", "p-0001", Ct);
+        var stored = await Store.GetResourcesAsync("p-0001", Ct);
         await Store.RecordDeliveryAsync(new("ehr", "p-0001", [
-            new(e1.ResourceType, e1.Identifier, pending[0].ContentHash, DeliveryOutcomeKind.Sent, "srv-1", "1"),
-            new(e2.ResourceType, e2.Identifier, pending[1].ContentHash, DeliveryOutcomeKind.Rejected, Reason: "HTTP 422: constraint failed"),
+            new(e1.ResourceType, e1.Identifier, stored[0].ContentHash, DeliveryStatus.Sent, "s1", "srv-1", "1"),
+            new(e2.ResourceType, e2.Identifier, stored[1].ContentHash, DeliveryStatus.Rejected, "s2", Reason: "HTTP 422: constraint failed"),
         ]), Ct);
         Time.Advance(TimeSpan.FromMinutes(1));
-        await Store.RecordDeliveryAsync(new("ehr", "p-0001", [new(e3.ResourceType, e3.Identifier, pending[2].ContentHash, DeliveryOutcomeKind.RetryLater, Reason: "HTTP 503")]), Ct);
+        await Store.RecordDeliveryAsync(new("ehr", "p-0001", [new(e3.ResourceType, e3.Identifier, stored[2].ContentHash, DeliveryStatus.RetryLater, "s3", Reason: "HTTP 503")]), Ct);
 
         var deliveries = await Operations.GetPatientDeliveriesAsync("p-0001", Ct);
         var problems = await Operations.GetDeliveryProblemsAsync(10, Ct);
 
-        Assert.Equal([(e1.LogicalId, DeliveryStatus.Sent, "srv-1"), (e2.LogicalId, DeliveryStatus.Rejected, null), (e3.LogicalId, DeliveryStatus.Pending, null)],
+        Assert.Equal([(e1.LogicalId, DeliveryStatus.Sent, "srv-1"), (e2.LogicalId, DeliveryStatus.Rejected, null), (e3.LogicalId, DeliveryStatus.RetryLater, null)],
             deliveries.Select(d => (d.LogicalId, d.Status, d.ServerId)));
         Assert.Equal(Start, deliveries[0].SentAt);
-        Assert.Equal([(e3.LogicalId, DeliveryStatus.Pending, "HTTP 503"), (e2.LogicalId, DeliveryStatus.Rejected, "HTTP 422: constraint failed")],
+        Assert.Equal([(e3.LogicalId, DeliveryStatus.RetryLater, "HTTP 503"), (e2.LogicalId, DeliveryStatus.Rejected, "HTTP 422: constraint failed")],
             problems.Select(p => (p.LogicalId, p.Status, p.Reason)));
         Assert.All(problems, p => Assert.Equal(("ehr", "p-0001", "Encounter"), (p.Destination, p.PatientKey, p.ResourceType)));
         Assert.Single(await Operations.GetDeliveryProblemsAsync(1, Ct));

@@ -1,5 +1,7 @@
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Core.Privacy;
+using FhirAdapter.Operations.Quarantine;
+using FhirAdapter.Operations.Sync;
 using FhirAdapter.Validation;
 using FhirAdapter.Worker.Delivery;
 using FhirAdapter.Worker.Diagnostics;
@@ -44,7 +46,12 @@ internal static class AdapterServices
         services.AddSingleton<SharedResourceWriter>();
         services.AddSingleton<Revalidation>();
         services.AddSingleton<DeliveryRunner>();
-        services.AddSingleton<ISyncRunner, SyncRunner>();
+        services.AddSingleton<SyncRunner>();
+        // Every sync of this instance goes through the coordinator: one at a time, its progress visible to the console.
+        services.AddSingleton<SyncCoordinator>();
+        services.AddSingleton<ISyncRunner>(sp => sp.GetRequiredService<SyncCoordinator>());
+        services.AddSingleton<ISyncControl>(sp => sp.GetRequiredService<SyncCoordinator>());
+        services.AddSingleton<IQuarantineRetry, QuarantineRetry>();
         return services;
     }
 }

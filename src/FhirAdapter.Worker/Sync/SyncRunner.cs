@@ -23,7 +23,7 @@ namespace FhirAdapter.Worker.Sync;
 /// </remarks>
 internal sealed class SyncRunner(
     IAdapterStore store, InboxIngestor ingestor, PatientRemapper remapper, DeliveryRunner delivery, WorkerIdentity identity, AdapterMetrics metrics,
-    IOptions<StoreOptions> storeOptions, TimeProvider time, ILogger<SyncRunner> logger)
+    ISyncReportStore reports, IOptions<StoreOptions> storeOptions, TimeProvider time, ILogger<SyncRunner> logger)
     : ISyncRunner
 {
     /// <summary>The tick lease's name for the scheduled inbox scan.</summary>
@@ -32,6 +32,8 @@ internal sealed class SyncRunner(
     public Task<SyncReport> RunOnceAsync(IProgress<SyncProgress>? progress, CancellationToken cancellationToken) => RunAsync(tick: null, progress, cancellationToken);
 
     public Task<SyncReport> RunTickAsync(DateTimeOffset tick, CancellationToken cancellationToken) => RunAsync(tick, progress: null, cancellationToken);
+
+    public Task<SyncReport> RunTickAsync(DateTimeOffset tick, IProgress<SyncProgress>? progress, CancellationToken cancellationToken) => RunAsync(tick, progress, cancellationToken);
 
     private async Task<SyncReport> RunAsync(DateTimeOffset? tick, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
@@ -71,7 +73,7 @@ internal sealed class SyncRunner(
             metrics.SyncDuration(time.GetUtcNow() - started);
         }
 
-        return new SyncReport(started, time.GetUtcNow(), read.Files, read.Records, read.Rejected + mapped.Rejected, mapped.Held, mapped.Patients,
+        var report = new SyncReport(started, time.GetUtcNow(), read.Files, read.Records, read.Rejected + mapped.Rejected, mapped.Held, mapped.Patients,
             mapped.Invalid, delivered.Sent, delivered.WaitingForRetry + delivered.Conflicts, delivered.Rejected, delivered.Rejections)
         {
             Withheld = delivered.Withheld,
@@ -81,6 +83,10 @@ internal sealed class SyncRunner(
             FilesNotComplete = read.NotComplete,
             QuarantineCleared = read.QuarantineCleared,
         };
+
+        // The whole report beside its run, serialized as it is: fields added to SyncReport later reach the console unchanged.
+        await reports.SaveSyncReportAsync(run.Id, SyncReportJson.Serialize(report), CancellationToken.None).ConfigureAwait(false);
+        return report;
     }
 
     /// <summary>

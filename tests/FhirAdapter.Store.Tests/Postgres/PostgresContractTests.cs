@@ -32,3 +32,5 @@ public sealed class PostgresAtomicityTests(PostgresFixture f) : AtomicityContrac
 
 [RequiresPostgres]
 public sealed class PostgresResourceQueryTests(PostgresFixture f) : ResourceQueryContract<PostgresFixture>(f), IClassFixture<PostgresFixture>;
+
+public sealed class PostgresOperationsStoreTests(PostgresFixture f) : OperationsStoreContract<PostgresFixture>(f), IClassFixture<PostgresFixture>;

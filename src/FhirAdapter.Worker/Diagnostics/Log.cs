@@ -29,6 +29,12 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Information, "Tick {Tick:o}: the scan of an earlier tick is still running on another instance; this tick leaves the inbox to it")]
     public static partial void InboxScanStillRunning(ILogger logger, DateTimeOffset tick);
 
-    [LoggerMessage(8, LogLevel.Error, "Validation fast path disagreement: Firely reported {Issues} issue(s) in {ResourceType}/{ResourceId}, which the fast path accepted; the resource takes Firely's outcome")]
+    [LoggerMessage(8, LogLevel.Information, "New validation fingerprint {Fingerprint}: {Patients} stored patients are marked to be mapped and validated again")]
+    public static partial void RevalidationMarked(ILogger logger, string fingerprint, int patients);
+
+    [LoggerMessage(9, LogLevel.Error, "The check for patients validated under other profiles failed ({ExceptionType}); run remap --all to validate everything again")]
+    public static partial void RevalidationCheckFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(10, LogLevel.Error, "Validation fast path disagreement: Firely reported {Issues} issue(s) in {ResourceType}/{ResourceId}, which the fast path accepted; the resource takes Firely's outcome")]
     public static partial void FastPathDisagreement(ILogger logger, string resourceType, string? resourceId, int issues);
 }

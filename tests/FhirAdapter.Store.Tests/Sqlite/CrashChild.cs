@@ -1,8 +1,6 @@
 using FhirAdapter.Store.Delivery;
 using FhirAdapter.Store.Patients;
 using FhirAdapter.Store.Records;
-using FhirAdapter.Store.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 using static FhirAdapter.Store.Tests.TestRecords;
 
 namespace FhirAdapter.Store.Tests.Sqlite;
@@ -17,7 +15,7 @@ internal static class CrashChild
 
     public static async Task<int> RunAsync(string database)
     {
-        var store = new SqliteAdapterStore(new StoreOptions { ConnectionString = $"Data Source={database}" }, TimeProvider.System, NullLogger<SqliteAdapterStore>.Instance);
+        var store = AdapterStores.Create(new StoreOptions { ConnectionString = $"Data Source={database}" });
         var session = SessionOf(Intake());
         for (var file = 0; ; file++)
         {
@@ -28,9 +26,9 @@ internal static class CrashChild
             await store.IngestAsync(new IngestBatch { File = FileOf(file), Records = records }, CancellationToken.None);
             var mapping = await store.SavePatientMappingAsync(new PatientMapping(key, 1,
                 [.. Enumerable.Range(0, 20).Select(i => Resource("Observation", $"{file}.{i}", Json("Observation", $"{file}.{i}")))], [], ["ehr"]), CancellationToken.None);
-            var pending = await store.GetPendingForPatientAsync("ehr", key, CancellationToken.None);
+            var resources = await store.GetResourcesAsync(key, CancellationToken.None);
             await store.RecordDeliveryAsync(new DeliveryReport("ehr", key,
-                [.. pending.Select(p => new DeliveryOutcome(p.ResourceType, p.Identifier, p.ContentHash, DeliveryOutcomeKind.Sent, $"srv-{p.LogicalId}", "1"))]), CancellationToken.None);
+                [.. resources.Select(p => new DeliveryOutcome(p.ResourceType, p.Identifier, p.ContentHash, DeliveryStatus.Sent, "s", $"srv-{p.LogicalId}", "1"))]), CancellationToken.None);
             Console.WriteLine($"committed {file} {mapping.Queued}");
         }
     }

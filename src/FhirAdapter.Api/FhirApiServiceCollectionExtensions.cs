@@ -47,6 +47,7 @@ public static class FhirApiServiceCollectionExtensions
         services.TryAddSingleton<ClientRateLimiter>();
         services.TryAddSingleton<ApiUrls>();
         services.TryAddSingleton<PatientAccess>();
+        services.TryAddSingleton<VisibilityHistory>();
         services.TryAddSingleton<SearchService>();
         services.TryAddSingleton<AuditEventService>();
         services.TryAddSingleton<ExportJobs>();

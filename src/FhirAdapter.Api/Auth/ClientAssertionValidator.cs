@@ -56,7 +56,31 @@ internal sealed class ClientAssertionValidator
             return Reject(null, "the assertion's iss is not a registered client");
         }
 
-        var keys = await _keys.GetKeysAsync(client, unverified.Kid, cancellationToken);
+        // SMART Backend Services: "If the jku header is present, verify that the jku is whitelisted (i.e., that it matches
+        // the JWKS URL value supplied at registration time for the specified client_id). If the jku header is not
+        // whitelisted, the signature verification fails."
+        if (unverified.TryGetHeaderValue<string>("jku", out var jku) && jku is not null
+            && (client.JwksUrl is null || !Uri.TryCreate(jku, UriKind.Absolute, out var jkuUrl) || jkuUrl.AbsoluteUri != client.JwksUrl.AbsoluteUri))
+        {
+            return Reject(client.ClientId, "jku is not the JWKS URL registered for the client");
+        }
+
+        var kid = string.IsNullOrEmpty(unverified.Kid) ? null : unverified.Kid;
+        var keys = await _keys.GetKeysAsync(client, kid, cancellationToken);
+        if (kid is null && keys.Count > 1)
+        {
+            // SMART asks every assertion for a kid; with a single registered key we still know which one is meant.
+            return Reject(client.ClientId, "kid is missing and the client has several keys");
+        }
+
+        if (kid is not null)
+        {
+            keys = [.. keys.Where(k => k.KeyId == kid)];
+            if (keys.Count == 0)
+            {
+                return Reject(client.ClientId, "no registered key has the assertion's kid");
+            }
+        }
         var parameters = new TokenValidationParameters
         {
             ValidIssuer = client.ClientId,

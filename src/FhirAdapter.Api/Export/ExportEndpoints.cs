@@ -3,6 +3,7 @@ using FhirAdapter.Api.Auth;
 using FhirAdapter.Api.Disclosure;
 using FhirAdapter.Api.Http;
 using FhirAdapter.Api.Search;
+using FhirAdapter.Core.Privacy;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Http;
 
@@ -19,29 +20,48 @@ internal static class ExportEndpoints
 
     private static readonly string[] OutputFormats = ["application/fhir+ndjson", "application/ndjson", "ndjson"];
 
+    /// <summary>The manifest extension that carries the §2.32 notice when _type leaves Provenance out.</summary>
+    public static readonly string RedisclosureNoticeExtension = Core.Mapping.ClinicCanonicals.Extension("redisclosure-notice");
+
     private static readonly string[] KnownParameters = ["_outputFormat", "_since", "_type"];
 
-    public static IResult KickOff(HttpContext context, bool patientLevel, ExportJobs jobs, ApiUrls urls, TimeProvider time)
+    /// <summary>
+    /// Kick-off, by GET (parameters in the query) or POST (a Parameters resource; Bulk Data 2.0: "servers SHALL support
+    /// GET requests and MAY support POST requests that supply parameters using the FHIR Parameters Resource").
+    /// </summary>
+    public static async Task<IResult> KickOffAsync(HttpContext context, bool patientLevel, ExportJobs jobs, ApiUrls urls, TimeProvider time)
     {
         var grant = ClientAuthenticationFilter.Grant(context);
         var request = context.Request;
-        if (!request.Headers["Prefer"].ToString().Contains("respond-async", StringComparison.OrdinalIgnoreCase))
+        var prefer = request.Headers["Prefer"].SelectMany(v => (v ?? "").Split([',', ';'], StringSplitOptions.TrimEntries)).ToList();
+        if (!prefer.Contains("respond-async", StringComparer.OrdinalIgnoreCase))
         {
             throw FhirApiException.BadRequest("Bulk export runs asynchronously: send the header Prefer: respond-async");
         }
 
-        foreach (var name in request.Query.Keys.Where(k => !KnownParameters.Contains(k)))
+        var parameters = await OperationParameters.ReadAsync(request, context.RequestAborted);
+        var lenient = prefer.Contains("handling=lenient", StringComparer.OrdinalIgnoreCase);
+        var ignored = new List<string>();
+        foreach (var name in parameters.Keys.Where(k => !KnownParameters.Contains(k) && k != "_format"))
         {
-            throw FhirApiException.BadRequest($"Parameter '{name}' is not supported by $export (supported: {string.Join(", ", KnownParameters)})");
+            // Bulk Data 2.0: a parameter the server does not support is an error unless the client sent
+            // Prefer: handling=lenient; then it is ignored and said so in the manifest's error array.
+            var message = $"Parameter '{name}' is not supported by $export (supported: {string.Join(", ", KnownParameters)})";
+            if (!lenient)
+            {
+                throw FhirApiException.BadRequest(message + "; send Prefer: handling=lenient to have it ignored");
+            }
+
+            ignored.Add(message + ": ignored");
         }
 
-        if (request.Query["_outputFormat"] is { Count: > 0 } format && !OutputFormats.Contains(format.ToString()))
+        if (parameters["_outputFormat"] is { Count: > 0 } format && !OutputFormats.Contains(format.ToString()))
         {
             throw FhirApiException.BadRequest("_outputFormat must be application/fhir+ndjson");
         }
 
         DateTimeOffset? since = null;
-        if (request.Query["_since"] is { Count: > 0 } sinceText)
+        if (parameters["_since"] is { Count: > 0 } sinceText)
         {
             if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
             {
@@ -53,9 +73,13 @@ internal static class ExportEndpoints
 
         var exportable = SearchTypes.PatientCompartment.Append(SearchTypes.Patient).Concat(patientLevel ? [] : SystemTypes).ToHashSet(StringComparer.Ordinal);
         HashSet<string> types;
-        if (request.Query["_type"] is { Count: > 0 } typeText)
+        // The disclosure notice (Provenance.ndjson) goes unless _type leaves Provenance out: Bulk Data 2.0 says the
+        // output SHALL be filtered to _type; the manifest then carries the notice's text in an extension instead.
+        var notice = true;
+        if (parameters["_type"] is { Count: > 0 } typeText)
         {
             types = typeText.SelectMany(t => t!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
+            notice = types.Remove("Provenance");
             if (types.FirstOrDefault(t => !exportable.Contains(t)) is { } unknown)
             {
                 throw FhirApiException.BadRequest($"_type: {unknown} is not exported by this server");
@@ -88,6 +112,8 @@ internal static class ExportEndpoints
             Id = id,
             Grant = grant,
             RequestUrl = urls.Self(request),
+            IncludeNotice = notice,
+            Ignored = ignored,
             FhirBase = urls.Fhir(request),
             PatientLevel = patientLevel,
             Types = types,
@@ -100,14 +126,15 @@ internal static class ExportEndpoints
         return FhirResults.Resource(FhirResults.Outcome(OperationOutcome.IssueType.Informational, "Export accepted; poll the Content-Location URL", OperationOutcome.IssueSeverity.Information), 202);
     }
 
-    public static IResult Status(HttpContext context, string id, ExportJobs jobs)
+    public static async Task<IResult> StatusAsync(HttpContext context, string id, ExportJobs jobs)
     {
-        var job = Find(context, id, jobs);
+        var job = await FindAsync(context, id, jobs);
         switch (job.State)
         {
             case ExportState.Queued:
             case ExportState.Running:
-                context.Response.Headers["X-Progress"] = job.State == ExportState.Queued ? "queued" : $"{job.PatientsDone}/{job.PatientsTotal} patients";
+                // Only what this client will receive: a count of all the clinic's patients would tell it what it may not see.
+                context.Response.Headers["X-Progress"] = job.State == ExportState.Queued ? "queued" : $"running: {job.PatientsExported} patients exported so far";
                 context.Response.Headers.RetryAfter = Seconds(jobs.Options.PollInterval);
                 return Results.StatusCode(202);
             case ExportState.Failed:
@@ -115,7 +142,7 @@ internal static class ExportEndpoints
         }
 
         context.Response.Headers.Expires = job.ExpiresAt!.Value.ToString("R", CultureInfo.InvariantCulture);
-        return Results.Json(new Dictionary<string, object>
+        var manifest = new Dictionary<string, object>
         {
             ["transactionTime"] = job.TransactionTime.ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
             ["request"] = job.RequestUrl,
@@ -127,18 +154,36 @@ internal static class ExportEndpoints
                 ["count"] = f.Count,
             }).ToList(),
             ["error"] = Array.Empty<object>(),
-        });
+        };
+        if (job.Ignored.Count > 0)
+        {
+            manifest["error"] = new[] { new Dictionary<string, object> { ["type"] = "OperationOutcome", ["url"] = $"{job.FhirBase}/{FilePath}/{job.Id}/{ExportJob.OutcomeFile}" } };
+        }
+
+        if (!job.IncludeNotice)
+        {
+            // The §2.32 notice must accompany the disclosure even when _type leaves its Provenance out.
+            manifest["extension"] = new Dictionary<string, object> { [RedisclosureNoticeExtension] = RedisclosureNotice.Text };
+        }
+
+        return Results.Json(manifest);
     }
 
-    public static IResult Cancel(HttpContext context, string id, ExportJobs jobs)
+    public static async Task<IResult> CancelAsync(HttpContext context, string id, ExportJobs jobs)
     {
-        jobs.Remove(Find(context, id, jobs));
+        await jobs.RemoveAsync(await FindAsync(context, id, jobs));
         return FhirResults.Resource(FhirResults.Outcome(OperationOutcome.IssueType.Informational, "Export cancelled and its files deleted", OperationOutcome.IssueSeverity.Information), 202);
     }
 
     public static async Task<IResult> FileAsync(HttpContext context, string id, string name, ExportJobs jobs, PatientAccess access)
     {
-        var job = Find(context, id, jobs);
+        var job = await FindAsync(context, id, jobs);
+        if (job.State == ExportState.Completed && name == ExportJob.OutcomeFile && job.Ignored.Count > 0)
+        {
+            // No patient data: the OperationOutcome of the manifest's error array.
+            return Results.File(Path.Combine(job.Directory, ExportJob.OutcomeFile), FhirResults.NdjsonContentType);
+        }
+
         var file = job.State == ExportState.Completed ? job.Files.FirstOrDefault(f => f.Name == name) : null;
         if (file is null)
         {
@@ -178,8 +223,9 @@ internal static class ExportEndpoints
         }
     }
 
-    private static ExportJob Find(HttpContext context, string id, ExportJobs jobs) =>
-        jobs.Find(id, ClientAuthenticationFilter.Grant(context).Client.ClientId) ?? throw FhirApiException.NotFound($"No export {id} (unknown, expired or cancelled)");
+    private static async Task<ExportJob> FindAsync(HttpContext context, string id, ExportJobs jobs) =>
+        await jobs.FindAsync(id, ClientAuthenticationFilter.Grant(context).Client.ClientId, context.RequestAborted)
+        ?? throw FhirApiException.NotFound($"No export {id} (unknown, expired or cancelled)");
 
     private static string Seconds(TimeSpan value) => ((int)Math.Ceiling(value.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 }

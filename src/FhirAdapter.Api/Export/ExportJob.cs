@@ -7,6 +7,9 @@ internal sealed class ExportJob
 {
     public const string PendingDisclosuresFile = ".disclosures.ndjson";
 
+    /// <summary>The OperationOutcome of the parameters ignored (lenient handling): the manifest's error array points at it.</summary>
+    public const string OutcomeFile = "OperationOutcome.ndjson";
+
     public required string Id { get; init; }
 
     /// <summary>The grant of the kick-off request: the client, its organization and scopes.</summary>
@@ -21,6 +24,12 @@ internal sealed class ExportJob
     public required IReadOnlySet<string> Types { get; init; }
 
     public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Whether Provenance.ndjson (the disclosure notices) is written: not when _type leaves Provenance out.</summary>
+    public bool IncludeNotice { get; init; } = true;
+
+    /// <summary>What was ignored under Prefer: handling=lenient, one message each.</summary>
+    public IReadOnlyList<string> Ignored { get; init; } = [];
 
     /// <summary>When the export started: what the manifest reports as transactionTime.</summary>
     public required DateTimeOffset TransactionTime { get; init; }
@@ -38,9 +47,8 @@ internal sealed class ExportJob
         set => _state = value;
     }
 
-    public int PatientsDone { get; set; }
-
-    public int PatientsTotal { get; set; }
+    /// <summary>Patients with data in the files so far: all X-Progress tells (not the clinic's patient count).</summary>
+    public int PatientsExported { get; set; }
 
     public IReadOnlyList<ExportFile> Files { get; set; } = [];
 

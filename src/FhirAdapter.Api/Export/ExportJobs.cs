@@ -41,6 +41,18 @@ internal sealed class ExportJobs
         Log.ExportQueued(_logger, job.Id, job.Grant.Client.ClientId);
     }
 
+    public Task<ExportJob?> FindAsync(string id, string clientId, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Find(id, clientId));
+    }
+
+    public Task RemoveAsync(ExportJob job)
+    {
+        Remove(job);
+        return Task.CompletedTask;
+    }
+
     /// <summary>The client's job, unless it expired (then its files are deleted now).</summary>
     public ExportJob? Find(string id, string clientId)
     {

@@ -17,7 +17,7 @@ namespace FhirAdapter.Api.Export;
 /// however large the store. Each patient's disclosure Provenance (the redisclosure notice) goes to Provenance.ndjson.
 /// The accounting entries are kept beside the files and recorded when the client fetches the first file.
 /// </summary>
-internal sealed class ExportRunner(ExportJobs jobs, IResourceQuery query, IAdapterStore store, PatientAccess access, TimeProvider time, ILogger<ExportRunner> logger)
+internal sealed class ExportRunner(ExportJobs jobs, IResourceQuery query, IAdapterStore store, PatientAccess access, VisibilityHistory history, TimeProvider time, ILogger<ExportRunner> logger)
     : BackgroundService
 {
     public const string MarkerFile = ".fhiradapter-export";
@@ -73,7 +73,16 @@ internal sealed class ExportRunner(ExportJobs jobs, IResourceQuery query, IAdapt
             Directory.CreateDirectory(job.Directory);
             await File.WriteAllTextAsync(Path.Combine(job.Directory, MarkerFile), "FhirAdapter bulk export; deleted when it expires\n", cancellationToken);
             await using var pending = new StreamWriter(Path.Combine(job.Directory, ExportJob.PendingDisclosuresFile), false, Utf8);
-            job.PatientsTotal = await CountPatientsAsync(cancellationToken);
+            if (job.Ignored.Count > 0)
+            {
+                var outcome = new OperationOutcome
+                {
+                    Id = job.Id,
+                    Issue = [.. job.Ignored.Select(i => new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Warning, Code = OperationOutcome.IssueType.NotSupported, Diagnostics = i })],
+                };
+                await File.WriteAllTextAsync(Path.Combine(job.Directory, ExportJob.OutcomeFile), FhirJson.Serialize(outcome, pretty: false) + "\n", cancellationToken);
+            }
+
             var patients = 0;
             string? after = null;
             while (true)
@@ -84,9 +93,8 @@ internal sealed class ExportRunner(ExportJobs jobs, IResourceQuery query, IAdapt
                     if (await ExportPatientAsync(job, key, writers, pending, cancellationToken))
                     {
                         patients++;
+                        job.PatientsExported = patients;
                     }
-
-                    job.PatientsDone++;
                 }
 
                 if (keys.Count < PatientPage)
@@ -140,23 +148,6 @@ internal sealed class ExportRunner(ExportJobs jobs, IResourceQuery query, IAdapt
         }
     }
 
-    private async Task<int> CountPatientsAsync(CancellationToken cancellationToken)
-    {
-        var total = 0;
-        string? after = null;
-        while (true)
-        {
-            var keys = await query.GetPatientKeysAsync(after, 1000, cancellationToken);
-            total += keys.Count;
-            if (keys.Count < 1000)
-            {
-                return total;
-            }
-
-            after = keys[^1];
-        }
-    }
-
     private async Task<bool> ExportPatientAsync(
         ExportJob job, string patientKey, Dictionary<string, (StreamWriter Writer, long Count)> writers, StreamWriter pending, CancellationToken cancellationToken)
     {
@@ -166,15 +157,23 @@ internal sealed class ExportRunner(ExportJobs jobs, IResourceQuery query, IAdapt
             return false;
         }
 
+        // _since: what changed after it, and what the organization could not see then (VisibilityHistory): a patient
+        // whose consent arrived later comes with the whole of its permitted record.
+        var then = job.Since is { } at ? await history.DecisionAtAsync(patientKey, job.Grant.Client, at, cancellationToken) : null;
         var disclosed = new List<Resource>();
         foreach (var stored in patient.Stored)
         {
-            if (!stored.Validation.IsValid || !job.Types.Contains(stored.ResourceType) || (job.Since is { } since && stored.MappedAt <= since))
+            if (!stored.Validation.IsValid || !job.Types.Contains(stored.ResourceType))
             {
                 continue;
             }
 
             var resource = patient.Served(stored);
+            if (job.Since is { } since && stored.MappedAt <= since && VisibilityHistory.WasVisible(resource, then!, access.Filter))
+            {
+                continue;
+            }
+
             if (!ResourceMaterializer.IsEnteredInError(resource) && access.Filter.FilterResource(resource, patient.Decision, patient.Sensitivity) is { } labelled)
             {
                 disclosed.Add(labelled);
@@ -189,6 +188,12 @@ internal sealed class ExportRunner(ExportJobs jobs, IResourceQuery query, IAdapt
         foreach (var resource in disclosed)
         {
             await WriteAsync(job.Directory, writers, resource, cancellationToken);
+        }
+
+        if (!job.IncludeNotice)
+        {
+            await pending.WriteLineAsync(JsonSerializer.Serialize(access.Account(patient, disclosed)).AsMemory(), cancellationToken);
+            return true;
         }
 
         var notice = access.Filter.BuildNoticeProvenance(patient.Decision, patient.Sensitivity,

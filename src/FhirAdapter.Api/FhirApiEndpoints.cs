@@ -42,7 +42,7 @@ public static class FhirApiEndpoints
 
         var fhir = endpoints.MapGroup(ApiUrls.FhirPath).AddEndpointFilter<FhirErrorFilter>();
         fhir.MapGet("/metadata", (HttpContext c, ApiUrls urls, TimeProvider time) =>
-            FhirResults.Resource(CapabilityStatementBuilder.Build(urls.Fhir(c.Request), urls.Token(c.Request), time.GetUtcNow())));
+            FhirResults.Resource(CapabilityStatementBuilder.Build(urls.Fhir(c.Request), time.GetUtcNow())));
 
         var data = fhir.MapGroup("").AddEndpointFilter<ClientAuthenticationFilter>();
         data.MapMethods("/$export", ["GET", "POST"], (HttpContext c, ExportJobs jobs, ApiUrls urls, TimeProvider time) => ExportEndpoints.KickOffAsync(c, patientLevel: false, jobs, urls, time)).DisableAntiforgery();

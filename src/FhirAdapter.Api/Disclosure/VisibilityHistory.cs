@@ -15,7 +15,7 @@ namespace FhirAdapter.Api.Disclosure;
 /// resources modified prior to the supplied time if the resources belong to the patient compartment of a patient added
 /// to the Group after the supplied time (this behavior SHOULD be clearly documented by the server)".
 /// </summary>
-internal sealed class VisibilityHistory(IAdapterStore store)
+internal sealed class VisibilityHistory(IAdapterStore store, TimeProvider time)
 {
     /// <summary>
     /// The consent decision as it was at <paramref name="at"/>, on the records known then: each record at the version
@@ -23,6 +23,8 @@ internal sealed class VisibilityHistory(IAdapterStore store)
     /// </summary>
     public async Task<ConsentDecision> DecisionAtAsync(string patientKey, RegisteredClient client, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        // An instant still to come is now: nothing can have become visible after it.
+        at = at < time.GetUtcNow() ? at : time.GetUtcNow();
         var known = new List<ExportRecord>();
         foreach (var record in await store.GetCurrentRecordsAsync(patientKey, cancellationToken))
         {

@@ -19,7 +19,7 @@ internal static class CapabilityStatementBuilder
         + "(the patient's consent for the organization arrived later, or the counseling notes were released later). "
         + "Only the current version of a resource is kept: vread of another version and _history answer 404.";
 
-    public static CapabilityStatement Build(string fhirBase, string tokenUrl, DateTimeOffset now)
+    public static CapabilityStatement Build(string fhirBase, DateTimeOffset now)
     {
         var rest = new CapabilityStatement.RestComponent
         {
@@ -29,18 +29,12 @@ internal static class CapabilityStatementBuilder
             {
                 Cors = false,
                 Service = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")],
-                Description = "SMART Backend Services only (no authorize endpoint): client_credentials with a private_key_jwt assertion (RS384 or ES384). "
+                // No oauth-uris extension: its definition requires an authorize URL, which a Backend Services server does not
+                // have; SMART App Launch 2.x discovery is .well-known/smart-configuration, which names the token endpoint.
+                Description = "SMART Backend Services only (no authorize endpoint; discovery: .well-known/smart-configuration): client_credentials with a private_key_jwt assertion (RS384 or ES384). "
                     + "Requested scopes (v2 system/{Type}.cruds subsets, v1 .read/.write/.*) are narrowed to read and search and to the client's registration; "
                     + "the token response's scope says what was granted. AuditEvent (the accounting of disclosures) needs system/AuditEvent.rs by name: "
                     + "system/*.rs does not include it, and a client not registered for it gets a token without it.",
-                Extension =
-                [
-                    new Extension
-                    {
-                        Url = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
-                        Extension = [new Extension("token", new FhirUri(tokenUrl))],
-                    },
-                ],
             },
             Operation =
             [

@@ -8,8 +8,11 @@ namespace FhirAdapter.Api.Search;
 /// FHIRPath expression, and an optional target type. Only references within the same patient's record are followed
 /// (nothing else is this client's to see), and only to types this server reads.
 /// </summary>
-internal sealed record IncludeParameter(string Text, string SourceType, string Name, string? TargetType, string Expression)
+internal sealed partial record IncludeParameter(string Text, string SourceType, string Name, string? TargetType, string Expression)
 {
+    /// <summary>Types a <c>.where(resolve() is X)</c> in the definition restricts the references to (resolve() needs a resolver: it is applied here instead).</summary>
+    public IReadOnlySet<string> ResolvedTypes { get; init; } = new HashSet<string>();
+
     /// <summary>The disclosure notice: always included, so <c>_revinclude=Provenance:target</c> asks for nothing more.</summary>
     public bool IsNotice => SourceType == "Provenance" && Name == "target";
 
@@ -35,7 +38,8 @@ internal sealed record IncludeParameter(string Text, string SourceType, string N
             return false;
         }
 
-        include = new IncludeParameter(value, source, name, target, expression);
+        var resolved = ResolveIs().Matches(expression).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        include = new IncludeParameter(value, source, name, target, ResolveIs().Replace(expression, "")) { ResolvedTypes = resolved };
         return true;
     }
 
@@ -47,11 +51,14 @@ internal sealed record IncludeParameter(string Text, string SourceType, string N
             if (found is ResourceReference { Reference: { Length: > 0 } reference })
             {
                 var parts = reference.Split('/');
-                if (parts.Length >= 2 && (TargetType is null || parts[^2] == TargetType))
+                if (parts.Length >= 2 && (TargetType is null || parts[^2] == TargetType) && (ResolvedTypes.Count == 0 || ResolvedTypes.Contains(parts[^2])))
                 {
                     yield return $"{parts[^2]}/{parts[^1]}";
                 }
             }
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\.where\(resolve\(\) is (\w+)\)")]
+    private static partial System.Text.RegularExpressions.Regex ResolveIs();
 }

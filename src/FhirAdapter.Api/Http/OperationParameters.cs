@@ -73,6 +73,12 @@ internal static class OperationParameters
                 resource = FhirJson.Parse<Resource>(text);
             }
         }
+        catch (Hl7.Fhir.Serialization.DeserializationFailedException e) when (e.PartialResult is Parameters { Parameter.Count: 0 } empty)
+        {
+            // {"resourceType":"Parameters"} (what FhirClient sends for an operation without parameters) is strictly
+            // invalid (an element needs content), and plainly means: no parameters.
+            resource = empty;
+        }
         catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or Hl7.Fhir.Serialization.DeserializationFailedException or System.Xml.XmlException)
         {
             throw FhirApiException.BadRequest("The body is not a FHIR Parameters resource");

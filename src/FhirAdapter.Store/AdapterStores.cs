@@ -1,4 +1,5 @@
 using FhirAdapter.Store.Postgres;
+using FhirAdapter.Store.Sql;
 using FhirAdapter.Store.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,6 +10,13 @@ namespace FhirAdapter.Store;
 /// <summary>Builds the store that <see cref="StoreOptions.Provider"/> names; the DI extension uses it, and so can a tool without a host.</summary>
 public static class AdapterStores
 {
+    /// <summary>The databases this build knows, each with its connection-string check (a problem, or null) and its dialect: a new one adds its line.</summary>
+    internal static readonly (string Name, Func<string, string?> CheckConnectionString, Func<StoreOptions, ILogger, SqlDialect> Dialect)[] Providers =
+    [
+        (StoreOptions.SqliteProvider, SqliteDialect.CheckConnectionString, (options, logger) => new SqliteDialect(options, logger)),
+        (StoreOptions.PostgresProvider, PostgresDialect.CheckConnectionString, (options, logger) => new PostgresDialect(options, logger)),
+    ];
+
     /// <exception cref="OptionsValidationException">The options are invalid; the message names each key at fault.</exception>
     public static IAdapterStore Create(StoreOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null)
     {
@@ -21,12 +29,10 @@ public static class AdapterStores
 
         loggers ??= NullLoggerFactory.Instance;
         time ??= TimeProvider.System;
-        // One case per provider; the validator's list names the same ones.
-        return options.Provider.ToUpperInvariant() switch
-        {
-            "SQLITE" => new SqliteAdapterStore(options, time, loggers.CreateLogger<SqliteAdapterStore>()),
-            "POSTGRES" => new PostgresAdapterStore(options, time, loggers.CreateLogger<PostgresAdapterStore>()),
-            _ => throw new InvalidOperationException($"{StoreOptions.SectionName}:Provider '{options.Provider}' is not supported"),
-        };
+        var logger = loggers.CreateLogger<IAdapterStore>();
+        return new SqlAdapterStore(CreateDialect(options, logger), options, time, logger);
     }
+
+    internal static SqlDialect CreateDialect(StoreOptions options, ILogger logger) =>
+        Providers.Single(p => string.Equals(p.Name, options.Provider, StringComparison.OrdinalIgnoreCase)).Dialect(options, logger);
 }

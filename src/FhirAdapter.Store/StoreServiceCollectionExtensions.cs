@@ -1,4 +1,5 @@
 using FhirAdapter.Store;
+using FhirAdapter.Store.Search;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -11,8 +12,9 @@ public static class StoreServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <c>Adapter:Store</c> (validated on start) and registers <see cref="IAdapterStore"/>, and each of its
-    /// facets (<see cref="IRecordStore"/>, <see cref="IPatientStore"/>, ...) as the same singleton, built by the
-    /// provider that <c>Adapter:Store:Provider</c> names. The schema is migrated on first use; a host that wants
+    /// facets (<see cref="IRecordStore"/>, <see cref="IPatientStore"/>, ..., <see cref="IResourceQuery"/>) as the same
+    /// singleton, on the database that <c>Adapter:Store:Provider</c> names: a consumer asks for the facet it uses.
+    /// The schema is migrated on first use; a host that wants
     /// it done before serving calls <see cref="IAdapterStore.MigrateAsync"/> at start. Uses the registered
     /// <see cref="TimeProvider"/> (the system clock if none).
     /// </summary>
@@ -32,6 +34,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<ISyncRunStore>(sp => sp.GetRequiredService<IAdapterStore>());
         services.TryAddSingleton<IDisclosureStore>(sp => sp.GetRequiredService<IAdapterStore>());
         services.TryAddSingleton<ILeaseStore>(sp => sp.GetRequiredService<IAdapterStore>());
+        services.TryAddSingleton(sp => ResourceQueries.From(sp.GetRequiredService<IAdapterStore>()));
         return services;
     }
 

@@ -1,4 +1,5 @@
 using FhirAdapter.Store.Postgres;
+using FhirAdapter.Store.Sql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,7 @@ public sealed class PostgresOptionsTests
 
         var store = services.GetRequiredService<IAdapterStore>();
 
-        Assert.IsType<PostgresAdapterStore>(store);
+        Assert.IsType<PostgresDialect>(Assert.IsType<SqlAdapterStore>(store).Dialect);
         Assert.Equal("Postgres", store.Provider);
         Assert.Same(store, services.GetRequiredService<ILeaseStore>());
     }

@@ -1,3 +1,4 @@
+using FhirAdapter.Store.Sql;
 using FhirAdapter.Store.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,7 @@ public sealed class StoreRegistrationTests : IDisposable
         await using var services = Build(new() { ["Adapter:Store:Provider"] = "sqlite", ["Adapter:Store:ConnectionString"] = $"Data Source={file}" });
 
         var store = services.GetRequiredService<IAdapterStore>();
-        Assert.IsType<SqliteAdapterStore>(store);
+        Assert.IsType<SqliteDialect>(Assert.IsType<SqlAdapterStore>(store).Dialect);
         Assert.Same(store, services.GetRequiredService<IRecordStore>());
         Assert.Same(store, services.GetRequiredService<IPatientStore>());
         Assert.Same(store, services.GetRequiredService<IDeliveryStore>());
@@ -35,6 +36,7 @@ public sealed class StoreRegistrationTests : IDisposable
         Assert.Same(store, services.GetRequiredService<ISyncRunStore>());
         Assert.Same(store, services.GetRequiredService<IDisclosureStore>());
         Assert.Same(store, services.GetRequiredService<ILeaseStore>());
+        Assert.Same(store, services.GetRequiredService<FhirAdapter.Store.Search.IResourceQuery>());
         await store.MigrateAsync(CancellationToken.None);
         Assert.True(File.Exists(file));
     }

@@ -9,7 +9,7 @@ namespace FhirAdapter.Store.Tests;
 internal static class TestRecords
 {
     private static readonly Lazy<IReadOnlyList<ExportRecord>> All = new(() =>
-        InboxSnapshot.ReadAsync(Path.Combine(RepoRoot(), "samples", "inbox")).GetAwaiter().GetResult().Records.Records.ToList());
+        InboxSnapshot.ReadAsync(RepoPaths.Inbox).GetAwaiter().GetResult().Records.Records.ToList());
 
     private static readonly PatientKeys Keys = new("https://fhir.kwc.example/sid/mrn", null);
 
@@ -46,17 +46,4 @@ internal static class TestRecords
             valid ? ResourceValidation.Valid : ResourceValidation.Invalid("""{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"required"}]}"""));
 
     public static string Json(string type, string id, string content = "a") => $$"""{"resourceType":"{{type}}","id":"{{id}}","text":"{{content}}"}""";
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FhirAdapter.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("FhirAdapter.sln not found above the test binaries");
-    }
 }

@@ -46,7 +46,7 @@ internal static class DisclosuresCommand
             return await CommandHost.RunAsync(parse, error, async services =>
             {
                 var key = services.GetRequiredService<ExportMapper>().PatientKey(parse.GetValue(patient)!);
-                var disclosures = await services.GetRequiredService<IAdapterStore>().GetDisclosuresAsync(key, from, ct).ConfigureAwait(false);
+                var disclosures = await services.GetRequiredService<IDisclosureStore>().GetDisclosuresAsync(key, from, ct).ConfigureAwait(false);
                 if (parse.GetValue(format) == "fhir")
                 {
                     var bundle = new Bundle { Type = Bundle.BundleType.Collection };

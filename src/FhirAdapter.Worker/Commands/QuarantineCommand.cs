@@ -21,7 +21,7 @@ internal static class QuarantineCommand
         list.TreatUnmatchedTokensAsErrors = false;
         list.SetAction((parse, ct) => CommandHost.RunAsync(parse, error, async services =>
         {
-            var entries = await services.GetRequiredService<IAdapterStore>().ListQuarantineAsync(1000, ct).ConfigureAwait(false);
+            var entries = await services.GetRequiredService<IQuarantineStore>().ListQuarantineAsync(1000, ct).ConfigureAwait(false);
             output.WriteLine($"{entries.Count} quarantined records.");
             foreach (var entry in entries)
             {
@@ -36,7 +36,7 @@ internal static class QuarantineCommand
         show.TreatUnmatchedTokensAsErrors = false;
         show.SetAction((parse, ct) => CommandHost.RunAsync(parse, error, async services =>
         {
-            var entry = await services.GetRequiredService<IAdapterStore>().GetQuarantinedAsync(parse.GetValue(showId), ct).ConfigureAwait(false);
+            var entry = await services.GetRequiredService<IQuarantineStore>().GetQuarantinedAsync(parse.GetValue(showId), ct).ConfigureAwait(false);
             if (entry is null)
             {
                 await error.WriteLineAsync($"No quarantined record #{parse.GetValue(showId)}.").ConfigureAwait(false);

@@ -34,7 +34,7 @@ internal static class AdapterServices
         services.AddSingleton(sp => new DisclosureAccounting(sp.GetRequiredService<ClinicCanonicals>()));
 
         services.AddAdapterStore(configuration);
-        services.AddSingleton<IExchangeLedger>(sp => new StoreExchangeLedger(sp.GetRequiredService<FhirAdapter.Store.IAdapterStore>()));
+        services.AddSingleton<IExchangeLedger>(sp => new StoreExchangeLedger(sp.GetRequiredService<FhirAdapter.Store.IDeliveryStore>()));
         services.AddFhirExchange(configuration);
 
         services.AddSingleton<WorkerIdentity>();

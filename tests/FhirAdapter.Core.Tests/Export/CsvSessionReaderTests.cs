@@ -5,7 +5,7 @@ namespace FhirAdapter.Core.Tests.Export;
 
 public sealed class CsvSessionReaderTests
 {
-    private static readonly string Example = File.ReadAllText(Path.Combine(RepoPaths.Fixtures, "sessions.csv"));
+    private static readonly string Example = File.ReadAllText(Path.Combine(RepoPaths.ExportExamples, "sessions.csv"));
 
     [Fact]
     public async Task Reads_the_contract_example_with_local_times_in_New_York()

@@ -1,40 +1,25 @@
 using System.Collections.Concurrent;
 using FhirAdapter.Store.Postgres;
-using Microsoft.Extensions.Logging.Abstractions;
+using FhirAdapter.Store.Sql;
 using Npgsql;
 
 namespace FhirAdapter.Store.Tests.Postgres;
 
 /// <summary>
-/// A new schema per store it creates (so per test), in the test database of <see cref="PostgresServer"/>; every
+/// A new schema per store it creates (so per test), in the test database of <see cref="TestPostgres"/>; every
 /// schema and connection pool is dropped when the test class ends.
 /// </summary>
 public sealed class PostgresFixture : IStoreFixture, IDisposable
 {
     private readonly ConcurrentBag<string> _schemas = [];
-    private readonly ConcurrentBag<PostgresAdapterStore> _stores = [];
+    private readonly ConcurrentBag<SqlAdapterStore> _stores = [];
 
     /// <summary>A new, empty schema and the connection string that works in it.</summary>
     public string NewSchema()
     {
-        var admin = PostgresServer.ConnectionString;
-        var schema = $"t_{Guid.NewGuid():N}"[..20];
-        using (var connection = new NpgsqlConnection(admin))
-        {
-            connection.Open();
-            using var command = new NpgsqlCommand($"CREATE SCHEMA {schema}", connection);
-            command.ExecuteNonQuery();
-        }
-
+        var (schema, connectionString) = TestPostgres.NewSchema();
         _schemas.Add(schema);
-        // Small, quickly pruned pools: a test run opens hundreds of stores against one server with few connections.
-        return new NpgsqlConnectionStringBuilder(admin)
-        {
-            SearchPath = schema,
-            MaxPoolSize = 20,
-            ConnectionIdleLifetime = 2,
-            ConnectionPruningInterval = 1,
-        }.ConnectionString;
+        return connectionString;
     }
 
     public IAdapterStore Create(TimeProvider time, StoreOptions? options = null)
@@ -42,23 +27,24 @@ public sealed class PostgresFixture : IStoreFixture, IDisposable
         options ??= new StoreOptions();
         options.Provider = StoreOptions.PostgresProvider;
         options.ConnectionString = NewSchema();
-        return Track(new PostgresAdapterStore(options, time, NullLogger<PostgresAdapterStore>.Instance));
+        return Track(AdapterStores.Create(options, time));
     }
 
     /// <summary>A store on an existing schema's connection string (another worker).</summary>
-    internal PostgresAdapterStore Open(string connectionString, TimeProvider time, TimeSpan? leaseDuration = null) =>
-        Track(new PostgresAdapterStore(
+    internal SqlAdapterStore Open(string connectionString, TimeProvider time, TimeSpan? leaseDuration = null) =>
+        Track(AdapterStores.Create(
             new StoreOptions { Provider = StoreOptions.PostgresProvider, ConnectionString = connectionString, LeaseDuration = leaseDuration ?? new StoreOptions().LeaseDuration },
-            time, NullLogger<PostgresAdapterStore>.Instance));
+            time));
 
-    public IAdapterStore Reopen(IAdapterStore store, TimeProvider time) => Open(((PostgresAdapterStore)store).ConnectionString, time);
+    public IAdapterStore Reopen(IAdapterStore store, TimeProvider time) => Open(((PostgresDialect)((SqlAdapterStore)store).Dialect).ConnectionString, time);
 
-    public void InjectFault(IAdapterStore store, Action<string>? fault) => ((PostgresAdapterStore)store).FaultInjector = fault;
+    public void InjectFault(IAdapterStore store, Action<string>? fault) => ((SqlAdapterStore)store).FaultInjector = fault;
 
-    private PostgresAdapterStore Track(PostgresAdapterStore store)
+    private SqlAdapterStore Track(IAdapterStore store)
     {
-        _stores.Add(store);
-        return store;
+        var sql = (SqlAdapterStore)store;
+        _stores.Add(sql);
+        return sql;
     }
 
     public void Dispose()
@@ -68,17 +54,9 @@ public sealed class PostgresFixture : IStoreFixture, IDisposable
             store.Dispose();
         }
 
-        if (_schemas.IsEmpty)
-        {
-            return;
-        }
-
-        using var connection = new NpgsqlConnection(PostgresServer.ConnectionString);
-        connection.Open();
         foreach (var schema in _schemas)
         {
-            using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", connection);
-            command.ExecuteNonQuery();
+            TestPostgres.DropSchema(schema);
         }
     }
 }

@@ -10,6 +10,7 @@ using static FhirAdapter.Store.Tests.TestRecords;
 namespace FhirAdapter.Store.Tests.Postgres;
 
 /// <summary>What is particular to PostgreSQL: several instances on one database, as scale-out runs them.</summary>
+[RequiresPostgres]
 public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<PostgresFixture>
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 20, 12, 0, 0, TimeSpan.Zero);
@@ -36,9 +37,9 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
 
         var versions = await Task.WhenAll(stores.Select(s => Task.Run(() => s.MigrateAsync(Ct))));
 
-        Assert.Equal(PostgresMigrator.Scripts[^1].Version, Assert.Single(versions.Distinct()));
-        Assert.Equal((long)PostgresMigrator.Scripts.Count, await ScalarAsync(schema, "SELECT COUNT(*) FROM schema_version"));
-        Assert.Equal(Enumerable.Range(1, PostgresMigrator.Scripts.Count), PostgresMigrator.Scripts.Select(s => s.Version));
+        Assert.Equal(PostgresDialect.Scripts[^1].Version, Assert.Single(versions.Distinct()));
+        Assert.Equal((long)PostgresDialect.Scripts.Count, await ScalarAsync(schema, "SELECT COUNT(*) FROM schema_version"));
+        Assert.Equal(Enumerable.Range(1, PostgresDialect.Scripts.Count), PostgresDialect.Scripts.Select(s => s.Version));
     }
 
     [Fact]
@@ -47,7 +48,7 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
         var schema = fixture.NewSchema();
         await using var other = new NpgsqlConnection(schema);
         await other.OpenAsync();
-        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({PostgresMigrator.LockClass}, hashtext(current_schema()))", other))
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({PostgresDialect.LockClass}, hashtext(current_schema()))", other))
         {
             await take.ExecuteNonQueryAsync();
         }
@@ -56,7 +57,7 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
         await Task.Delay(500);
         Assert.False(migrating.IsCompleted);
 
-        await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({PostgresMigrator.LockClass}, hashtext(current_schema()))", other))
+        await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({PostgresDialect.LockClass}, hashtext(current_schema()))", other))
         {
             await release.ExecuteNonQueryAsync();
         }
@@ -67,7 +68,7 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
     [Fact]
     public async Task A_search_path_without_a_schema_fails_with_a_message_naming_the_key()
     {
-        var missing = new NpgsqlConnectionStringBuilder(PostgresServer.ConnectionString) { SearchPath = "no_such_schema" }.ConnectionString;
+        var missing = new NpgsqlConnectionStringBuilder(TestPostgres.ConnectionString) { SearchPath = "no_such_schema" }.ConnectionString;
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => fixture.Open(missing, TimeProvider.System).MigrateAsync(Ct));
         Assert.Contains("Adapter:Store:ConnectionString", error.Message, StringComparison.Ordinal);
     }

@@ -1,8 +1,6 @@
 using FhirAdapter.Store.Delivery;
 using FhirAdapter.Store.Patients;
 using FhirAdapter.Store.Records;
-using FhirAdapter.Store.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 using static FhirAdapter.Store.Tests.TestRecords;
 
 namespace FhirAdapter.Store.Tests.Sqlite;
@@ -17,7 +15,7 @@ internal static class CrashChild
 
     public static async Task<int> RunAsync(string database)
     {
-        var store = new SqliteAdapterStore(new StoreOptions { ConnectionString = $"Data Source={database}" }, TimeProvider.System, NullLogger<SqliteAdapterStore>.Instance);
+        var store = AdapterStores.Create(new StoreOptions { ConnectionString = $"Data Source={database}" });
         var session = SessionOf(Intake());
         for (var file = 0; ; file++)
         {

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using FhirAdapter.Store.Delivery;
+using FhirAdapter.Store.Sql;
 using FhirAdapter.Store.Sqlite;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FhirAdapter.Store.Tests.Sqlite;
 
@@ -20,24 +20,25 @@ public sealed class SqliteCrashTests(SqliteFixture fixture) : IClassFixture<Sqli
             committed = Math.Max(committed, await RunAndKillAsync(database, afterCommits: 3 + round));
         }
 
-        var store = new SqliteAdapterStore(new StoreOptions { ConnectionString = $"Data Source={database}" }, TimeProvider.System, NullLogger<SqliteAdapterStore>.Instance);
+        var options = new StoreOptions { ConnectionString = $"Data Source={database}" };
+        var store = AdapterStores.Create(options);
         await store.MigrateAsync(CancellationToken.None);
-        await using var connection = new SqliteConnection($"Data Source={database}");
-        await connection.OpenAsync();
-        Assert.Equal("ok", await connection.ScalarAsync(null, "PRAGMA integrity_check", CancellationToken.None));
+        var dialect = new SqliteDialect(options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await using var connection = new SqlSession(await dialect.OpenAsync(CancellationToken.None), dialect);
+        Assert.Equal("ok", await connection.ScalarAsync("PRAGMA integrity_check", CancellationToken.None));
 
         // Every child restarts at file 0: a file is stored once however often it was written (repeats, no duplicates).
-        var files = await connection.QueryAsync(null, "SELECT path FROM inbox_file ORDER BY path", r => r.GetString(0), CancellationToken.None);
+        var files = await connection.QueryAsync("SELECT path FROM inbox_file ORDER BY path", r => r.GetString(0), CancellationToken.None);
         Assert.True(files.Count >= committed + 1, $"{files.Count} checkpoints, {committed + 1} reported committed");
         for (var file = 0; file < files.Count + 1; file++)
         {
-            var records = (long)(await connection.ScalarAsync(null, "SELECT COUNT(*) FROM record_version WHERE record_id LIKE $p AND is_current = 1",
-                CancellationToken.None, ("$p", $"SES-CRASH-{file:D5}-%")))!;
+            var records = (long)(await connection.ScalarAsync("SELECT COUNT(*) FROM record_version WHERE record_id LIKE @p AND is_current = 1",
+                CancellationToken.None, ("@p", $"SES-CRASH-{file:D5}-%")))!;
             var checkpointed = files.Contains(CrashChild.FileOf(file).Path);
             Assert.Equal(checkpointed ? CrashChild.RecordsPerFile : 0, records);
         }
 
-        Assert.Equal(0L, await connection.ScalarAsync(null, "SELECT COUNT(*) FROM (SELECT kind, record_id FROM record_version GROUP BY kind, record_id HAVING SUM(is_current) <> 1)", CancellationToken.None));
+        Assert.Equal(0L, await connection.ScalarAsync("SELECT COUNT(*) FROM (SELECT kind, record_id FROM record_version GROUP BY kind, record_id HAVING SUM(is_current) <> 1)", CancellationToken.None));
         foreach (var counts in await store.CountDeliveriesAsync(CancellationToken.None))
         {
             // Each mapped patient has 20 resources: all pending or all sent for the files that got that far, never a part.

@@ -1,6 +1,6 @@
+using FhirAdapter.Store.Sql;
 using FhirAdapter.Store.Sqlite;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FhirAdapter.Store.Tests.Sqlite;
 
@@ -16,13 +16,13 @@ public sealed class SqliteFixture : IStoreFixture, IDisposable
         var file = Path.Combine(Directory, $"store-{Interlocked.Increment(ref _next)}.db");
         options ??= new StoreOptions();
         options.ConnectionString = $"Data Source={file}";
-        return new SqliteAdapterStore(options, time, NullLogger<SqliteAdapterStore>.Instance);
+        return AdapterStores.Create(options, time);
     }
 
     public IAdapterStore Reopen(IAdapterStore store, TimeProvider time) =>
-        new SqliteAdapterStore(new StoreOptions { ConnectionString = $"Data Source={((SqliteAdapterStore)store).DataSource}" }, time, NullLogger<SqliteAdapterStore>.Instance);
+        AdapterStores.Create(new StoreOptions { ConnectionString = $"Data Source={((SqliteDialect)((SqlAdapterStore)store).Dialect).DataSource}" }, time);
 
-    public void InjectFault(IAdapterStore store, Action<string>? fault) => ((SqliteAdapterStore)store).FaultInjector = fault;
+    public void InjectFault(IAdapterStore store, Action<string>? fault) => ((SqlAdapterStore)store).FaultInjector = fault;
 
     public void Dispose()
     {

@@ -1,5 +1,5 @@
+using FhirAdapter.Store.Sql;
 using FhirAdapter.Store.Sqlite;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FhirAdapter.Store.Tests.Sqlite;
@@ -11,22 +11,23 @@ public sealed class SqliteStoreTests(SqliteFixture fixture) : IClassFixture<Sqli
     public async Task Creates_the_data_folder_and_uses_wal_mode_with_a_schema_version_row_per_migration()
     {
         var file = Path.Combine(fixture.Directory, "nested", "deeper", "adapter.db");
-        var store = new SqliteAdapterStore(new StoreOptions { ConnectionString = $"Data Source={file}" }, TimeProvider.System, NullLogger<SqliteAdapterStore>.Instance);
+        var options = new StoreOptions { ConnectionString = $"Data Source={file}" };
+        var store = AdapterStores.Create(options);
 
         var version = await store.MigrateAsync(CancellationToken.None);
         await store.MigrateAsync(CancellationToken.None);
 
         Assert.True(File.Exists(file));
-        await using var connection = new SqliteConnection($"Data Source={file}");
-        await connection.OpenAsync();
-        Assert.Equal("wal", await connection.ScalarAsync(null, "PRAGMA journal_mode", CancellationToken.None));
-        Assert.Equal((long)SqliteMigrator.Scripts.Count, await connection.ScalarAsync(null, "SELECT COUNT(*) FROM schema_version", CancellationToken.None));
-        Assert.Equal((long)version, await connection.ScalarAsync(null, "SELECT MAX(version) FROM schema_version", CancellationToken.None));
+        var dialect = new SqliteDialect(options, NullLogger.Instance);
+        await using var connection = new SqlSession(await dialect.OpenAsync(CancellationToken.None), dialect);
+        Assert.Equal("wal", await connection.ScalarAsync("PRAGMA journal_mode", CancellationToken.None));
+        Assert.Equal((long)SqliteDialect.Scripts.Count, await connection.ScalarAsync("SELECT COUNT(*) FROM schema_version", CancellationToken.None));
+        Assert.Equal((long)version, await connection.ScalarAsync("SELECT MAX(version) FROM schema_version", CancellationToken.None));
     }
 
     [Fact]
     public void Migrations_are_numbered_in_order_from_one()
     {
-        Assert.Equal(Enumerable.Range(1, SqliteMigrator.Scripts.Count), SqliteMigrator.Scripts.Select(s => s.Version));
+        Assert.Equal(Enumerable.Range(1, SqliteDialect.Scripts.Count), SqliteDialect.Scripts.Select(s => s.Version));
     }
 }

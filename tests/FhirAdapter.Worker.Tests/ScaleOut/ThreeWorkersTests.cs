@@ -50,12 +50,12 @@ public sealed partial class ThreeWorkersTests(FhirServerFixture server, ITestOut
         ORDER BY 1
         """;
 
-    [PostgresFact]
+    [Fact, RequiresPostgres]
     public async Task Three_workers_share_the_work_scan_once_per_tick_and_one_killed_end_with_exactly_the_counts_of_one_clean_worker()
     {
         var clock = Stopwatch.StartNew();
-        var (referenceSchema, referenceStore) = TestPostgres.NewSchema();
-        var (sharedSchema, sharedStore) = TestPostgres.NewSchema();
+        var (referenceSchema, referenceStore) = TestPostgres.NewSchema("w", maxPoolSize: 10);
+        var (sharedSchema, sharedStore) = TestPostgres.NewSchema("w", maxPoolSize: 10);
         try
         {
             // The reference: one worker, alone, one pass by hand.

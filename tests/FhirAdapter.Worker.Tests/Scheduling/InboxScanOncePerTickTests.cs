@@ -17,10 +17,10 @@ public sealed class InboxScanOncePerTickTests
     [Fact]
     public Task On_SQLite_one_tick_gives_one_inbox_scan_and_the_next_tick_one_more() => TwoInstancesTwoTicksAsync(_ => []);
 
-    [PostgresFact]
+    [Fact, RequiresPostgres]
     public async Task On_PostgreSQL_one_tick_gives_one_inbox_scan_and_the_next_tick_one_more()
     {
-        var (schema, connectionString) = TestPostgres.NewSchema();
+        var (schema, connectionString) = TestPostgres.NewSchema("w", maxPoolSize: 10);
         try
         {
             await TwoInstancesTwoTicksAsync(_ => TestPostgres.StoreArgs(connectionString));

@@ -1,21 +1,21 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace FhirAdapter.Worker.Tests.Support;
+namespace FhirAdapter.Testing;
 
 /// <summary>
-/// The PostgreSQL server of the worker's scale-out tests, found once per run the way the store's tests find theirs
-/// (tests/FhirAdapter.Store.Tests/Postgres/PostgresServer.cs):
+/// The PostgreSQL server of every test that needs one (mark it <see cref="RequiresPostgresAttribute"/>), found once
+/// per test process:
 /// <list type="number">
-/// <item>the connection string in <c>FHIRADAPTER_TEST_POSTGRES</c> (what <c>tests/postgres/start-postgres.sh</c> prints);</item>
-/// <item>else, with <c>FHIRADAPTER_SKIP_POSTGRES=1</c>, none: the tests are skipped (<see cref="PostgresFactAttribute"/>);</item>
-/// <item>else, when PostgreSQL's server binaries are installed, a throwaway cluster started with that script and stopped when the run ends;</item>
-/// <item>else none, and the test fails saying how to enable it: a missing server must never look like a pass.</item>
+/// <item>the connection string in <c>FHIRADAPTER_TEST_POSTGRES</c> (what <c>.ci/run</c> sets, from <c>tests/postgres/start-postgres.sh</c>);</item>
+/// <item>else, with <c>FHIRADAPTER_SKIP_POSTGRES=1</c>, none: those tests are reported as skipped (<see cref="PostgresSkippingFramework"/>);</item>
+/// <item>else, when PostgreSQL's server binaries are installed, a throwaway cluster started with that script, stopped when the process ends;</item>
+/// <item>else none, and every such test fails saying how to enable it: a missing server must never look like a pass.</item>
 /// </list>
-/// The throwaway cluster lives in its own folder (<c>$FHIRADAPTER_PG_DIR-worker</c>), not the store tests' one:
-/// the two test projects run in parallel processes, and each stops the cluster it started when it ends.
+/// The throwaway cluster lives in a folder of the test project's own (<c>$FHIRADAPTER_PG_DIR-ProjectName</c>): test
+/// projects run in parallel processes, and each stops the cluster it started.
 /// </summary>
-internal static class TestPostgres
+public static class TestPostgres
 {
     public const string ConnectionVariable = "FHIRADAPTER_TEST_POSTGRES";
 
@@ -30,20 +30,29 @@ internal static class TestPostgres
     /// <summary>The admin connection string (the test database), or throws the failure that explains why there is none.</summary>
     public static string ConnectionString => Found.Value.ConnectionString ?? throw new InvalidOperationException(Found.Value.Problem);
 
-    /// <summary>A new, empty schema, and the connection string whose search path is that schema (where the store puts its tables).</summary>
-    public static (string Schema, string ConnectionString) NewSchema(int maxPoolSize = 10)
+    /// <summary>
+    /// A new, empty schema and the connection string whose search path is that schema (where the store puts its
+    /// tables); small, quickly pruned pools, as a test run opens many stores against one server with few connections.
+    /// </summary>
+    public static (string Schema, string ConnectionString) NewSchema(string prefix = "t", int maxPoolSize = 20)
     {
-        var schema = $"w_{Guid.NewGuid():N}"[..20];
+        var schema = $"{prefix}_{Guid.NewGuid():N}"[..20];
         Execute($"CREATE SCHEMA {schema}");
-        return (schema, new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = schema, MaxPoolSize = maxPoolSize }.ConnectionString);
+        return (schema, new NpgsqlConnectionStringBuilder(ConnectionString)
+        {
+            SearchPath = schema,
+            MaxPoolSize = maxPoolSize,
+            ConnectionIdleLifetime = 2,
+            ConnectionPruningInterval = 1,
+        }.ConnectionString);
     }
+
+    public static void DropSchema(string schema) => Execute($"DROP SCHEMA IF EXISTS {schema} CASCADE");
 
     /// <summary>The worker's configuration tokens for a PostgreSQL store at <paramref name="connectionString"/>.</summary>
     public static string[] StoreArgs(string connectionString) => ["--Adapter:Store:Provider=Postgres", $"--Adapter:Store:ConnectionString={connectionString}"];
 
-    public static void DropSchema(string schema) => Execute($"DROP SCHEMA IF EXISTS {schema} CASCADE");
-
-    /// <summary>The first column of every row of a query in a schema.</summary>
+    /// <summary>The first column of every row of a query.</summary>
     public static async Task<List<T>> QueryAsync<T>(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -86,11 +95,11 @@ internal static class TestPostgres
             """;
         if (!BinariesInstalled())
         {
-            return (null, $"The worker's scale-out tests need a PostgreSQL server, and none is configured or installed. {how}");
+            return (null, $"These tests need a PostgreSQL server, and none is configured or installed. {how}");
         }
 
         var script = Path.Combine(RepoPaths.Root, "tests", "postgres", "start-postgres.sh");
-        var stateDirectory = (Environment.GetEnvironmentVariable("FHIRADAPTER_PG_DIR") ?? "/tmp/fhiradapter-postgres") + "-worker";
+        var stateDirectory = $"{Environment.GetEnvironmentVariable("FHIRADAPTER_PG_DIR") ?? "/tmp/fhiradapter-postgres"}-{TestProjectName()}";
         var alreadyRunning = File.Exists(Path.Combine(stateDirectory, "data", "postmaster.pid"));
         var (exitCode, output, errors) = Run(script, stateDirectory);
         if (exitCode != 0 || string.IsNullOrWhiteSpace(output))
@@ -100,16 +109,35 @@ internal static class TestPostgres
 
         if (!alreadyRunning)
         {
-            // Started for this run: stopped with it, so that `dotnet test` leaves no server behind.
+            // Started for this run: stopped with it, so that `dotnet test` leaves no server behind. The stop runs
+            // detached (its own session, output discarded): the test host may be ended before a stop it waited for
+            // had finished, which left clusters running.
             var stop = Path.Combine(Path.GetDirectoryName(script)!, "stop-postgres.sh");
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
                 NpgsqlConnection.ClearAllPools();
-                Run(stop, stateDirectory);
+                var detached = new ProcessStartInfo("setsid", ["-f", "bash", "-c", "exec bash \"$0\" >/dev/null 2>&1 </dev/null", stop]) { UseShellExecute = false };
+                detached.Environment["FHIRADAPTER_PG_DIR"] = stateDirectory;
+                using var process = Process.Start(detached);
+                process?.WaitForExit(TimeSpan.FromSeconds(5)); // setsid -f returns at once, its child goes on
             };
         }
 
         return (output.Trim(), null);
+    }
+
+    /// <summary>The name of the test project whose binaries run (the first folder above them with a project file).</summary>
+    private static string TestProjectName()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (dir.EnumerateFiles("*.csproj").Any())
+            {
+                return dir.Name;
+            }
+        }
+
+        return "tests";
     }
 
     private static bool BinariesInstalled() =>

@@ -1,14 +1,15 @@
+using Xunit;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-[assembly: TestFramework("FhirAdapter.Store.Tests.Postgres.PostgresSkippingFramework", "FhirAdapter.Store.Tests")]
-
-namespace FhirAdapter.Store.Tests.Postgres;
+namespace FhirAdapter.Testing;
 
 /// <summary>
-/// xUnit's own framework, except that with <c>FHIRADAPTER_SKIP_POSTGRES=1</c> (and no <c>FHIRADAPTER_TEST_POSTGRES</c>)
-/// every test of a class in this namespace is reported as skipped, with that reason. xUnit 2 has no skip at run
-/// time, and the contract tests' [Fact]s live in the shared abstract classes, so the choice is made at discovery.
+/// xUnit's own framework, except that when <see cref="TestPostgres.Skipped"/> every test marked
+/// <see cref="RequiresPostgresAttribute"/> (on its method or its class) is reported as skipped, with the reason. xUnit 2
+/// cannot skip at run time, and the store's contract tests inherit their [Fact]s from shared classes, so the choice is
+/// made at discovery. A test project that has such tests uses it with
+/// <c>[assembly: TestFramework("FhirAdapter.Testing.PostgresSkippingFramework", "FhirAdapter.Testing")]</c>.
 /// </summary>
 public sealed class PostgresSkippingFramework(IMessageSink messageSink) : XunitTestFramework(messageSink)
 {
@@ -18,22 +19,16 @@ public sealed class PostgresSkippingFramework(IMessageSink messageSink) : XunitT
     private sealed class Discoverer(IAssemblyInfo assemblyInfo, ISourceInformationProvider sourceProvider, IMessageSink diagnosticMessageSink)
         : XunitTestFrameworkDiscoverer(assemblyInfo, sourceProvider, diagnosticMessageSink)
     {
-        private static readonly string Namespace = typeof(PostgresSkippingFramework).Namespace! + ".";
-
-        private static bool Skipping =>
-            Environment.GetEnvironmentVariable(PostgresServer.SkipVariable) == "1"
-            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(PostgresServer.ConnectionVariable));
-
         protected override bool FindTestsForMethod(ITestMethod testMethod, bool includeSourceInformation, IMessageBus messageBus, ITestFrameworkDiscoveryOptions discoveryOptions)
         {
-            if (!Skipping || !testMethod.TestClass.Class.Name.StartsWith(Namespace, StringComparison.Ordinal)
-                || !testMethod.Method.GetCustomAttributes(typeof(FactAttribute)).Any())
+            if (!TestPostgres.Skipped || !testMethod.Method.GetCustomAttributes(typeof(FactAttribute)).Any()
+                || !(testMethod.Method.GetCustomAttributes(typeof(RequiresPostgresAttribute)).Any() || testMethod.TestClass.Class.GetCustomAttributes(typeof(RequiresPostgresAttribute)).Any()))
             {
                 return base.FindTestsForMethod(testMethod, includeSourceInformation, messageBus, discoveryOptions);
             }
 
             var skipped = new XunitSkippedDataRowTestCase(DiagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(),
-                testMethod, $"PostgreSQL tests skipped: {PostgresServer.SkipVariable}=1");
+                testMethod, $"PostgreSQL tests skipped: {TestPostgres.SkipVariable}=1 (and no {TestPostgres.ConnectionVariable})");
             return ReportDiscoveredTestCase(skipped, includeSourceInformation, messageBus);
         }
     }

@@ -39,7 +39,9 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
 
         Assert.Equal(PostgresDialect.Scripts[^1].Version, Assert.Single(versions.Distinct()));
         Assert.Equal((long)PostgresDialect.Scripts.Count, await ScalarAsync(schema, "SELECT COUNT(*) FROM schema_version"));
-        Assert.Equal(Enumerable.Range(1, PostgresDialect.Scripts.Count), PostgresDialect.Scripts.Select(s => s.Version));
+        // Numbers are reserved per issue while branches are open (0005 delivery, 0006 the API, ...): in order and unique, gaps allowed until they land.
+        Assert.Equal(1, PostgresDialect.Scripts[0].Version);
+        Assert.True(PostgresDialect.Scripts.Zip(PostgresDialect.Scripts.Skip(1)).All(p => p.First.Version < p.Second.Version));
     }
 
     [Fact]

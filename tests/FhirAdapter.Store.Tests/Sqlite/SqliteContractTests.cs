@@ -20,3 +20,5 @@ public sealed class SqliteLeaseStoreTests(SqliteFixture f) : LeaseStoreContract<
 public sealed class SqliteMigrationTests(SqliteFixture f) : MigrationContract<SqliteFixture>(f), IClassFixture<SqliteFixture>;
 
 public sealed class SqliteAtomicityTests(SqliteFixture f) : AtomicityContract<SqliteFixture>(f), IClassFixture<SqliteFixture>;
+
+public sealed class SqliteApiStateStoreTests(SqliteFixture f) : ApiStateStoreContract<SqliteFixture>(f), IClassFixture<SqliteFixture>;

@@ -3,6 +3,7 @@ using FhirAdapter.Api.Accounting;
 using FhirAdapter.Api.Auth;
 using FhirAdapter.Api.Disclosure;
 using FhirAdapter.Api.Export;
+using FhirAdapter.Store;
 using FhirAdapter.Api.Http;
 using FhirAdapter.Api.Metadata;
 using FhirAdapter.Api.Options;
@@ -49,8 +50,8 @@ public static class FhirApiEndpoints
         data.MapMethods("/Patient/$export", ["GET", "POST"], (HttpContext c, ExportJobs jobs, ApiUrls urls, TimeProvider time) => ExportEndpoints.KickOffAsync(c, patientLevel: true, jobs, urls, time)).DisableAntiforgery();
         data.MapGet($"/{ExportEndpoints.StatusPath}/{{id}}", (HttpContext c, string id, ExportJobs jobs) => ExportEndpoints.StatusAsync(c, id, jobs)).WithMetadata(FhirFormats.NotNegotiated);
         data.MapDelete($"/{ExportEndpoints.StatusPath}/{{id}}", (HttpContext c, string id, ExportJobs jobs) => ExportEndpoints.CancelAsync(c, id, jobs)).WithMetadata(FhirFormats.NotNegotiated);
-        data.MapGet($"/{ExportEndpoints.FilePath}/{{id}}/{{name}}", (HttpContext c, string id, string name, ExportJobs jobs, PatientAccess access) =>
-            ExportEndpoints.FileAsync(c, id, name, jobs, access)).WithMetadata(FhirFormats.NotNegotiated);
+        data.MapGet($"/{ExportEndpoints.FilePath}/{{id}}/{{name}}", (HttpContext c, string id, string name, ExportJobs jobs, PatientAccess access, IApiStateStore state) =>
+            ExportEndpoints.FileAsync(c, id, name, jobs, access, state)).WithMetadata(FhirFormats.NotNegotiated);
 
         // POST as well: operations may be invoked with a Parameters body (fhir-kit-client and HAPI's client POST $everything).
         data.MapMethods("/Patient/{id}/$everything", ["GET", "POST"], EverythingAsync).DisableAntiforgery();

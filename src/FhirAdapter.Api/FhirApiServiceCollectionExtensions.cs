@@ -41,7 +41,6 @@ public static class FhirApiServiceCollectionExtensions
         services.TryAddSingleton<ApiClientRegistry>();
         services.TryAddSingleton<IApiClientRegistry>(sp => sp.GetRequiredService<ApiClientRegistry>());
         services.TryAddSingleton<ClientKeyResolver>();
-        services.TryAddSingleton<ReplayCache>();
         services.TryAddSingleton<AccessTokens>();
         services.TryAddSingleton<ClientAssertionValidator>();
         services.TryAddSingleton<ClientRateLimiter>();
@@ -51,7 +50,7 @@ public static class FhirApiServiceCollectionExtensions
         services.TryAddSingleton<SearchService>();
         services.TryAddSingleton<AuditEventService>();
         services.TryAddSingleton<ExportJobs>();
-        // By type, so that calling AddFhirApi twice still starts one runner (the export queue has a single reader).
+        // By type, so that calling AddFhirApi twice still starts one runner.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ExportRunner>());
         services.TryAddSingleton<FhirErrorFilter>();
         services.TryAddSingleton<ClientAuthenticationFilter>();

@@ -27,20 +27,20 @@ public sealed class ClientRegistrationTests(ApiFixture api)
         await jwksHost.StartAsync();
 
         var registry = api.Services.GetRequiredService<IApiClientRegistry>();
-        registry.Add(new ApiClientOptions { ClientId = client.ClientId, OrganizationId = "bhn", JwksUrl = $"{jwksHost.Urls.First()}/jwks.json", Scopes = "system/*.rs" });
-        Assert.Contains(client.ClientId, registry.ClientIds);
+        await registry.AddAsync(new ApiClientOptions { ClientId = client.ClientId, OrganizationId = "bhn", JwksUrl = $"{jwksHost.Urls.First()}/jwks.json", Scopes = "system/*.rs" }, default);
+        Assert.Contains(await registry.ListAsync(default), c => c.ClientId == client.ClientId && c.Source == "store");
         var token = await api.TokenAsync(client);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("fhir/Patient", token)).Status);
 
-        Assert.True(registry.Remove(client.ClientId));
+        Assert.True(await registry.RemoveAsync(client.ClientId, default));
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("fhir/Patient", token)).Status);
     }
 
     [Fact]
-    public void An_invalid_registration_is_refused_naming_each_problem()
+    public async Task An_invalid_registration_is_refused_naming_each_problem()
     {
         var registry = api.Services.GetRequiredService<IApiClientRegistry>();
-        var error = Assert.Throws<ArgumentException>(() => registry.Add(new ApiClientOptions { ClientId = "x", Scopes = "system/*.cruds", Jwks = """{"kty":"RSA","n":"AQAB","e":"AQAB","d":"AQAB"}""" }));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => registry.AddAsync(new ApiClientOptions { ClientId = "x", Scopes = "system/*.cruds", Jwks = """{"kty":"RSA","n":"AQAB","e":"AQAB","d":"AQAB"}""" }, default));
         Assert.Contains("OrganizationId", error.Message, StringComparison.Ordinal);
         Assert.Contains("read-only", error.Message, StringComparison.Ordinal);
         Assert.Contains("private", error.Message, StringComparison.Ordinal);
@@ -83,10 +83,10 @@ public sealed class ClientRegistrationTests(ApiFixture api)
         var script = Path.Combine(AppContext.BaseDirectory, "tools", "smart-client.sh");
         var dir = Path.Combine(api.Directory, "shell-client");
         await RunAsync(script, "keygen", dir);
-        api.Services.GetRequiredService<IApiClientRegistry>().Add(new ApiClientOptions
+        await api.Services.GetRequiredService<IApiClientRegistry>().AddAsync(new ApiClientOptions
         {
             ClientId = "ehr-shell", OrganizationId = "bhn", Jwks = await File.ReadAllTextAsync(Path.Combine(dir, "jwks.json")), Scopes = "system/*.rs",
-        });
+        }, default);
         var assertion = (await RunAsync(script, "assertion", dir, "ehr-shell", api.TokenUrl)).Trim();
         var (status, body) = await api.RequestTokenAsync(assertion);
         Assert.True(status == HttpStatusCode.OK, body.ToString());

@@ -76,7 +76,7 @@ public sealed class ScopeAndKeyTests(ApiFixture api)
         }
 
         var registry = (FhirAdapter.Api.Auth.IApiClientRegistry)api.Services.GetService(typeof(FhirAdapter.Api.Auth.IApiClientRegistry))!;
-        registry.Add(new FhirAdapter.Api.Options.ApiClientOptions { ClientId = "ehr-two-keys", OrganizationId = "bhn", Jwks = $$"""{"keys":[{{Jwk(first)}},{{Jwk(second)}}]}""" });
+        await registry.AddAsync(new FhirAdapter.Api.Options.ApiClientOptions { ClientId = "ehr-two-keys", OrganizationId = "bhn", Jwks = $$"""{"keys":[{{Jwk(first)}},{{Jwk(second)}}]}""" }, default);
         var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
         string Assertion(SecurityKey key) => handler.CreateToken(new SecurityTokenDescriptor
         {
@@ -89,6 +89,6 @@ public sealed class ScopeAndKeyTests(ApiFixture api)
 
         Assert.Equal(HttpStatusCode.OK, (await api.RequestTokenAsync(Assertion(second))).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.RequestTokenAsync(Assertion(new RsaSecurityKey(second.Rsa)))).Status);
-        registry.Remove("ehr-two-keys");
+        await registry.RemoveAsync("ehr-two-keys", default);
     }
 }

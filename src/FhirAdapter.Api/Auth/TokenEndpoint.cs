@@ -47,7 +47,7 @@ internal static class TokenEndpoint
 
         try
         {
-            limiter.Acquire(client.ClientId);
+            limiter.Acquire(client);
         }
         catch (FhirApiException e) when (e.Status == 429)
         {
@@ -62,7 +62,7 @@ internal static class TokenEndpoint
             return Error(400, "invalid_scope", "None of the requested scopes can be granted to this client: it is registered for " + string.Join(' ', client.Scopes.Select(c => c.Text)));
         }
 
-        var token = tokens.Issue(client, granted);
+        var token = await tokens.IssueAsync(client, granted, context.RequestAborted);
         var scopeText = string.Join(' ', granted.Select(s => s.Text));
         Log.TokenIssued(logger, client.ClientId, scopeText, tokens.Lifetime);
         return Results.Json(new Dictionary<string, object>

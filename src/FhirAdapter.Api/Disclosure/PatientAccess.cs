@@ -55,7 +55,15 @@ internal sealed class PatientAccess
         }
 
         var resources = await _store.GetResourcesAsync(patientKey, cancellationToken);
-        return resources.Count == 0 ? null : new PatientView(patientKey, mrn, decision, resources);
+        if (resources.Count == 0)
+        {
+            return null;
+        }
+
+        // Each resource's served version (meta.versionId), moved by the store when its content or its labels changed.
+        var view = new PatientView(patientKey, mrn, decision, resources);
+        view.ApplyVersions(await _store.TrackServedVersionsAsync(patientKey, view.ServedStates(), cancellationToken));
+        return view;
     }
 
     /// <summary>Writes one disclosure (channel pull) to the accounting: call before the data is sent.</summary>

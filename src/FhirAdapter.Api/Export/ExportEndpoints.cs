@@ -4,6 +4,8 @@ using FhirAdapter.Api.Disclosure;
 using FhirAdapter.Api.Http;
 using FhirAdapter.Api.Search;
 using FhirAdapter.Core.Privacy;
+using FhirAdapter.Store;
+using FhirAdapter.Store.Api;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Http;
 
@@ -14,6 +16,12 @@ internal static class ExportEndpoints
 {
     public const string StatusPath = "$export-status";
     public const string FilePath = "$export-file";
+
+    /// <summary>The accounting entries of an export, written beside its files and recorded when the first file is fetched.</summary>
+    public const string PendingDisclosuresFile = ".disclosures.ndjson";
+
+    /// <summary>The OperationOutcome of the parameters ignored (lenient handling): the manifest's error array points at it.</summary>
+    public const string OutcomeFile = "OperationOutcome.ndjson";
 
     /// <summary>What a system-level export may hold besides the patient compartment: forms, and what references point at.</summary>
     private static readonly string[] SystemTypes = ["Questionnaire", "Practitioner", "Medication"];
@@ -99,45 +107,35 @@ internal static class ExportEndpoints
             }
         }
 
-        if (jobs.ActiveFor(grant.Client.ClientId) >= jobs.Options.MaxActivePerClient)
+        var id = Guid.NewGuid().ToString("N");
+        var fhirBase = urls.Fhir(request);
+        var exportRequest = new ExportRequest(string.Join(' ', grant.Scopes.Select(g => g.Text)), urls.Self(request), fhirBase, patientLevel,
+            [.. types.Order(StringComparer.Ordinal)], since, notice, ignored);
+        var now = time.GetUtcNow();
+        var job = new ApiExportJob(id, grant.Client.ClientId, ApiExportState.Queued, exportRequest.ToJson(), now, now, null, null, 0, 0, null, null, null, false);
+        if (!await jobs.AddAsync(job, context.RequestAborted))
         {
             var busy = new FhirApiException(429, OperationOutcome.IssueType.Throttled, "An export of this client is still running; wait for it or cancel it");
             busy.Headers["Retry-After"] = Seconds(jobs.Options.PollInterval);
             throw busy;
         }
 
-        var id = Guid.NewGuid().ToString("N");
-        var job = new ExportJob
-        {
-            Id = id,
-            Grant = grant,
-            RequestUrl = urls.Self(request),
-            IncludeNotice = notice,
-            Ignored = ignored,
-            FhirBase = urls.Fhir(request),
-            PatientLevel = patientLevel,
-            Types = types,
-            Since = since,
-            TransactionTime = time.GetUtcNow(),
-            Directory = Path.Combine(jobs.Root, id),
-        };
-        jobs.Enqueue(job);
-        context.Response.Headers.ContentLocation = $"{job.FhirBase}/{StatusPath}/{id}";
+        context.Response.Headers.ContentLocation = $"{fhirBase}/{StatusPath}/{id}";
         return FhirResults.Resource(FhirResults.Outcome(OperationOutcome.IssueType.Informational, "Export accepted; poll the Content-Location URL", OperationOutcome.IssueSeverity.Information), 202);
     }
 
     public static async Task<IResult> StatusAsync(HttpContext context, string id, ExportJobs jobs)
     {
-        var job = await FindAsync(context, id, jobs);
+        var (job, request) = await FindAsync(context, id, jobs);
         switch (job.State)
         {
-            case ExportState.Queued:
-            case ExportState.Running:
+            case ApiExportState.Queued:
+            case ApiExportState.Running:
                 // Only what this client will receive: a count of all the clinic's patients would tell it what it may not see.
-                context.Response.Headers["X-Progress"] = job.State == ExportState.Queued ? "queued" : $"running: {job.PatientsExported} patients exported so far";
+                context.Response.Headers["X-Progress"] = job.State == ApiExportState.Queued ? "queued" : $"running: {job.PatientsExported} patients exported so far";
                 context.Response.Headers.RetryAfter = Seconds(jobs.Options.PollInterval);
                 return Results.StatusCode(202);
-            case ExportState.Failed:
+            case ApiExportState.Failed:
                 throw new FhirApiException(500, OperationOutcome.IssueType.Exception, job.Error ?? "The export failed");
         }
 
@@ -145,22 +143,22 @@ internal static class ExportEndpoints
         var manifest = new Dictionary<string, object>
         {
             ["transactionTime"] = job.TransactionTime.ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
-            ["request"] = job.RequestUrl,
+            ["request"] = request.RequestUrl,
             ["requiresAccessToken"] = true,
-            ["output"] = job.Files.Select(f => new Dictionary<string, object>
+            ["output"] = ExportFile.Parse(job.FilesJson).Select(f => new Dictionary<string, object>
             {
                 ["type"] = f.ResourceType,
-                ["url"] = $"{job.FhirBase}/{FilePath}/{job.Id}/{f.Name}",
+                ["url"] = $"{request.FhirBase}/{FilePath}/{job.Id}/{f.Name}",
                 ["count"] = f.Count,
             }).ToList(),
             ["error"] = Array.Empty<object>(),
         };
-        if (job.Ignored.Count > 0)
+        if (request.Ignored.Count > 0)
         {
-            manifest["error"] = new[] { new Dictionary<string, object> { ["type"] = "OperationOutcome", ["url"] = $"{job.FhirBase}/{FilePath}/{job.Id}/{ExportJob.OutcomeFile}" } };
+            manifest["error"] = new[] { new Dictionary<string, object> { ["type"] = "OperationOutcome", ["url"] = $"{request.FhirBase}/{FilePath}/{job.Id}/{OutcomeFile}" } };
         }
 
-        if (!job.IncludeNotice)
+        if (!request.IncludeNotice)
         {
             // The §2.32 notice must accompany the disclosure even when _type leaves its Provenance out.
             manifest["extension"] = new Dictionary<string, object> { [RedisclosureNoticeExtension] = RedisclosureNotice.Text };
@@ -171,59 +169,52 @@ internal static class ExportEndpoints
 
     public static async Task<IResult> CancelAsync(HttpContext context, string id, ExportJobs jobs)
     {
-        await jobs.RemoveAsync(await FindAsync(context, id, jobs));
+        await jobs.DeleteAsync((await FindAsync(context, id, jobs)).Job, context.RequestAborted);
         return FhirResults.Resource(FhirResults.Outcome(OperationOutcome.IssueType.Informational, "Export cancelled and its files deleted", OperationOutcome.IssueSeverity.Information), 202);
     }
 
-    public static async Task<IResult> FileAsync(HttpContext context, string id, string name, ExportJobs jobs, PatientAccess access)
+    public static async Task<IResult> FileAsync(HttpContext context, string id, string name, ExportJobs jobs, PatientAccess access, IApiStateStore state)
     {
-        var job = await FindAsync(context, id, jobs);
-        if (job.State == ExportState.Completed && name == ExportJob.OutcomeFile && job.Ignored.Count > 0)
+        var (job, request) = await FindAsync(context, id, jobs);
+        var folder = jobs.Folder(job);
+        if (job.State == ApiExportState.Completed && name == OutcomeFile && request.Ignored.Count > 0)
         {
             // No patient data: the OperationOutcome of the manifest's error array.
-            return Results.File(Path.Combine(job.Directory, ExportJob.OutcomeFile), FhirResults.NdjsonContentType);
+            return Results.File(Path.Combine(folder, OutcomeFile), FhirResults.NdjsonContentType);
         }
 
-        var file = job.State == ExportState.Completed ? job.Files.FirstOrDefault(f => f.Name == name) : null;
+        var file = job.State == ApiExportState.Completed ? ExportFile.Parse(job.FilesJson).FirstOrDefault(f => f.Name == name) : null;
         if (file is null)
         {
             throw FhirApiException.NotFound($"{name} is not a file of export {id}");
         }
 
-        await RecordDisclosuresAsync(job, access, context.RequestAborted);
-        return Results.File(Path.Combine(job.Directory, file.Name), FhirResults.NdjsonContentType);
+        if (!job.DisclosuresRecorded)
+        {
+            await RecordDisclosuresAsync(job, folder, access, state, context.RequestAborted);
+        }
+
+        return Results.File(Path.Combine(folder, file.Name), FhirResults.NdjsonContentType);
     }
 
     /// <summary>
-    /// The accounting of an export: written when its data first leaves, i.e. on the first file fetched. A patient's
-    /// entry lists all of its exported resources, whichever file the client fetches (the safe side).
+    /// The accounting of an export: written when its data first leaves, i.e. on the first file fetched, by whichever
+    /// instance serves it. A patient's entry lists all of its exported resources, whichever file the client fetches
+    /// (the safe side). Two first fetches at once write the same entries, which the store keeps once (by id).
     /// </summary>
-    private static async System.Threading.Tasks.Task RecordDisclosuresAsync(ExportJob job, PatientAccess access, CancellationToken cancellationToken)
+    private static async System.Threading.Tasks.Task RecordDisclosuresAsync(ApiExportJob job, string folder, PatientAccess access, IApiStateStore state, CancellationToken cancellationToken)
     {
-        await job.DisclosureGate.WaitAsync(cancellationToken);
-        try
+        using var reader = new StreamReader(Path.Combine(folder, PendingDisclosuresFile));
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
-            if (job.DisclosuresRecorded)
-            {
-                return;
-            }
-
-            using var reader = new StreamReader(Path.Combine(job.Directory, ExportJob.PendingDisclosuresFile));
-            while (await reader.ReadLineAsync(cancellationToken) is { } line)
-            {
-                var disclosure = System.Text.Json.JsonSerializer.Deserialize<FhirAdapter.Store.Disclosures.Disclosure>(line) ?? throw new InvalidOperationException("An empty accounting line");
-                await access.RecordAsync(disclosure, cancellationToken);
-            }
-
-            job.DisclosuresRecorded = true;
+            var disclosure = System.Text.Json.JsonSerializer.Deserialize<FhirAdapter.Store.Disclosures.Disclosure>(line) ?? throw new InvalidOperationException("An empty accounting line");
+            await access.RecordAsync(disclosure, cancellationToken);
         }
-        finally
-        {
-            job.DisclosureGate.Release();
-        }
+
+        await state.MarkExportDisclosedAsync(job.Id, cancellationToken);
     }
 
-    private static async Task<ExportJob> FindAsync(HttpContext context, string id, ExportJobs jobs) =>
+    private static async Task<(ApiExportJob Job, ExportRequest Request)> FindAsync(HttpContext context, string id, ExportJobs jobs) =>
         await jobs.FindAsync(id, ClientAuthenticationFilter.Grant(context).Client.ClientId, context.RequestAborted)
         ?? throw FhirApiException.NotFound($"No export {id} (unknown, expired or cancelled)");
 

@@ -154,7 +154,7 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
 
             var resource = patient.Served(stored);
             if (ResourceMaterializer.IsEnteredInError(resource) || session.Access.Filter.IsWithheld(resource, patient.Decision)
-                || (since is { } s && stored.MappedAt <= s && VisibilityHistory.WasVisible(resource, then!, session.Access.Filter)))
+                || (since is { } s && !patient.ChangedAfter(stored, s) && VisibilityHistory.WasVisible(resource, then!, session.Access.Filter)))
             {
                 continue;
             }

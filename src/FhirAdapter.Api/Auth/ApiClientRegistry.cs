@@ -10,12 +10,12 @@ namespace FhirAdapter.Api.Auth;
 /// <summary>
 /// Configuration's clients, parsed once at start, then the store's, read at each use (one indexed read), so that a
 /// client added, replaced (a new key) or removed by <c>clients add</c> / <c>clients remove</c> counts at once on every
-/// instance. A stored registration is parsed once per version (its registration time).
+/// instance. A stored registration is parsed once per version.
 /// </summary>
 internal sealed class ApiClientRegistry : IApiClientRegistry
 {
     private readonly Dictionary<string, RegisteredClient> _configured = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (DateTimeOffset RegisteredAt, RegisteredClient? Client)> _parsed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ApiClientRegistration Stored, RegisteredClient? Client)> _parsed = new(StringComparer.Ordinal);
     private readonly IApiStateStore _store;
     private readonly TimeProvider _time;
 
@@ -47,13 +47,13 @@ internal sealed class ApiClientRegistry : IApiClientRegistry
             return null;
         }
 
-        if (_parsed.TryGetValue(clientId, out var cached) && cached.RegisteredAt == stored.RegisteredAt)
+        if (_parsed.TryGetValue(clientId, out var cached) && cached.Stored == stored)
         {
             return cached.Client;
         }
 
         var client = ClientRegistrations.TryParse(ToOptions(stored), $"client {clientId}", []);
-        _parsed[clientId] = (stored.RegisteredAt, client);
+        _parsed[clientId] = (stored, client);
         return client;
     }
 
@@ -61,7 +61,7 @@ internal sealed class ApiClientRegistry : IApiClientRegistry
     {
         ArgumentNullException.ThrowIfNull(client);
         var errors = new List<string>();
-        var parsed = ClientRegistrations.TryParse(client, "client", errors) ?? throw new ArgumentException(string.Join("; ", errors), nameof(client));
+        var parsed = ClientRegistrations.TryParse(client, "client", errors) ?? throw new ArgumentException(string.Join("; ", errors));
         if (_configured.ContainsKey(parsed.ClientId))
         {
             throw new InvalidOperationException($"Client {parsed.ClientId} is registered in configuration (Adapter:Api:Clients), which wins: change it there");

@@ -26,6 +26,7 @@ internal static class AdapterCommandLine
         root.Subcommands.Add(StatusCommand.Create(output, error));
         root.Subcommands.Add(QuarantineCommand.Create(output, error));
         root.Subcommands.Add(DisclosuresCommand.Create(output, error));
+        root.Subcommands.Add(ClientsCommand.Create(output, error));
         ServeCommand.Attach(root, error);
         return root;
     }

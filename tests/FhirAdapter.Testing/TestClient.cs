@@ -3,10 +3,10 @@ using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace FhirAdapter.Api.Tests;
+namespace FhirAdapter.Testing;
 
-/// <summary>A SMART backend client with its own generated key (RSA → RS384, EC P-384 → ES384).</summary>
-internal sealed class TestClient
+/// <summary>A SMART Backend Services client with its own generated key (RSA → RS384, EC P-384 → ES384): its public JWK Set to register, its signed assertions.</summary>
+public sealed class TestClient
 {
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 

@@ -23,9 +23,9 @@ public sealed class TestClient
 
     public string Algorithm { get; }
 
-    public static TestClient Rsa(string clientId) => new(clientId, new RsaSecurityKey(RSA.Create(2048)) { KeyId = clientId + "-rsa" }, SecurityAlgorithms.RsaSha384);
+    public static TestClient Rsa(string clientId, string? kid = null) => new(clientId, new RsaSecurityKey(RSA.Create(2048)) { KeyId = kid ?? clientId + "-rsa" }, SecurityAlgorithms.RsaSha384);
 
-    public static TestClient Ec(string clientId) => new(clientId, new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP384)) { KeyId = clientId + "-ec" }, SecurityAlgorithms.EcdsaSha384);
+    public static TestClient Ec(string clientId, string? kid = null) => new(clientId, new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP384)) { KeyId = kid ?? clientId + "-ec" }, SecurityAlgorithms.EcdsaSha384);
 
     /// <summary>The public JWK Set to register.</summary>
     public string PublicJwks()

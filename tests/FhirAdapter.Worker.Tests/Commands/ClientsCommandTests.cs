@@ -56,7 +56,7 @@ public sealed class ClientsCommandTests : IDisposable
         Assert.DoesNotContain("\"n\"", list.Output, StringComparison.Ordinal);
 
         // A new key, registered again: the old key no longer gets tokens, the new one does, without a restart.
-        var rotated = TestClient.Rsa("ehr-cli");
+        var rotated = TestClient.Rsa("ehr-cli", kid: "ehr-cli-2027");
         await File.WriteAllTextAsync(keyFile, rotated.PublicJwks());
         Assert.Equal(0, (await Cli.RunAsync("clients", "add", "--id", "ehr-cli", "--organization", "bhn", "--jwks", keyFile, store)).ExitCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await TokenAsync(http, tokenUrl, client)).Status);

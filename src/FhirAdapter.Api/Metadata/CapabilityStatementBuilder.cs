@@ -17,7 +17,12 @@ internal static class CapabilityStatementBuilder
         + "where the type has it; at most 5000 matches), _include and _revinclude (reference parameters, within the same patient's record); no total. "
         + "Incremental pulls (_lastUpdated=gt/ge, $everything and $export _since) also return resources changed earlier that the client could not see then "
         + "(the patient's consent for the organization arrived later, or the counseling notes were released later). "
-        + "Only the current version of a resource is kept: vread of another version and _history answer 404.";
+        + "meta.versionId is a counter that moves whenever what a client is served changes, content or security labels; meta.lastUpdated is when "
+        + "that last happened (a label change dates from when the server first served it). Only the current version is kept: vread of another "
+        + "version and _history answer 404. A label change without a content change is found by $everything and $export _since, not by "
+        + "_lastUpdated searches. Questionnaires (forms, no patient data) keep a content-hash prefix as versionId. "
+        + "Tokens, used assertion ids and export jobs are kept in the shared store: any instance answers any client; rate limits count per instance. "
+        + "SMART endpoints are given by .well-known/smart-configuration only (no oauth-uris extension here: it requires an authorize endpoint).";
 
     public static CapabilityStatement Build(string fhirBase, DateTimeOffset now)
     {
@@ -114,7 +119,9 @@ internal static class CapabilityStatementBuilder
         + "unless Prefer: handling=lenient (then ignored and listed in the manifest's error array). Output is filtered to _type: the disclosure notice "
         + "(Provenance.ndjson) is written when _type is absent or names Provenance; otherwise the manifest carries the 42 CFR 2.32 notice in an extension. "
         + "_since also brings, whatever their last update, the resources the client could not see at that time (a patient whose consent arrived later "
-        + "comes with the whole of its permitted record). X-Progress counts only the patients exported to this client.";
+        + "comes with the whole of its permitted record). X-Progress counts only the patients exported to this client. An export survives a restart "
+        + "or the loss of the instance running it: another instance (or the next start) runs it again from the start under the same status URL "
+        + "and transactionTime.";
 
     /// <summary>The <c>_include</c> values of a type: its reference search parameters (R4 definitions), as <see cref="IncludeParameter"/> accepts them.</summary>
     public static IEnumerable<string> IncludeValues(string type) =>

@@ -85,10 +85,17 @@ internal sealed partial class SqlAdapterStore
         return (await QueryAsync($"SELECT {ExportJobColumns} FROM api_export_job WHERE id = @id", ReadExportJob, cancellationToken, ("@id", id))).SingleOrDefault();
     }
 
-    public Task<ApiExportJob?> ClaimExportJobAsync(string owner, CancellationToken cancellationToken)
+    public async Task<ApiExportJob?> ClaimExportJobAsync(string owner, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        return WriteAsync(async session =>
+        // Idle runners ask every few seconds: a plain read first, so that asking takes no write lock (SQLite's is the whole file).
+        if ((await QueryAsync("SELECT 1 FROM api_export_job WHERE state = 'queued' OR (state = 'running' AND lease_until <= @now) LIMIT 1", r => 1, cancellationToken,
+            ("@now", Now()))).Count == 0)
+        {
+            return null;
+        }
+
+        return await WriteAsync(async session =>
         {
             var now = Now();
             return (await session.QueryAsync(_claimExportJobSql, ReadExportJob, cancellationToken, ("@o", owner), ("@until", now + options.LeaseDuration), ("@now", now))).SingleOrDefault();

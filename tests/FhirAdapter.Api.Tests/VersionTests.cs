@@ -58,6 +58,8 @@ public sealed class VersionTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"fhir/Patient/{patientId}/_history/2", token)).Status);
 
         var sinceText = since.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        // Its lastUpdated is after since now: a search for what was last updated before since no longer finds it.
+        Assert.DoesNotContain((await api.SearchAsync($"fhir/Patient?_id={patientId}&_lastUpdated=lt{sinceText}", token)).Entry, e => e.Resource is Patient);
         var incremental = await api.SearchAsync($"fhir/Patient/{patientId}/$everything?_since={sinceText}", token);
         Assert.Contains(incremental.Entry, e => e.Resource is Patient p && p.Id == patientId && p.Meta.VersionId == "2");
     }

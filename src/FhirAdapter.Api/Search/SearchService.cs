@@ -311,6 +311,12 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
 
     private static bool Matches(SearchRequest search, Resource resource)
     {
+        // The store selects on the content's time; a later label change moves meta.lastUpdated past an upper bound.
+        if (search.LastUpdated.Before is { } before && resource.Meta?.LastUpdated >= before)
+        {
+            return false;
+        }
+
         if (search.Date.Count > 0)
         {
             var (from, to) = ResourceDates.Period(resource);

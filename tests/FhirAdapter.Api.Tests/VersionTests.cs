@@ -63,4 +63,16 @@ public sealed class VersionTests(ApiFixture api)
         var incremental = await api.SearchAsync($"fhir/Patient/{patientId}/$everything?_since={sinceText}", token);
         Assert.Contains(incremental.Entry, e => e.Resource is Patient p && p.Id == patientId && p.Meta.VersionId == "2");
     }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Forms_are_versioned_by_the_same_counter()
+    {
+        var token = await api.TokenAsync(api.Rsa);
+        var form = Assert.IsType<Questionnaire>((await api.SearchAsync("fhir/Questionnaire?_count=1", token)).Entry.First(e => e.Resource is Questionnaire).Resource);
+        Assert.Equal("1", form.Meta.VersionId);
+        var (status, read, response) = await api.GetAsync($"fhir/Questionnaire/{form.Id}/_history/1", token);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(form.Meta.LastUpdated, read!.Meta.LastUpdated);
+        Assert.Equal("W/\"1\"", response.Headers.ETag?.ToString());
+    }
 }

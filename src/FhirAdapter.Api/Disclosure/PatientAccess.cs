@@ -66,6 +66,18 @@ internal sealed class PatientAccess
         return view;
     }
 
+    /// <summary>A form (Questionnaire): no patient's data, served as mapped, without consent or labels, with its served version.</summary>
+    internal async Task<Hl7.Fhir.Model.Resource> ServeFormAsync(Store.Patients.StoredResource stored, CancellationToken cancellationToken)
+    {
+        var resource = ResourceMaterializer.Materialize(stored, new Dictionary<string, string>());
+        var version = (await _store.TrackServedVersionsAsync(StoreKeys.Questionnaires,
+            [new Store.Api.ServedState(stored.ResourceType, stored.LogicalId, stored.ContentHash[..32], stored.MappedAt)], cancellationToken)).Single();
+        resource.Meta ??= new Hl7.Fhir.Model.Meta();
+        resource.Meta.VersionId = version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        resource.Meta.LastUpdated = version.ChangedAt;
+        return resource;
+    }
+
     /// <summary>Writes one disclosure (channel pull) to the accounting: call before the data is sent.</summary>
     internal async Task RecordAsync(PatientView patient, IReadOnlyList<Hl7.Fhir.Model.Resource> disclosed, AccessGrant grant, string interaction, CancellationToken cancellationToken)
     {

@@ -321,7 +321,7 @@ internal sealed class ExportRunner(
         {
             if (stored.Validation.IsValid && stored.ResourceType == "Questionnaire")
             {
-                await WriteAsync(directory, writers, ResourceMaterializer.Materialize(stored, new Dictionary<string, string>()), cancellationToken);
+                await WriteAsync(directory, writers, await access.ServeFormAsync(stored, cancellationToken), cancellationToken);
             }
         }
     }

@@ -98,7 +98,7 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
         {
             if (row.Resource.PatientKey == StoreKeys.Questionnaires)
             {
-                return OfVersion(Questionnaire(row.Resource), version);
+                return OfVersion(await session.Access.ServeFormAsync(row.Resource, cancellationToken), version);
             }
 
             if (await session.GetAsync(row.Resource.PatientKey, cancellationToken) is not { } patient)
@@ -294,7 +294,7 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
     {
         if (stored.PatientKey == StoreKeys.Questionnaires)
         {
-            return Questionnaire(stored);
+            return await session.Access.ServeFormAsync(stored, cancellationToken);
         }
 
         if (await session.GetAsync(stored.PatientKey, cancellationToken) is not { } patient)
@@ -305,9 +305,6 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
         var resource = patient.Served(stored);
         return ResourceMaterializer.IsEnteredInError(resource) || session.Access.Filter.IsWithheld(resource, patient.Decision) ? null : resource;
     }
-
-    /// <summary>Forms are no patient's data: served as mapped, without consent or labels.</summary>
-    private static Resource Questionnaire(StoredResource stored) => ResourceMaterializer.Materialize(stored, new Dictionary<string, string>());
 
     private static bool Matches(SearchRequest search, Resource resource)
     {

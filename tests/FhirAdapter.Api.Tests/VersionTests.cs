@@ -75,4 +75,34 @@ public sealed class VersionTests(ApiFixture api)
         Assert.Equal(form.Meta.LastUpdated, read!.Meta.LastUpdated);
         Assert.Equal("W/\"1\"", response.Headers.ETag?.ToString());
     }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_resource_that_becomes_valid_later_with_the_same_content_comes_in_the_next_incremental_pull()
+    {
+        var @case = ConsentCases.Get(ConsentCases.Tpo);
+        var tag = "CASE-" + @case.Mrn[^2..];
+        var key = await SampleStore.ArriveAsync(api.Store,
+            ConsentCase.Ndjson(@case.Records).Replace(@case.Mrn, "KWC-009992", StringComparison.Ordinal).Replace(tag, "CASE-92", StringComparison.Ordinal));
+        var stored = await api.Store.GetResourcesAsync(key, CancellationToken.None);
+        var encounter = stored.First(r => r.ResourceType == "Encounter");
+        async System.Threading.Tasks.Task SaveAsync(bool encounterValid) => await api.Store.SavePatientMappingAsync(new FhirAdapter.Store.Patients.PatientMapping(key, long.MaxValue,
+            [.. stored.Select(r => new FhirAdapter.Store.Patients.MappedResource(r.ResourceType, r.Identifier, r.LogicalId, r.RequestUrl, r.Json,
+                r == encounter && !encounterValid ? FhirAdapter.Store.Patients.ResourceValidation.Invalid("{}") : r.Validation))], [], []), CancellationToken.None);
+
+        // The encounter fails validation (say, under the profiles of the time): the client pulls and does not get it.
+        await SaveAsync(encounterValid: false);
+        var token = await api.TokenAsync(api.CaseEhr);
+        var patientId = stored.Single(r => r.ResourceType == "Patient").LogicalId;
+        Assert.DoesNotContain((await api.SearchAsync($"fhir/Patient/{patientId}/$everything", token)).Entry, e => e.Resource.Id == encounter.LogicalId);
+
+        api.Time.Advance(TimeSpan.FromMinutes(1));
+        var since = api.Time.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        api.Time.Advance(TimeSpan.FromMinutes(1));
+        // Revalidated (new profiles), its content unchanged: new to the client, and the rest is not.
+        await SaveAsync(encounterValid: true);
+        Assert.Equal(encounter.MappedAt, (await api.Store.GetResourcesAsync(key, CancellationToken.None)).Single(r => r.LogicalId == encounter.LogicalId).MappedAt);
+        var incremental = (await api.SearchAsync($"fhir/Patient/{patientId}/$everything?_since={since}", token)).Entry
+            .Where(e => e.Search.Mode == Bundle.SearchEntryMode.Match).Select(e => e.Resource.Id).ToList();
+        Assert.Equal([encounter.LogicalId], incremental);
+    }
 }

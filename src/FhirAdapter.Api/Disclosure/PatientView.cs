@@ -61,10 +61,11 @@ internal sealed class PatientView
 
     /// <summary>
     /// What the store's served versions (<see cref="Store.IApiStateStore.TrackServedVersionsAsync"/>) are asked about:
-    /// each resource's content and the labels every resource of this patient carries, hashed.
+    /// each resource's content, whether it passed validation (one that becomes valid later, its content unchanged, is
+    /// new to every client) and the labels every resource of this patient carries, hashed.
     /// </summary>
-    public IReadOnlyList<ServedState> ServedStates() => [.. Stored.DistinctBy(s => (s.ResourceType, s.LogicalId)).Select(s =>
-        new ServedState(s.ResourceType, s.LogicalId, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{s.ContentHash}|{Sensitivity}")))[..32], s.MappedAt))];
+    public IReadOnlyList<ServedState> ServedStates() => [.. Stored.DistinctBy(s => (s.ResourceType, s.LogicalId)).Select(s => new ServedState(
+        s.ResourceType, s.LogicalId, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{s.ContentHash}|{s.Validation.IsValid}|{Sensitivity}")))[..32], s.MappedAt))];
 
     /// <summary>Sets each resource's meta.versionId (the counter) and meta.lastUpdated (when what is served last changed).</summary>
     public void ApplyVersions(IReadOnlyList<ServedVersion> versions)

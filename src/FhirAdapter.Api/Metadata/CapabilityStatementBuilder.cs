@@ -19,8 +19,8 @@ internal static class CapabilityStatementBuilder
         + "(the patient's consent for the organization arrived later, or the counseling notes were released later). "
         + "meta.versionId is a counter that moves whenever what a client is served changes, content or security labels; meta.lastUpdated is when "
         + "that last happened (a label change dates from when the server first served it). Only the current version is kept: vread of another "
-        + "version and _history answer 404. A label change without a content change is found by $everything and $export _since, not by "
-        + "_lastUpdated searches. "
+        + "version and _history answer 404. A label change, or a resource passing validation later, without a content change is found by "
+        + "$everything and $export _since, not by _lastUpdated searches. "
         + "Tokens, used assertion ids and export jobs are kept in the shared store: any instance answers any client; rate limits count per instance. "
         + "SMART endpoints are given by .well-known/smart-configuration only (no oauth-uris extension here: it requires an authorize endpoint).";
 

@@ -78,6 +78,12 @@ public sealed class ScaleOutTests : IDisposable
         _time.Advance(TimeSpan.FromMinutes(1));
         var folders = await WaitAsync(() => Directory.GetDirectories(Path.Combine(_dir, "exports")), f => f.Length == 1);
         Assert.EndsWith("-2", folders.Single(), StringComparison.Ordinal);
+
+        // Expired: the scheduled sweep deletes the files (nobody asks for them) and the job.
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Empty(await WaitAsync(() => Directory.GetDirectories(Path.Combine(_dir, "exports")), f => f.Length == 0));
+        var state = (IApiStateStore)second.Services.GetService(typeof(IApiStateStore))!;
+        Assert.Null(await state.FindExportJobAsync(status.Segments[^1], CancellationToken.None));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using FhirAdapter.Exchange.Auth;
 using FhirAdapter.Exchange.Http;
-using FhirAdapter.Exchange.Ledger;
 using FhirAdapter.Exchange.Options;
 using FhirAdapter.Exchange.Sending;
 using Microsoft.Extensions.Configuration;
@@ -15,8 +14,8 @@ public static class ExchangeServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <c>Adapter:Destinations</c> (validated on start), registers <see cref="IBundleSender"/>, one HTTP client
-    /// with its own resilience pipeline and circuit per configured destination, and an in-memory
-    /// <see cref="IExchangeLedger"/> unless one is registered already. Uses the registered <see cref="TimeProvider"/>
+    /// with its own resilience pipeline and circuit per configured destination. The exchange remembers nothing between
+    /// sends: the caller says what each destination holds (<see cref="OutgoingBundle.Known"/>). Uses the registered <see cref="TimeProvider"/>
     /// (the system clock if none).
     /// </summary>
     public static IServiceCollection AddFhirExchange(this IServiceCollection services, IConfiguration configuration)
@@ -28,12 +27,10 @@ public static class ExchangeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExchangeOptions>, ExchangeOptionsValidator>());
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IExchangeLedger, InMemoryExchangeLedger>();
         services.TryAddSingleton<TokenClients>();
         services.TryAddSingleton<FhirHttp>();
         services.TryAddSingleton(sp => new TransactionSender(
             sp.GetRequiredService<FhirHttp>(),
-            sp.GetRequiredService<IExchangeLedger>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("FhirAdapter.Exchange")));
         services.TryAddSingleton<IBundleSender, BundleSender>();
 

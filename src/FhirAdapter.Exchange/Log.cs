@@ -13,16 +13,16 @@ internal static partial class Log
     public static partial void SendingBundle(ILogger logger, string destination, string patientKey, int entryCount, int chunkCount);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information,
-        Message = "{Destination} accepted transaction {Chunk}/{ChunkCount} for {PatientKey}: {EntryCount} entries, HTTP {Status}")]
-    public static partial void ChunkSent(ILogger logger, string destination, string patientKey, int chunk, int chunkCount, int entryCount, int status);
+        Message = "{Destination} answered a transaction of {EntryCount} entries for {PatientKey}: HTTP {Status}")]
+    public static partial void TransactionAnswered(ILogger logger, string destination, string patientKey, int entryCount, int status);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Warning,
-        Message = "{Destination} rejected transaction {Chunk}/{ChunkCount} for {PatientKey}: HTTP {Status}, issue codes {IssueCodes}")]
-    public static partial void ChunkRejected(ILogger logger, string destination, string patientKey, int chunk, int chunkCount, int status, string issueCodes);
+        Message = "{Destination} rejected a transaction of {EntryCount} entries for {PatientKey}: HTTP {Status}, issue codes {IssueCodes}")]
+    public static partial void TransactionRejected(ILogger logger, string destination, string patientKey, int entryCount, int status, string issueCodes);
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Warning,
-        Message = "Transaction {Chunk}/{ChunkCount} for {PatientKey} to {Destination} left for a later retry: {Reason}")]
-    public static partial void ChunkRetryLater(ILogger logger, string destination, string patientKey, int chunk, int chunkCount, string reason);
+        Message = "A transaction of {EntryCount} entries for {PatientKey} to {Destination} is left for a later retry: {Reason}")]
+    public static partial void TransactionRetryLater(ILogger logger, string destination, string patientKey, int entryCount, string reason);
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Information,
         Message = "{Destination} answered HTTP {Status} for {PatientKey}: reading current versions and applying once more")]
@@ -30,7 +30,15 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4006, Level = LogLevel.Warning,
         Message = "{Destination} rejected entry {ResourceType} (entry {Index}) for {PatientKey}: HTTP {Status}")]
-    public static partial void EntryRejected(ILogger logger, string destination, string patientKey, string resourceType, int index, string status);
+    public static partial void EntryRejected(ILogger logger, string destination, string patientKey, string resourceType, int index, int status);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning,
+        Message = "{Destination} refused a transaction of {EntryCount} entries for {PatientKey} (HTTP {Status}, issue codes {IssueCodes}): sending it in halves to find the entries at fault")]
+    public static partial void Bisecting(ILogger logger, string destination, string patientKey, int entryCount, int status, string issueCodes);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning,
+        Message = "{EntryCount} entries for {PatientKey} still conflict at {Destination} (HTTP {Status}) after every re-read: left pending for the next sync")]
+    public static partial void ConflictPending(ILogger logger, string destination, string patientKey, int entryCount, int status);
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Information,
         Message = "Retrying a request to {Destination} (attempt {Attempt}) in {Delay} after {Outcome}")]

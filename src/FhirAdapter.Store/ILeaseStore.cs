@@ -12,7 +12,11 @@ public interface ILeaseStore
     /// <summary>Claims up to <paramref name="max"/> dirty patients not leased by another worker (its own leases are extended).</summary>
     Task<IReadOnlyList<PatientLease>> ClaimDirtyPatientsAsync(string owner, int max, CancellationToken cancellationToken);
 
-    /// <summary>Claims up to <paramref name="max"/> patients with pending work at a destination, not leased by another worker.</summary>
+    /// <summary>
+    /// Claims up to <paramref name="max"/> patients with pending work at a destination, not leased by another worker,
+    /// longest waiting first; each lease's <see cref="PatientLease.Generation"/> is the patient's queue sequence there
+    /// (pass it back in <see cref="Delivery.DeliveryReport.QueueSequence"/>).
+    /// </summary>
     Task<IReadOnlyList<PatientLease>> ClaimPendingPatientsAsync(string owner, string destination, int max, CancellationToken cancellationToken);
 
     /// <summary>Claims one patient if free (or expired, or already the owner's); null if another worker holds it.</summary>

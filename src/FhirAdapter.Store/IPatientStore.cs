@@ -12,6 +12,13 @@ public interface IPatientStore
     Task<long> MarkDirtyAsync(string patientKey, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Marks for mapping every patient (and the Questionnaires) with a stored resource whose outcome another validator
+    /// gave than the one of <paramref name="fingerprint"/> (or an unknown one): their next remap validates it again.
+    /// Returns how many were marked.
+    /// </summary>
+    Task<int> MarkValidatedElsewhereAsync(string fingerprint, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Stores a patient's mapping atomically: resources (changed ones get a new content hash), held records, delivery
     /// work per allowed destination; clears the dirty flag unless a newer change arrived.
     /// </summary>
@@ -20,6 +27,12 @@ public interface IPatientStore
 
     /// <summary>The resources of a patient's last stored mapping, in Bundle order.</summary>
     Task<IReadOnlyList<StoredResource>> GetResourcesAsync(string patientKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Resources of the patient's earlier mappings that the last one no longer produces and that no other patient's
+    /// mapping produces now either (as last mapped): what delivery withdraws where it was sent.
+    /// </summary>
+    Task<IReadOnlyList<StoredResource>> GetRemovedResourcesAsync(string patientKey, CancellationToken cancellationToken);
 
     /// <summary>Held records, of one patient or (null) of all.</summary>
     Task<IReadOnlyList<HeldState>> GetHeldAsync(string? patientKey, CancellationToken cancellationToken);

@@ -16,10 +16,16 @@ public static class StoreKeys
     public const string InboxScan = "inbox-scan";
 
     /// <summary>
-    /// The work key leased, per destination, while an instance sends a Bundle that would create a resource many
-    /// patients share (a Practitioner) at that destination for the first time. Two instances creating the same one at
-    /// once would each find no match for the conditional update and create it twice; under this lease the first
-    /// creates it and records its server id, and everyone after updates it by id.
+    /// The work key leased, per destination, while an instance writes the resources many patients share (a
+    /// Practitioner) to that destination. Two instances creating the same one at once would each find no match for the
+    /// conditional update and create it twice; under this lease one writes it and records its server id, and everyone
+    /// after refers to it by that id.
     /// </summary>
     public static string SharedResources(string destination) => "shared-resources:" + destination;
+
+    /// <summary>
+    /// The owner of the delivery states of resources many patients share (<c>SharedResources</c> types in Core): they are
+    /// written to a destination once for every patient, not with any one patient's Bundle.
+    /// </summary>
+    public const string Shared = "shared";
 }

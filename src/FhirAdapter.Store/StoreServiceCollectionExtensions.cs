@@ -35,6 +35,10 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<IDisclosureStore>(sp => sp.GetRequiredService<IAdapterStore>());
         services.TryAddSingleton<ILeaseStore>(sp => sp.GetRequiredService<IAdapterStore>());
         services.TryAddSingleton<IApiStateStore>(sp => sp.GetRequiredService<IAdapterStore>());
+        services.TryAddSingleton<IOperatorStore>(sp => sp.GetRequiredService<IAdapterStore>());
+        services.TryAddSingleton<IPatientViewStore>(sp => sp.GetRequiredService<IAdapterStore>());
+        services.TryAddSingleton<ISyncReportStore>(sp => sp.GetRequiredService<IAdapterStore>());
+        services.TryAddSingleton<IOperationsQueries>(sp => sp.GetRequiredService<IAdapterStore>());
         services.TryAddSingleton(sp => ResourceQueries.From(sp.GetRequiredService<IAdapterStore>()));
         return services;
     }

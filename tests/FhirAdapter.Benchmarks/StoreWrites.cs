@@ -51,11 +51,14 @@ internal static class StoreWrites
             await TimeAsync("map (per patient)", patients.Count, () => MapAllAsync(store, patients)).ConfigureAwait(false);
             await TimeAsync("deliver (per patient)", patients.Count, async () =>
             {
-                foreach (var key in patients)
+                foreach (var lease in await store.ClaimPendingPatientsAsync("bench", "ehr", patients.Count, default).ConfigureAwait(false))
                 {
-                    var pending = await store.GetPendingForPatientAsync("ehr", key, default).ConfigureAwait(false);
-                    await store.RecordDeliveryAsync(new DeliveryReport("ehr", key, [.. pending.Select(p =>
-                        new DeliveryOutcome(p.ResourceType, p.Identifier, p.ContentHash, DeliveryOutcomeKind.Sent, $"srv-{p.LogicalId}", "1"))]), default).ConfigureAwait(false);
+                    var resources = await store.GetResourcesAsync(lease.PatientKey, default).ConfigureAwait(false);
+                    await store.RecordDeliveryAsync(new DeliveryReport("ehr", lease.PatientKey, [.. resources.Select(p =>
+                        new DeliveryOutcome(p.ResourceType, p.Identifier, p.ContentHash, DeliveryStatus.Sent, p.ContentHash, $"srv-{p.LogicalId}", "1"))])
+                    {
+                        QueueSequence = lease.Generation,
+                    }, default).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
             await TimeAsync("remap unchanged (per patient)", patients.Count, () => MapAllAsync(store, patients)).ConfigureAwait(false);

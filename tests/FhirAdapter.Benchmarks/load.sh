@@ -12,6 +12,11 @@
 #   incremental  the steady state: sync --once without the inbox's last file (a fresh store of its own, no
 #             destination), then that file arrives and a second sync --once maps only the patients it touches, keeping
 #             the validation of every resource that maps as before (its report line "Mapped: ... unchanged")
+#   backfill  (after sync with DEST=0) the delivery rate: the mapped store copied, a destination added (the real FHIR
+#             server of tests/FhirServer on 127.0.0.1:$PORT) and synced, so every permitted patient is backfilled; then
+#             what the server holds is dumped, the server reset, and the same resources fed to it directly by
+#             `FhirAdapter.Benchmarks feed` in conditional transactions of 10 entries at the same concurrency
+#             (CONCURRENCY, default 4): the adapter's rate as a share of the server's own
 #   export    (after sync) the worker as a service on the synced store, one API client of organization pbpca, a
 #             Bulk Data Patient/$export kicked off, polled to the end and every file downloaded (peak RSS = the
 #             service's, from start to stop)
@@ -32,6 +37,7 @@ STEPS=${STEPS:-sync map validate pipeline}
 STEP_TIMEOUT=${STEP_TIMEOUT:-1800}
 START_DATE=${START_DATE:-2025-06-02}
 PER_DAY=${PER_DAY:-12}
+CONCURRENCY=${CONCURRENCY:-4}
 API_PORT=${API_PORT:-18091}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=${WORK:-/tmp/fhiradapter-load-$PATIENTS}
@@ -70,7 +76,21 @@ cpu() { awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f s 
 # The sync report's lines (a sync's stdout also carries progress lines when it is not a terminal).
 report() { grep -E '^(Sync finished in|Read:|Mapped:|Sent:|Waiting:|Withheld:|Rejected:)' "$1" || true; }
 # Sets args to sync --once on the inbox with a SQLite store at $1 (a fresh file is a fresh store).
-sync_args() { args=(sync --once "--Adapter:Inbox=$WORK/inbox" "--Adapter:Store:ConnectionString=Data Source=$1" "--Adapter:Validation:ProfilesPath=$ROOT/profiles"); }
+# The generator's files are complete when it exits: no settle time to wait (Adapter:InboxCompleteWhen, docs/inbox.md).
+sync_args() { args=(sync --once "--Adapter:Inbox=$WORK/inbox" "--Adapter:Store:ConnectionString=Data Source=$1" "--Adapter:Validation:ProfilesPath=$ROOT/profiles" --Adapter:InboxCompleteWhen=Renamed); }
+
+# The real FHIR server of tests/FhirServer on 127.0.0.1:$PORT (stopped by cleanup). It exits when its stdin ends (so a
+# test fixture's server never outlives it): hold a FIFO open.
+start_server() {
+  [[ -d tests/FhirServer/node_modules ]] || npm ci --prefix tests/FhirServer --silent
+  rm -f "$WORK/server.stdin"
+  mkfifo "$WORK/server.stdin"
+  PORT=$PORT node tests/FhirServer/server.mjs <"$WORK/server.stdin" >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  exec 3>"$WORK/server.stdin"
+  for _ in $(seq 120); do grep -q "listening" "$WORK/server.log" && break; sleep 0.5; done
+  grep -q "listening" "$WORK/server.log" || { echo "FHIR server did not start" >&2; cat "$WORK/server.log" >&2; exit 1; }
+}
 
 run_timed() { # name, then the worker arguments
   local name=$1; shift
@@ -84,17 +104,9 @@ for step in $STEPS; do
     sync)
       sync_args "$WORK/store.db"
       if [[ $DEST == 1 ]]; then
-        [[ -d tests/FhirServer/node_modules ]] || npm ci --prefix tests/FhirServer --silent
-        # The server exits when its stdin ends (so a test fixture's server never outlives it): hold a FIFO open.
-        mkfifo "$WORK/server.stdin"
-        PORT=$PORT node tests/FhirServer/server.mjs <"$WORK/server.stdin" >"$WORK/server.log" 2>&1 &
-        SERVER_PID=$!
-        exec 3>"$WORK/server.stdin"
-        for _ in $(seq 120); do grep -q "listening" "$WORK/server.log" && break; sleep 0.5; done
-        grep -q "listening" "$WORK/server.log" || { echo "FHIR server did not start" >&2; cat "$WORK/server.log" >&2; exit 1; }
+        start_server
         args+=(--Adapter:Destinations:0:Name=ehr --Adapter:Destinations:0:OrganizationId=pbpca
-          "--Adapter:Destinations:0:BaseUrl=http://127.0.0.1:$PORT"
-          --Adapter:Destinations:0:MaxBundleEntries=8 --Adapter:Destinations:0:BackoffBase=00:00:00.200)
+          "--Adapter:Destinations:0:BaseUrl=http://127.0.0.1:$PORT" --Adapter:Destinations:0:BackoffBase=00:00:00.200)
       fi
       run_timed sync "${args[@]}"
       if [[ -n $SERVER_PID ]] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -145,6 +157,49 @@ PY
       run_timed incremental "${args[@]}"
       echo "the second sync, after $last ($(wc -l <"$WORK/inbox/$last") lines) arrived:"
       report "$WORK/incremental.out"
+      ;;
+    backfill)
+      [[ -f $WORK/store.db ]] || { echo "backfill needs the sync step first, with DEST=0 (STEPS=\"sync backfill\")" >&2; exit 2; }
+      start_server
+      cp "$WORK/store.db" "$WORK/backfill.db"
+      sync_args "$WORK/backfill.db"
+      args+=(--Adapter:Destinations:0:Name=ehr --Adapter:Destinations:0:OrganizationId=pbpca "--Adapter:Destinations:0:BaseUrl=http://127.0.0.1:$PORT"
+        "--Adapter:Destinations:0:MaxConcurrency=$CONCURRENCY" --Adapter:Destinations:0:BackoffBase=00:00:00.200)
+      run_timed backfill "${args[@]}"
+      report "$WORK/backfill.out"
+      secs=$(awk '/^Sync finished in/ {print $4}' "$WORK/backfill.out")
+      sent=$(awk '/^Sent:/ {print $2}' "$WORK/backfill.out")
+      # What the server holds, type by type (Medplum's in-memory server pages by _offset), then the same fed directly.
+      rm -rf "$WORK/dump" && mkdir -p "$WORK/dump"
+      python3 - "http://127.0.0.1:$PORT" "$WORK/dump" <<'PY'
+import json, sys, urllib.request
+base, out = sys.argv[1], sys.argv[2]
+types = ["Practitioner", "Questionnaire", "Patient", "QuestionnaireResponse", "Observation", "Condition", "MedicationStatement", "Flag",
+         "RiskAssessment", "AllergyIntolerance", "ServiceRequest", "Consent", "Encounter", "EpisodeOfCare", "MedicationAdministration",
+         "AdverseEvent", "DocumentReference", "Provenance"]
+for i, t in enumerate(types):
+    n = 0
+    with open(f"{out}/{i:02d}_{t}.ndjson", "w") as f:
+        while True:
+            page = json.load(urllib.request.urlopen(f"{base}/{t}?_count=1000&_offset={n}"))
+            entries = page.get("entry", [])
+            for e in entries:
+                f.write(json.dumps(e["resource"]) + "\n")
+            n += len(entries)
+            if len(entries) < 1000:
+                break
+PY
+      held=$(cat "$WORK"/dump/*.ndjson | wc -l)
+      curl -sf -X POST "http://127.0.0.1:$PORT/_admin/reset" >/dev/null
+      timeout "$STEP_TIMEOUT" "$BENCH" feed --server "http://127.0.0.1:$PORT" --input "$WORK/dump" --entries 10 --concurrency "$CONCURRENCY" | tee "$WORK/feed.out"
+      awk -v s="$secs" -v n="$sent" -v h="$held" -f - "$WORK/feed.out" <<'AWK'
+/^direct feed:/ { for (i = 1; i <= NF; i++) if ($i == "resources/s,") direct = $(i - 1) }
+END {
+  adapter = n / s
+  printf "backfill: %d resources sent (the server holds %d) in %.1f s = %.0f resources/s; direct feed %.0f resources/s; the adapter at %.0f%% of it\n", n, h, s, adapter, direct, 100 * adapter / direct
+}
+AWK
+      cleanup; SERVER_PID=
       ;;
     export)
       [[ -f $WORK/store.db ]] || { echo "export needs the sync step first (STEPS=\"sync export\")" >&2; exit 2; }

@@ -63,9 +63,18 @@ public sealed partial class FhirServerFixture : IAsyncLifetime
         });
     }
 
-    public async Task InjectFaultsAsync(int status, int count, string? retryAfter)
+    /// <summary>The next <paramref name="count"/> FHIR requests answer <paramref name="status"/>; with <paramref name="every"/> N, one request in N does.</summary>
+    public async Task InjectFaultsAsync(int status, int count, string? retryAfter, int every = 1)
     {
-        using var response = await Http.PostAsJsonAsync(BaseUrl + "/_admin/faults", new { status, count, retryAfter });
+        using var response = await Http.PostAsJsonAsync(BaseUrl + "/_admin/faults", new { status, count, retryAfter, every });
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Fault spells played one after the other: each as <see cref="InjectFaultsAsync"/> would inject it.</summary>
+    public async Task InjectFaultsAsync(params (int Status, int Count, string? RetryAfter, int Every)[] spells)
+    {
+        using var response = await Http.PostAsJsonAsync(BaseUrl + "/_admin/faults",
+            spells.Select(s => new { status = s.Status, count = s.Count, retryAfter = s.RetryAfter, every = s.Every }).ToArray());
         response.EnsureSuccessStatusCode();
     }
 

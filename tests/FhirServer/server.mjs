@@ -1,9 +1,17 @@
 // A real FHIR R4 server we did not write (Medplum's FhirRouter + MemoryRepository), on loopback,
 // for FhirAdapter's integration tests. Prints "FHIR server listening on http://127.0.0.1:PORT/" once ready.
 //
+// Transactions are answered the way Medplum answers them by default: entry by entry, HTTP 200 with each entry's own
+// status in the transaction-response (an entry that fails, 400, 404, 412, ..., does not fail the others, and nothing
+// is rolled back). A strict server (HAPI, Firely Server) would fail the whole transaction instead; the adapter's
+// contract tests cover that with WireMock.
+//
 // Admin hooks (not FHIR; under /_admin so no resource type can collide):
-//   POST /_admin/faults  {"status":503,"count":2,"retryAfter":"1"}  the next `count` FHIR requests answer `status`
-//   GET  /_admin/stats   {"requests":N,"faulted":N,"byStatus":{...}}
+//   POST /_admin/faults  {"status":503,"count":2,"retryAfter":"1","every":1}  `count` FHIR requests answer `status`:
+//                        the next ones, or with "every": N one request in N (faults under load, between good answers);
+//                        a list of such objects is played one after the other
+//   GET  /_admin/stats   {"requests":N,"faulted":N,"byStatus":{...},"entries":N,"entriesByType":{...}}
+//                        (entries: transaction/batch entries received, by resource type of the request)
 //   POST /_admin/reset   forget all resources, faults and counters
 // Env: PORT (default 0 = any free port), FHIR_SERVER_VALIDATE=0 to accept resources without validation.
 import http from 'node:http';
@@ -87,8 +95,11 @@ class IndexedRepository extends MemoryRepository {
 const validate = process.env.FHIR_SERVER_VALIDATE !== '0';
 const repo = new IndexedRepository();
 const router = new FhirRouter();
-let faults = { status: 0, count: 0, retryAfter: undefined };
-let stats = { requests: 0, faulted: 0, byStatus: {} };
+const noFault = () => ({ status: 0, count: 0, retryAfter: undefined, every: 1, seen: 0 });
+let faults = noFault();
+let moreFaults = [];
+const freshStats = () => ({ requests: 0, faulted: 0, byStatus: {}, entries: 0, entriesByType: {} });
+let stats = freshStats();
 
 function send(res, status, body, headers = {}) {
   stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
@@ -100,13 +111,46 @@ function outcome(code, diagnostics) {
   return { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code, diagnostics }] };
 }
 
-// Rejects what a strict EHR would reject, before Medplum stores anything.
-function validateBody(body) {
-  if (!validate || !body?.resourceType) return;
-  const resources = body.resourceType === 'Bundle' && (body.type === 'transaction' || body.type === 'batch')
-    ? (body.entry ?? []).map((e) => e.resource).filter(Boolean)
-    : [body];
-  for (const r of resources) validateResource(r);
+// Rejects what a strict EHR would reject, before Medplum stores anything: the OperationOutcome of an invalid
+// resource, or undefined.
+function invalid(resource) {
+  if (!validate || !resource?.resourceType) return undefined;
+  try {
+    validateResource(resource);
+    return undefined;
+  } catch (err) {
+    if (err instanceof OperationOutcomeError) return err.outcome;
+    throw err;
+  }
+}
+
+function countEntries(body) {
+  for (const e of body.entry ?? []) {
+    const type = e.resource?.resourceType ?? (e.request?.url ?? '').split(/[/?]/)[0];
+    stats.entries++;
+    stats.entriesByType[type] = (stats.entriesByType[type] ?? 0) + 1;
+  }
+}
+
+// A transaction or batch: invalid entries answer 400 on their own, the others go to the router.
+async function handleBundle(body, headers) {
+  countEntries(body);
+  const entries = body.entry ?? [];
+  const refused = entries.map((e) => invalid(e.resource));
+  const kept = entries.filter((_, i) => !refused[i]);
+  let answered = [];
+  if (kept.length > 0) {
+    const [oo, result] = await router.handleRequest(
+      { method: 'POST', url: '/', pathname: '', body: { ...body, entry: kept }, params: {}, query: {}, headers, config: {} },
+      repo);
+    if (!result) return [getStatus(oo), oo];
+    answered = result.entry ?? [];
+  }
+  let k = 0;
+  const entry = entries.map((_, i) => refused[i]
+    ? { response: { status: '400', outcome: refused[i] } }
+    : answered[k++]);
+  return [200, { resourceType: 'Bundle', type: `${body.type}-response`, entry }];
 }
 
 async function readBody(req) {
@@ -118,15 +162,17 @@ async function readBody(req) {
 
 async function handleAdmin(req, res, path) {
   if (path === '/_admin/faults' && req.method === 'POST') {
-    const f = (await readBody(req)) ?? {};
-    faults = { status: f.status ?? 503, count: f.count ?? 1, retryAfter: f.retryAfter };
-    return send(res, 200, faults);
+    const list = [].concat((await readBody(req)) ?? {}).map((f) =>
+      ({ status: f.status ?? 503, count: f.count ?? 1, retryAfter: f.retryAfter, every: Math.max(1, f.every ?? 1), seen: 0 }));
+    [faults, ...moreFaults] = list;
+    return send(res, 200, list);
   }
   if (path === '/_admin/stats') return send(res, 200, stats);
   if (path === '/_admin/reset' && req.method === 'POST') {
     repo.clear();
-    faults = { status: 0, count: 0, retryAfter: undefined };
-    stats = { requests: 0, faulted: 0, byStatus: {} };
+    faults = noFault();
+    moreFaults = [];
+    stats = freshStats();
     return send(res, 200, { reset: true });
   }
   return send(res, 404, outcome('not-found', 'unknown admin path'));
@@ -138,24 +184,25 @@ const server = http.createServer(async (req, res) => {
     if (url.pathname.startsWith('/_admin/')) return await handleAdmin(req, res, url.pathname);
     stats.requests++;
     const body = await readBody(req);
-    if (faults.count > 0) {
+    if (faults.count === 0 && moreFaults.length > 0) faults = moreFaults.shift();
+    if (faults.count > 0 && ++faults.seen % faults.every === 0) {
       faults.count--;
       stats.faulted++;
       const headers = faults.retryAfter !== undefined ? { 'retry-after': String(faults.retryAfter) } : {};
       return send(res, faults.status, outcome('transient', 'injected fault'), headers);
     }
-    try {
-      validateBody(body);
-    } catch (err) {
-      if (err instanceof OperationOutcomeError) return send(res, 400, err.outcome);
-      throw err;
-    }
     const headers = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = v;
-    // The router wants `url` (path plus query), not `pathname`; `transactions` makes transaction Bundles atomic.
+    if (req.method === 'POST' && (url.pathname === '/' || url.pathname === '') && body?.resourceType === 'Bundle'
+      && (body.type === 'transaction' || body.type === 'batch')) {
+      const [status, answer] = await handleBundle(body, headers);
+      return send(res, status, answer);
+    }
+    const refusal = invalid(body);
+    if (refusal) return send(res, 400, refusal);
+    // The router wants `url` (path plus query), not `pathname`.
     const result = await router.handleRequest(
-      { method: req.method, url: url.pathname + url.search, pathname: '', body, params: {}, query: {}, headers,
-        config: { transactions: true } },
+      { method: req.method, url: url.pathname + url.search, pathname: '', body, params: {}, query: {}, headers, config: {} },
       repo);
     const [oo, resource] = result;
     const status = getStatus(oo);

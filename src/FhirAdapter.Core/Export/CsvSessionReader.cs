@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsvHelper;
@@ -39,7 +40,9 @@ internal static class CsvSessionReader
             BadDataFound = args => badData.Add("a quote is out of place in a field"),
         };
 
-        using var reader = new StreamReader(stream, leaveOpen: true);
+        // The stream is UTF-8 without its byte-order mark (ExportEncoding); bytes that are not UTF-8 decode to U+FFFD,
+        // which rejects their row below instead of corrupting a name silently.
+        using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, leaveOpen: true);
         using var csv = new CsvReader(reader, config);
         if (!await csv.ReadAsync().ConfigureAwait(false) || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
         {
@@ -84,6 +87,11 @@ internal static class CsvSessionReader
     /// <summary>Reads a row again from its cells by column (as kept in the quarantine).</summary>
     internal static ReadItem ReadRow(IReadOnlyDictionary<string, string> cells, SourceLocation source)
     {
+        if (cells.FirstOrDefault(c => c.Value.Contains('\uFFFD', StringComparison.Ordinal)) is { Key: { } column })
+        {
+            return ReadItem.Invalid(new RecordError(source, cells.GetValueOrDefault("recordId") is { Length: > 0 } id ? id : null, column, NdjsonReader.NotUtf8));
+        }
+
         var rowErrors = new List<FieldError>();
         string? Cell(string column) => cells.TryGetValue(column, out var value) && value.Length > 0 ? value : null;
 

@@ -1,10 +1,14 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 
 namespace FhirAdapter.Core.Export;
 
 /// <summary>
 /// Reads an inbox folder: every <c>.ndjson</c>, <c>.json</c> and <c>.csv</c> file below it, in
-/// ordinal name order so a run is repeatable, each streamed record by record.
+/// ordinal name order so a run is repeatable, each streamed record by record. Names that a writer uses while a file
+/// is not complete are never read: another extension (<c>x.ndjson.tmp</c>, <c>.part</c>, <c>.partial</c>), a name or
+/// folder starting with a dot (<c>.x.ndjson</c>, rsync's and many tools' temporary files) or with <c>~</c> (office
+/// lock and backup files).
 /// </summary>
 public static class InboxReader
 {
@@ -22,8 +26,17 @@ public static class InboxReader
         return Directory.EnumerateFiles(inbox, "*", SearchOption.AllDirectories)
             .Where(path => Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase))
             .Select(path => Path.GetRelativePath(inbox, path).Replace('\\', '/'))
+            .Where(name => !IsTemporaryName(name))
             .Order(StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>True for a path (relative to the inbox, '/'-separated) that a writer uses before the file is complete.</summary>
+    public static bool IsTemporaryName(string relativePath)
+    {
+        ArgumentNullException.ThrowIfNull(relativePath);
+        return relativePath.Split('/').Any(part => part.StartsWith('.') || part.StartsWith('~'))
+            || !Extensions.Contains(Path.GetExtension(relativePath), StringComparer.OrdinalIgnoreCase);
     }
 
     public static async IAsyncEnumerable<ReadItem> ReadDirectoryAsync(string inbox, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -57,18 +70,76 @@ public static class InboxReader
         }
     }
 
-    /// <summary>Reads a stream in the format its name's extension says.</summary>
+    /// <summary>
+    /// Reads a stream in the format its name's extension says. Its encoding is decided first (see
+    /// <see cref="ExportEncoding"/>): one the format does not allow gives one error for the whole file.
+    /// </summary>
     public static IAsyncEnumerable<ReadItem> ReadStreamAsync(Stream stream, string displayName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrEmpty(displayName);
-        return Path.GetExtension(displayName).ToLowerInvariant() switch
+        var extension = Path.GetExtension(displayName).ToLowerInvariant();
+        if (extension is not (".ndjson" or ".json" or ".csv"))
         {
-            ".ndjson" => NdjsonReader.ReadAsync(stream, displayName, cancellationToken),
-            ".json" => JsonFileReader.ReadAsync(stream, displayName, cancellationToken),
-            ".csv" => CsvSessionReader.ReadAsync(stream, displayName, cancellationToken),
-            _ => throw new ArgumentException($"'{displayName}' is not an .ndjson, .json or .csv file.", nameof(displayName)),
-        };
+            throw new ArgumentException($"'{displayName}' is not an .ndjson, .json or .csv file.", nameof(displayName));
+        }
+
+        return ReadDecodedAsync(stream, displayName, extension, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<ReadItem> ReadDecodedAsync(
+        Stream stream, string displayName, string extension, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        long? length = stream.CanSeek ? stream.Length - stream.Position : null;
+        var opened = await ExportEncoding.OpenAsync(stream, displayName, utf16Allowed: extension != ".csv", cancellationToken).ConfigureAwait(false);
+        if (opened.Utf8 is not { } text)
+        {
+            yield return ReadItem.Invalid(opened.Refusal!);
+            yield break;
+        }
+
+        await using (text.ConfigureAwait(false))
+        {
+            var items = extension switch
+            {
+                ".ndjson" => NdjsonReader.ReadAsync(text, displayName, cancellationToken),
+                ".json" => JsonFileReader.ReadAsync(text, displayName, opened.Transcoded ? null : length, cancellationToken),
+                _ => CsvSessionReader.ReadAsync(text, displayName, cancellationToken),
+            };
+            var enumerator = items.GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                while (true)
+                {
+                    ReadItem? failure = null;
+                    try
+                    {
+                        if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                        {
+                            break;
+                        }
+                    }
+                    catch (DecoderFallbackException)
+                    {
+                        // UTF-16 with a broken surrogate pair: the text cannot be decoded past this point.
+                        failure = ReadItem.Invalid(new RecordError(new SourceLocation(displayName), null, "",
+                            "the file's UTF-16 text is broken (an unpaired surrogate); the records before it were read, the rest could not be: export it as UTF-8"));
+                    }
+
+                    if (failure is not null)
+                    {
+                        yield return failure;
+                        yield break;
+                    }
+
+                    yield return enumerator.Current;
+                }
+            }
+            finally
+            {
+                await enumerator.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>

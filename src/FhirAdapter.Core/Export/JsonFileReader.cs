@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 
@@ -9,16 +10,14 @@ namespace FhirAdapter.Core.Export;
 /// </summary>
 internal static class JsonFileReader
 {
-    public static async IAsyncEnumerable<ReadItem> ReadAsync(Stream stream, string fileName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <param name="length">The file's length in bytes where known: a single record over the limit is refused unread.</param>
+    public static async IAsyncEnumerable<ReadItem> ReadAsync(Stream stream, string fileName, long? length, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanSeek)
-        {
-            throw new ArgumentException("The JSON reader peeks at the first byte and needs a seekable stream.", nameof(stream));
-        }
-
-        var buffered = stream;
-        var first = await FirstSignificantByteAsync(buffered, cancellationToken).ConfigureAwait(false);
+        var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        var first = await FirstSignificantByteAsync(reader, cancellationToken).ConfigureAwait(false);
+        var buffered = reader.AsStream();
+        await using var _ = buffered.ConfigureAwait(false);
         if (first is null)
         {
             yield return ReadItem.Invalid(new RecordError(new SourceLocation(fileName), null, "", "the file is empty"));
@@ -27,7 +26,7 @@ internal static class JsonFileReader
 
         if (first != (byte)'[')
         {
-            yield return await ReadSingleAsync(buffered, fileName, cancellationToken).ConfigureAwait(false);
+            yield return await ReadSingleAsync(buffered, fileName, length, cancellationToken).ConfigureAwait(false);
             yield break;
         }
 
@@ -83,10 +82,10 @@ internal static class JsonFileReader
         }
     }
 
-    private static async Task<ReadItem> ReadSingleAsync(Stream stream, string fileName, CancellationToken cancellationToken)
+    private static async Task<ReadItem> ReadSingleAsync(Stream stream, string fileName, long? length, CancellationToken cancellationToken)
     {
         var source = new SourceLocation(fileName);
-        if (stream.CanSeek && stream.Length > RecordParser.MaxRecordBytes)
+        if (length > RecordParser.MaxRecordBytes)
         {
             return ReadItem.Invalid(RecordParser.TooLarge(source));
         }
@@ -104,24 +103,31 @@ internal static class JsonFileReader
         }
     }
 
-    /// <summary>Peeks past whitespace and a UTF-8 BOM, then rewinds so the parser sees the whole file.</summary>
-    private static async Task<byte?> FirstSignificantByteAsync(Stream stream, CancellationToken cancellationToken)
+    /// <summary>Peeks past leading whitespace without consuming anything, so the parser sees the whole file.</summary>
+    private static async Task<byte?> FirstSignificantByteAsync(PipeReader reader, CancellationToken cancellationToken)
     {
-        var start = stream.CanSeek ? stream.Position : 0;
-        var one = new byte[1];
-        byte? found = null;
-        while (await stream.ReadAsync(one, cancellationToken).ConfigureAwait(false) == 1)
+        while (true)
         {
-            if (one[0] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or 0xEF or 0xBB or 0xBF)
+            var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            byte? found = null;
+            foreach (var segment in buffer)
             {
-                continue;
+                var index = segment.Span.IndexOfAnyExcept(" \t\r\n"u8);
+                if (index >= 0)
+                {
+                    found = segment.Span[index];
+                    break;
+                }
             }
 
-            found = one[0];
-            break;
-        }
+            if (found is not null || result.IsCompleted)
+            {
+                reader.AdvanceTo(buffer.Start);
+                return found;
+            }
 
-        stream.Seek(start, SeekOrigin.Begin);
-        return found;
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
     }
 }

@@ -82,6 +82,11 @@ internal static class NdjsonReader
         }
 
         var raw = System.Text.Encoding.UTF8.GetString(bytes);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return ReadItem.Invalid(new RecordError(source, null, "", NotUtf8)) with { RawText = raw };
+        }
+
         try
         {
             using var document = JsonDocument.Parse(bytes.ToArray());
@@ -93,6 +98,9 @@ internal static class NdjsonReader
             return ReadItem.Invalid(new RecordError(source, null, "", $"is not valid JSON ({JsonProblem(ex)})")) with { RawText = raw };
         }
     }
+
+    /// <summary>What a record with bytes that are not UTF-8 is told (most often an export in a Windows code page).</summary>
+    internal const string NotUtf8 = "contains bytes that are not UTF-8 (was the file written in a Windows code page such as 1252?); export it as UTF-8";
 
     /// <summary>The parser's position, without its message (which can quote the offending text).</summary>
     internal static string JsonProblem(JsonException ex) =>

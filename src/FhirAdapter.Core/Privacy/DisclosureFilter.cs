@@ -31,7 +31,7 @@ public sealed class DisclosureFilter
         ArgumentNullException.ThrowIfNull(patient);
         RequirePermit(decision);
         // The decision names no patient: the permitting Consent travelling in this Bundle is what ties the two together.
-        if (!patient.Bundle.Entry.Any(e => e.Resource is Hl7.Fhir.Model.Consent c && HasRecordId(c, decision.ConsentRecordId!)))
+        if (!Carries(patient.Bundle, decision))
         {
             throw new InvalidOperationException("The consent the decision rests on is not in this patient's Bundle; nothing is prepared.");
         }
@@ -76,6 +76,17 @@ public sealed class DisclosureFilter
         var bundle = new Bundle { Type = Bundle.BundleType.Transaction, Entry = kept };
         SecurityLabels.Apply(bundle, sensitivity);
         return bundle;
+    }
+
+    /// <summary>
+    /// Whether the patient's Bundle holds the Consent a permitting decision rests on: only then can it be prepared (a
+    /// consent record still held for its patient's intake is in the decision's records but not yet in the Bundle).
+    /// </summary>
+    public bool Carries(Bundle bundle, ConsentDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        RequirePermit(decision);
+        return bundle.Entry.Any(e => e.Resource is Hl7.Fhir.Model.Consent c && HasRecordId(c, decision.ConsentRecordId!));
     }
 
     /// <summary>

@@ -2,11 +2,13 @@ using Hl7.Fhir.Model;
 
 namespace FhirAdapter.Core.Privacy;
 
-/// <summary>Walks every element of a resource, contained resources included.</summary>
-internal static class FhirElements
+/// <summary>Walks every element of a resource, contained resources included: the one walk of the house (labels,
+/// sensitivity, detached references, and the exchange's reference rewriting all use it).</summary>
+public static class FhirElements
 {
     public static IEnumerable<Base> Descendants(Base root)
     {
+        ArgumentNullException.ThrowIfNull(root);
         var stack = new Stack<Base>();
         stack.Push(root);
         while (stack.Count > 0)

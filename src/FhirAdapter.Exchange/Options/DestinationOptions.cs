@@ -3,7 +3,7 @@ namespace FhirAdapter.Exchange.Options;
 /// <summary>One external EHR: where it is, how to authenticate and how hard to push.</summary>
 public sealed class DestinationOptions
 {
-    /// <summary>Unique name used in logs, results and the ledger.</summary>
+    /// <summary>Unique name used in logs, results and the store.</summary>
     public string Name { get; set; } = "";
 
     /// <summary>The receiving organization's id, as named in patients' disclosure consents.</summary>
@@ -37,6 +37,10 @@ public sealed class DestinationOptions
 
     /// <summary>Longest Retry-After wait honoured; a longer one is cut to this.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often a 409/412 (someone else changed it, or its match changed) is re-read and applied again
+    /// within one sync before the entries are left pending as a conflict for the next sync.</summary>
+    public int MaxConflictRetries { get; set; } = 3;
 
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 }

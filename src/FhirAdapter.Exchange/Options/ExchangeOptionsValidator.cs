@@ -36,6 +36,7 @@ internal sealed class ExchangeOptionsValidator : IValidateOptions<ExchangeOption
             Range(errors, $"{at}:MaxBundleEntries", d.MaxBundleEntries, 1, 10_000);
             Range(errors, $"{at}:MaxConcurrency", d.MaxConcurrency, 1, 256);
             Range(errors, $"{at}:MaxRetryAttempts", d.MaxRetryAttempts, 0, 100);
+            Range(errors, $"{at}:MaxConflictRetries", d.MaxConflictRetries, 0, 20);
             Duration(errors, $"{at}:AttemptTimeout", d.AttemptTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1));
             Duration(errors, $"{at}:TotalTimeout", d.TotalTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(24));
             if (d.TotalTimeout < d.AttemptTimeout)

@@ -1,3 +1,4 @@
+using FhirAdapter.Core.Privacy;
 using Hl7.Fhir.Model;
 
 namespace FhirAdapter.Exchange.Sending;
@@ -70,7 +71,7 @@ internal static class BundleSplitter
                 continue;
             }
 
-            var targets = References.All(resource)
+            var targets = FhirElements.Descendants(resource).OfType<ResourceReference>()
                 .Select(r => r.Reference is { } s && byFullUrl.TryGetValue(s, out var t) ? t : -1)
                 .Where(t => t >= 0 && t != i)
                 .Distinct();

@@ -1,11 +1,17 @@
 namespace FhirAdapter.Exchange.Sending;
 
 /// <summary>One Bundle's outcome at one destination, entry by entry in the Bundle's order.</summary>
-public sealed record DestinationResult(string Destination, IReadOnlyList<EntryResult> Entries)
+public sealed record DestinationResult(string Destination, string PatientKey, IReadOnlyList<EntryResult> Entries)
 {
-    public int Sent => Entries.Count(e => e.Outcome == EntryOutcome.Sent);
+    public bool AllSent => Entries.All(e => e.Outcome == EntryOutcome.Sent);
 
-    public int WaitingForRetry => Entries.Count(e => e.Outcome == EntryOutcome.RetryLater);
+    public int Sent => Count(EntryOutcome.Sent);
 
-    public int Rejected => Entries.Count(e => e.Outcome == EntryOutcome.Rejected);
+    public int WaitingForRetry => Count(EntryOutcome.RetryLater);
+
+    public int Conflicts => Count(EntryOutcome.Conflict);
+
+    public int Rejected => Count(EntryOutcome.Rejected);
+
+    public int Count(EntryOutcome outcome) => Entries.Count(e => e.Outcome == outcome);
 }

@@ -1,20 +1,15 @@
-using Hl7.Fhir.Model;
-
 namespace FhirAdapter.Exchange.Sending;
 
-/// <summary>Delivers transaction Bundles to the configured destinations.</summary>
+/// <summary>Writes transaction Bundles to a configured destination.</summary>
 public interface IBundleSender
 {
     /// <summary>
-    /// Sends one Bundle (a patient's, or the Questionnaire Bundle) to each named destination. Waits while another send
-    /// for the same key and destination is in flight. Never throws for what a destination answers: the result says,
-    /// entry by entry, what was sent, what waits for a retry and what was rejected.
+    /// Sends one Bundle to the named destination. Waits while another send for the same patient and destination is in
+    /// flight. Never throws for what the destination answers: the result says, entry by entry, what was stored, what
+    /// waits for a retry or a conflict to pass, and what was rejected.
     /// </summary>
-    /// <param name="patientKey">Opaque key: orders writes per patient and names the patient in logs. Never an MRN.</param>
-    /// <param name="bundle">A transaction whose entries each have a resource, a fullUrl and a request.</param>
-    /// <param name="destinations">Configured destination names this Bundle may go to.</param>
-    Task<BundleSendResult> SendAsync(string patientKey, Bundle bundle, IReadOnlyCollection<string> destinations, CancellationToken cancellationToken = default);
+    Task<DestinationResult> SendAsync(string destination, OutgoingBundle bundle, CancellationToken cancellationToken = default);
 
-    /// <summary>Sends many Bundles, different patients in parallel up to each destination's MaxConcurrency. Results in input order.</summary>
-    Task<IReadOnlyList<BundleSendResult>> SendManyAsync(IEnumerable<PatientBundle> bundles, CancellationToken cancellationToken = default);
+    /// <summary>Sends many Bundles to one destination, different patients in parallel up to its MaxConcurrency. Results in input order.</summary>
+    Task<IReadOnlyList<DestinationResult>> SendManyAsync(string destination, IReadOnlyList<OutgoingBundle> bundles, CancellationToken cancellationToken = default);
 }

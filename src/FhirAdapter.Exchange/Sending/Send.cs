@@ -1,98 +1,155 @@
+using FhirAdapter.Core.Privacy;
 using FhirAdapter.Exchange.Http;
-using FhirAdapter.Exchange.Ledger;
 using FhirAdapter.Exchange.Options;
 using Hl7.Fhir.Model;
-using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace FhirAdapter.Exchange.Sending;
 
-/// <summary>The state of one Bundle's send to one destination: what the server is known to hold so far.</summary>
-internal sealed class Send(DestinationOptions destination, string patientKey, IReadOnlyList<Bundle.EntryComponent> entries, string[] keys, ServerVersion?[] known)
+/// <summary>
+/// The state of one Bundle's send to one destination: what the destination is known to hold so far, and the
+/// outcome of each entry once decided.
+/// </summary>
+internal sealed class Send
 {
-    public DestinationOptions Destination => destination;
+    private readonly IReadOnlyList<Bundle.EntryComponent> _entries;
+    private readonly string[] _keys;
+    private readonly ServerVersion?[] _known;
+    private readonly EntryResult?[] _results;
+    private readonly int[][] _references;
 
-    public string PatientKey => patientKey;
+    public Send(DestinationOptions destination, OutgoingBundle bundle)
+    {
+        Destination = destination;
+        PatientKey = bundle.PatientKey;
+        _entries = bundle.Bundle.Entry;
+        _keys = [.. _entries.Select(e => e.Request!.Url!)];
+        _known = [.. _entries.Select(e => bundle.Known.GetValueOrDefault(e.FullUrl!))];
+        _results = new EntryResult?[_entries.Count];
+        var byFullUrl = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < _entries.Count; i++)
+        {
+            byFullUrl.TryAdd(_entries[i].FullUrl!, i);
+        }
 
-    public EntryResult Result(int i, EntryOutcome outcome, int? status, string? reason, ServerVersion? server = null) =>
-        new(keys[i], entries[i].Resource!.TypeName, entries[i].FullUrl ?? "", outcome, status, server?.Id, server?.VersionId, reason);
+        _references = [.. _entries.Select((e, i) => e.Resource is null ? [] : FhirElements.Descendants(e.Resource).OfType<ResourceReference>()
+            .Select(r => r.Reference is { } s && byFullUrl.TryGetValue(s, out var t) ? t : -1)
+            .Where(t => t >= 0 && t != i).Distinct().Order().ToArray())];
+    }
+
+    public DestinationOptions Destination { get; }
+
+    public string PatientKey { get; }
+
+    public IReadOnlyList<Bundle.EntryComponent> Entries => _entries;
+
+    public IReadOnlyList<EntryResult> Results => [.. _results.Select((r, i) => r ?? Result(i, EntryOutcome.RetryLater, null, "not sent"))];
+
+    public static string TypeOf(Bundle.EntryComponent entry) =>
+        entry.Resource?.TypeName ?? entry.Request!.Url!.Split('?', '/')[0];
+
+    public bool IsKnown(int i) => _known[i] is not null;
+
+    /// <summary>The outcome decided for an entry so far (null: not decided).</summary>
+    public EntryOutcome? OutcomeOf(int i) => _results[i]?.Outcome;
+
+    public void Decide(int i, EntryOutcome outcome, int? status, string? reason) => _results[i] = Result(i, outcome, status, reason);
+
+    /// <summary>Accepted: its id and version are known from now on, and entries after it refer to it by id.</summary>
+    public void Accept(int i, int status, ServerVersion? server)
+    {
+        _known[i] = server ?? _known[i];
+        _results[i] = Result(i, EntryOutcome.Sent, status, null);
+    }
+
+    /// <summary>Stored by the destination, yet to be written again: its id is kept for that.</summary>
+    public void Stored(int i, ServerVersion? server, string reason)
+    {
+        _known[i] = server ?? _known[i];
+        _results[i] = Result(i, EntryOutcome.RetryLater, null, reason);
+    }
+
+    /// <summary>The destination no longer has it under the id we knew: the next write goes by identifier again.</summary>
+    public void Forget(int i) => _known[i] = null;
+
+    /// <summary>The entries of <paramref name="group"/> another entry of the Bundle depends on, outside the group, with no id at
+    /// the destination: an entry referring to one would point at nothing.</summary>
+    public int? MissingDependency(int i, ISet<int> group) =>
+        _references[i].Where(j => !group.Contains(j) && _known[j] is null).Select(j => (int?)j).FirstOrDefault();
+
+    /// <summary>The entries of this transaction that <paramref name="i"/> refers to by their fullUrl (no id at the destination yet).</summary>
+    public IEnumerable<int> UnresolvedReferences(int i, ISet<int> sentTogether, IReadOnlySet<int> knownBefore) =>
+        _references[i].Where(j => sentTogether.Contains(j) && !knownBefore.Contains(j));
+
+    public string Describe(int j) => $"{TypeOf(_entries[j])} (entry {j})";
+
+    private EntryResult Result(int i, EntryOutcome outcome, int? status, string? reason) =>
+        new(_keys[i], TypeOf(_entries[i]), _entries[i].FullUrl ?? "", outcome, status, _known[i]?.Id, _known[i]?.VersionId, reason);
 
     /// <summary>
-    /// The chunk as a transaction of copies (the caller's Bundle stays as given): entries whose server id is known
-    /// become <c>PUT Type/id</c> with If-Match, the others stay conditional updates; references to entries that
-    /// already have a server id point at it.
+    /// The entries as a transaction of copies (the caller's Bundle stays as given): entries whose server id is known
+    /// become <c>PUT Type/id</c> with If-Match (or <c>DELETE Type/id</c>), the others stay conditional updates;
+    /// references to entries that have a server id point at it.
     /// </summary>
-    public Bundle BuildTransaction(IReadOnlyList<int> chunk)
+    public Bundle BuildTransaction(IReadOnlyList<int> group)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < entries.Count; i++)
+        for (var i = 0; i < _entries.Count; i++)
         {
-            if (known[i] is { } k && entries[i].FullUrl is { Length: > 0 } fullUrl)
+            if (_known[i] is { } k)
             {
-                map[fullUrl] = $"{k.ResourceType}/{k.Id}";
+                map[_entries[i].FullUrl!] = $"{k.ResourceType}/{k.Id}";
             }
         }
 
         var transaction = new Bundle { Type = Bundle.BundleType.Transaction };
-        foreach (var i in chunk)
+        foreach (var i in group)
         {
-            var entry = (Bundle.EntryComponent)entries[i].DeepCopy();
-            if (known[i] is { } k)
+            var entry = (Bundle.EntryComponent)_entries[i].DeepCopy();
+            if (_known[i] is { } k)
             {
-                entry.FullUrl = $"{destination.BaseUrl.TrimEnd('/')}/{k.ResourceType}/{k.Id}";
-                entry.Resource!.Id = k.Id;
-                entry.Request!.Method = Bundle.HTTPVerb.PUT;
-                entry.Request.Url = $"{k.ResourceType}/{k.Id}";
-                entry.Request.IfMatch = k.VersionId is null ? null : $"W/\"{k.VersionId}\"";
+                entry.FullUrl = $"{Destination.BaseUrl.TrimEnd('/')}/{k.ResourceType}/{k.Id}";
+                entry.Request!.Url = $"{k.ResourceType}/{k.Id}";
+                if (entry.Request.Method != Bundle.HTTPVerb.DELETE)
+                {
+                    entry.Request.Method = Bundle.HTTPVerb.PUT;
+                    entry.Request.IfMatch = k.VersionId is null ? null : $"W/\"{k.VersionId}\"";
+                    entry.Resource!.Id = k.Id;
+                }
             }
 
-            References.Rewrite(entry.Resource!, map);
+            if (entry.Resource is not null && map.Count > 0)
+            {
+                foreach (var reference in FhirElements.Descendants(entry.Resource).OfType<ResourceReference>())
+                {
+                    if (reference.Reference is { } target && map.TryGetValue(target, out var replacement))
+                    {
+                        reference.Reference = replacement;
+                    }
+                }
+            }
+
             transaction.Entry.Add(entry);
         }
 
         return transaction;
     }
 
-    /// <summary>Reads a 2xx transaction-response: each entry's id and version, or its own error.</summary>
-    public IReadOnlyList<EntryResult> Accept(IReadOnlyList<int> chunk, FhirResponse response, ILogger logger)
+    /// <summary>
+    /// Looks each entry up again by its conditional URL and keeps what the destination holds now: one match, its id
+    /// and version; none, a conditional write again. Returns why an entry cannot be resolved (several matches).
+    /// </summary>
+    public async Task<Dictionary<int, string>> RereadAsync(IEnumerable<int> group, FhirHttp http, CancellationToken cancellationToken)
     {
-        var answer = (response.Resource as Bundle)?.Entry;
-        var results = new List<EntryResult>(chunk.Count);
-        for (var j = 0; j < chunk.Count; j++)
+        var ambiguous = new Dictionary<int, string>();
+        foreach (var i in group)
         {
-            var i = chunk[j];
-            var type = entries[i].Resource!.TypeName;
-            var item = answer is not null && j < answer.Count ? answer[j] : null;
-            var status = TransactionReader.Status(item?.Response?.Status) ?? response.Status;
-            if (status >= 300)
-            {
-                // Only a server that treats the transaction as a batch answers like this.
-                Log.EntryRejected(logger, destination.Name, patientKey, type, i, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                var outcome = status is 408 or 429 or >= 500 ? EntryOutcome.RetryLater : EntryOutcome.Rejected;
-                results.Add(Result(i, outcome, status, OperationOutcomes.Reason(item?.Response?.Outcome, status)));
-                continue;
-            }
-
-            var (id, version) = TransactionReader.IdAndVersion(item, type);
-            var server = id is null ? null : new ServerVersion(type, id, version);
-            known[i] = server ?? known[i];
-            results.Add(Result(i, EntryOutcome.Sent, status, null, server));
-        }
-
-        return results;
-    }
-
-    /// <summary>Looks each entry of the chunk up again by its conditional URL and keeps what the server holds now.</summary>
-    public async System.Threading.Tasks.Task RereadAsync(IReadOnlyList<int> chunk, FhirHttp http, CancellationToken cancellationToken)
-    {
-        foreach (var i in chunk)
-        {
-            var type = entries[i].Resource!.TypeName;
+            var type = TypeOf(_entries[i]);
             FhirResponse response;
             try
             {
-                response = await http.GetAsync(destination, SearchUrl(keys[i]), cancellationToken).ConfigureAwait(false);
+                response = await http.GetAsync(Destination, SearchUrl(_keys[i]), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException)
             {
@@ -112,10 +169,14 @@ internal sealed class Send(DestinationOptions destination, string patientKey, IR
                 _ => [],
             };
 
-            // One match: update it by id at its current version. None or several: back to the conditional update,
-            // which creates, or which the server refuses as ambiguous.
-            known[i] = matches.Count == 1 && matches[0].Id is { } id ? new ServerVersion(type, id, matches[0].Meta?.VersionId) : null;
+            _known[i] = matches.Count == 1 && matches[0].Id is { } id ? new ServerVersion(type, id, matches[0].Meta?.VersionId) : null;
+            if (matches.Count > 1)
+            {
+                ambiguous[i] = $"the destination holds {matches.Count} {type} resources with this identity; merge them there";
+            }
         }
+
+        return ambiguous;
     }
 
     /// <summary>The conditional URL as a GET, its query values escaped (identifier values may hold '|', '&amp;', '#').</summary>

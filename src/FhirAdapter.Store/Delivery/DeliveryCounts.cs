@@ -1,4 +1,14 @@
 namespace FhirAdapter.Store.Delivery;
 
-/// <summary>Resources per delivery state at one destination.</summary>
-public sealed record DeliveryCounts(string Destination, long Pending, long Sent, long Rejected, long Cancelled);
+/// <summary>Where a destination stands: patients with work pending or not permitted, and resources by status.</summary>
+public sealed record DeliveryCounts(
+    string Destination,
+    long PendingPatients,
+    long NotPermittedPatients,
+    long Sent,
+    long WaitingForRetry,
+    long Conflicts,
+    long Rejected,
+    long Blocked,
+    long Withheld,
+    long Withdrawn);

@@ -13,13 +13,12 @@ internal sealed partial class SqlAdapterStore
         WHERE p.dirty_since IS NOT NULL AND {LeaseFree} ORDER BY p.dirty_since, p.patient_key LIMIT @n{dialect.ForUpdateSkipLocked("p")}
         """;
 
-    // Twice the wanted number is read, because some may be held by another claimer and skipped.
+    // A patient's queue sequence at the destination is its lease's generation (passed back when its delivery is recorded).
     private readonly string _pendingCandidatesSql = $"""
-        SELECT p.patient_key, p.generation FROM patient p JOIN (
-            SELECT d.patient_key, MIN(d.queued_at) AS first_queued FROM delivery d LEFT JOIN patient_lease l ON l.patient_key = d.patient_key
-            WHERE d.destination = @d AND d.status = 'pending' AND {LeaseFree} GROUP BY d.patient_key ORDER BY MIN(d.queued_at), d.patient_key LIMIT @n * 2
-        ) w ON w.patient_key = p.patient_key
-        ORDER BY w.first_queued, p.patient_key LIMIT @n{dialect.ForUpdateSkipLocked("p")}
+        SELECT p.patient_key, w.queue_seq FROM destination_patient w JOIN patient p ON p.patient_key = w.patient_key
+        LEFT JOIN patient_lease l ON l.patient_key = w.patient_key
+        WHERE w.destination = @d AND w.pending_since IS NOT NULL AND {LeaseFree}
+        ORDER BY w.pending_since, w.patient_key LIMIT @n{dialect.ForUpdateSkipLocked("p")}
         """;
 
     // The WHERE on the conflict is evaluated against the latest committed lease row, so a candidate read a moment ago

@@ -18,14 +18,6 @@ internal sealed partial class SqlAdapterStore
         RETURNING id
         """;
 
-    // Sent or rejected with this very version stays as it is: sending it again would change nothing.
-    private const string QueueSql = """
-        INSERT INTO delivery (destination, resource_id, patient_key, status, content_hash, queued_at, attempts) VALUES (@d, @id, @p, 'pending', @h, @now, 0)
-        ON CONFLICT (destination, resource_id) DO UPDATE SET status = 'pending', content_hash = excluded.content_hash, queued_at = excluded.queued_at, attempts = 0,
-            reason = NULL, outcome_json = NULL
-        WHERE delivery.content_hash <> excluded.content_hash OR delivery.status = 'cancelled'
-        """;
-
     // held_since survives remaps while the record keeps waiting for the same thing: it is what "older than" measures.
     private const string UpsertHeldSql = """
         INSERT INTO held_record (kind, record_id, patient_key, wait_kind, wait_key, held_since) VALUES (@k, @r, @p, @wk, @w, @now)
@@ -41,13 +33,6 @@ internal sealed partial class SqlAdapterStore
         WHERE patient_key = @p RETURNING dirty_since IS NOT NULL
         """;
 
-    private const string CancelSql = "UPDATE delivery SET status = 'cancelled', reason = @reason, last_attempt_at = COALESCE(last_attempt_at, @now) WHERE status = 'pending'";
-
-    // A resource's rows are found through their patient (ix_delivery_patient): the key starts with the destination.
-    private const string CancelResourceSql = $"{CancelSql} AND patient_key = @p AND resource_id = @id";
-
-    private readonly string _cancelElsewhereSql = $"{CancelResourceSql} AND destination NOT IN ({dialect.InList("@dests")})";
-
     private readonly string _deleteHeldSql = $"DELETE FROM held_record WHERE patient_key = @p AND kind || '/' || record_id NOT IN ({dialect.InList("@keep")})";
 
     public async Task<IReadOnlyList<DirtyPatient>> GetDirtyPatientsAsync(int limit, CancellationToken cancellationToken)
@@ -55,6 +40,17 @@ internal sealed partial class SqlAdapterStore
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         return await QueryAsync("SELECT patient_key, generation, dirty_since FROM patient WHERE dirty_since IS NOT NULL ORDER BY dirty_since, patient_key LIMIT @n",
             r => new DirtyPatient(r.GetString(0), r.GetInt64(1), Time(r, 2)), cancellationToken, ("@n", limit));
+    }
+
+    public Task<int> MarkValidatedElsewhereAsync(string fingerprint, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fingerprint);
+        // Two ranges and NULL rather than "<>", so that both databases read ix_patient_resource_validated_with (0008).
+        return WriteAsync(session => session.ExecAsync("""
+            UPDATE patient SET generation = generation + 1, dirty_since = COALESCE(dirty_since, @t)
+            WHERE patient_key IN (SELECT DISTINCT patient_key FROM patient_resource
+                                  WHERE removed_at IS NULL AND (validated_with < @fp OR validated_with > @fp OR validated_with IS NULL))
+            """, cancellationToken, ("@t", Now()), ("@fp", fingerprint)), cancellationToken);
     }
 
     public Task<long> MarkDirtyAsync(string patientKey, CancellationToken cancellationToken)
@@ -123,11 +119,17 @@ internal sealed partial class SqlAdapterStore
             await CheckLeaseAsync(session, key, mapping.LeaseOwner, cancellationToken);
             var now = Now();
             var destinations = mapping.Destinations.Distinct(StringComparer.Ordinal).ToArray();
-            var existing = (await session.QueryAsync("SELECT id, resource_type, identifier, content_hash, removed_at FROM patient_resource WHERE patient_key = @p",
-                r => (Id: r.GetInt64(0), Type: r.GetString(1), Identifier: r.GetString(2), Hash: r.GetString(3), Removed: !r.IsDBNull(4)), cancellationToken, ("@p", key)))
+            if (destinations.Intersect(mapping.NotPermitted.Keys).FirstOrDefault() is { } both)
+            {
+                throw new ArgumentException($"The mapping of {key} names destination {both} as both permitted and not", nameof(mapping));
+            }
+
+            var existing = (await session.QueryAsync("SELECT id, resource_type, identifier, content_hash, removed_at, is_valid FROM patient_resource WHERE patient_key = @p",
+                r => (Id: r.GetInt64(0), Type: r.GetString(1), Identifier: r.GetString(2), Hash: r.GetString(3), Removed: !r.IsDBNull(4), Valid: r.GetBoolean(5)),
+                cancellationToken, ("@p", key)))
                 .ToDictionary(r => (r.Type, r.Identifier));
 
-            int added = 0, changed = 0, unchanged = 0, removed = 0, queued = 0, cancelled = 0;
+            int added = 0, changed = 0, unchanged = 0, removed = 0, validity = 0;
             for (var position = 0; position < mapping.Resources.Count; position++)
             {
                 var resource = mapping.Resources[position];
@@ -143,25 +145,12 @@ internal sealed partial class SqlAdapterStore
                 else
                 {
                     unchanged++;
+                    validity += old.Valid == resource.Validation.IsValid ? 0 : 1;
                 }
 
-                var id = (long)(await session.ScalarAsync(UpsertResourceSql, cancellationToken, ("@p", key), ("@type", resource.ResourceType), ("@ident", resource.Identifier),
+                await session.ScalarAsync(UpsertResourceSql, cancellationToken, ("@p", key), ("@type", resource.ResourceType), ("@ident", resource.Identifier),
                     ("@lid", resource.LogicalId), ("@url", resource.RequestUrl), ("@pos", position), ("@json", resource.Json), ("@hash", hash),
-                    ("@valid", resource.Validation.IsValid), ("@oo", resource.Validation.OperationOutcomeJson), ("@vw", resource.Validation.ValidatedWith), ("@now", now)))!;
-                if (resource.Validation.IsValid)
-                {
-                    foreach (var destination in destinations)
-                    {
-                        queued += await session.ExecAsync(QueueSql, cancellationToken, ("@d", destination), ("@id", id), ("@p", key), ("@h", hash), ("@now", now));
-                    }
-
-                    cancelled += await session.ExecAsync(_cancelElsewhereSql, cancellationToken,
-                        ("@reason", "the destination is no longer allowed to receive this patient's data"), ("@now", now), ("@p", key), ("@id", id), ("@dests", destinations));
-                }
-                else
-                {
-                    cancelled += await session.ExecAsync(CancelResourceSql, cancellationToken, ("@reason", "the resource failed validation"), ("@now", now), ("@p", key), ("@id", id));
-                }
+                    ("@valid", resource.Validation.IsValid), ("@oo", resource.Validation.OperationOutcomeJson), ("@vw", resource.Validation.ValidatedWith), ("@now", now));
             }
 
             Fault("mapping.resources");
@@ -169,9 +158,12 @@ internal sealed partial class SqlAdapterStore
             {
                 removed++;
                 await session.ExecAsync("UPDATE patient_resource SET removed_at = @now WHERE id = @id", cancellationToken, ("@now", now), ("@id", gone.Id));
-                cancelled += await session.ExecAsync(CancelResourceSql, cancellationToken,
-                    ("@reason", "the mapping no longer produces this resource"), ("@now", now), ("@p", key), ("@id", gone.Id));
             }
+
+            // A patient with a resource that fails validation goes nowhere: the rest waits rather than going out half. A
+            // mapping with no resource (every record held for the intake) has nothing to send yet.
+            var permitted = mapping.Resources.Count > 0 && mapping.Resources.All(r => r.Validation.IsValid) ? destinations : [];
+            var (queued, cancelled) = await QueueMappingAsync(session, key, permitted, mapping.NotPermitted, added + changed + removed + validity > 0, now, cancellationToken);
 
             await session.ExecAsync(_deleteHeldSql, cancellationToken, ("@p", key), ("@keep", mapping.Held.Select(h => $"{StoreValues.Code(h.Kind)}/{h.RecordId}").ToArray()));
             foreach (var held in mapping.Held)
@@ -192,8 +184,21 @@ internal sealed partial class SqlAdapterStore
         return await QueryAsync("""
             SELECT patient_key, resource_type, identifier, logical_id, request_url, resource_json, content_hash, is_valid, outcome_json, mapped_at, validated_with
             FROM patient_resource WHERE patient_key = @p AND removed_at IS NULL ORDER BY position
-            """, r => new StoredResource(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
-                new ResourceValidation(r.GetBoolean(7), r.NullableString(8)) { ValidatedWith = r.NullableString(10) }, Time(r, 9)), cancellationToken, ("@p", patientKey));
+            """, ReadResource, cancellationToken, ("@p", patientKey));
+    }
+
+    private StoredResource ReadResource(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
+        new ResourceValidation(r.GetBoolean(7), r.NullableString(8)) { ValidatedWith = r.NullableString(10) }, Time(r, 9));
+
+    public async Task<IReadOnlyList<StoredResource>> GetRemovedResourcesAsync(string patientKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(patientKey);
+        return await QueryAsync("""
+            SELECT patient_key, resource_type, identifier, logical_id, request_url, resource_json, content_hash, is_valid, outcome_json, mapped_at, validated_with
+            FROM patient_resource r WHERE r.patient_key = @p AND r.removed_at IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM patient_resource o WHERE o.resource_type = r.resource_type AND o.identifier = r.identifier AND o.removed_at IS NULL)
+            ORDER BY position
+            """, ReadResource, cancellationToken, ("@p", patientKey));
     }
 
     public async Task<IReadOnlyList<HeldState>> GetHeldAsync(string? patientKey, CancellationToken cancellationToken) => patientKey is null

@@ -13,7 +13,7 @@ internal static class AdapterCommandLine
     public const int Failures = 1;
     public const int UsageError = 2;
 
-    public static RootCommand Build(TextWriter output, TextWriter error)
+    public static RootCommand Build(TextWriter output, TextWriter error, TextReader? input = null)
     {
         var root = new RootCommand("FhirAdapter: maps the clinic's export to FHIR R4, validates it, and exchanges it with EHRs.")
         {
@@ -23,19 +23,22 @@ internal static class AdapterCommandLine
         root.Subcommands.Add(GenerateCommand.Create(output, error));
         root.Subcommands.Add(ValidateCommand.Create(output, error));
         root.Subcommands.Add(SyncCommand.Create(output, error));
+        root.Subcommands.Add(RemapCommand.Create(output, error));
         root.Subcommands.Add(StatusCommand.Create(output, error));
         root.Subcommands.Add(QuarantineCommand.Create(output, error));
         root.Subcommands.Add(DisclosuresCommand.Create(output, error));
         root.Subcommands.Add(ClientsCommand.Create(output, error));
+        root.Subcommands.Add(ResendCommand.Create(output, error));
+        root.Subcommands.Add(OperatorsCommand.Create(output, error, input ?? Console.In));
         ServeCommand.Attach(root, error);
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, CancellationToken cancellationToken = default, TextReader? input = null)
     {
         output ??= Console.Out;
         error ??= Console.Error;
-        var root = Build(output, error);
+        var root = Build(output, error, input);
         var parse = root.Parse(args);
         if (args.Length > 0 && !args[0].StartsWith('-') && !root.Subcommands.Any(c => c.Name == args[0]))
         {

@@ -3,7 +3,7 @@ using System.Globalization;
 using FhirAdapter.Core.Export;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Store;
-using Hl7.Fhir.Model;
+using FhirAdapter.Operations.Patients;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirAdapter.Worker.Commands;
@@ -49,9 +49,7 @@ internal static class DisclosuresCommand
                 var disclosures = await services.GetRequiredService<IDisclosureStore>().GetDisclosuresAsync(key, from, ct).ConfigureAwait(false);
                 if (parse.GetValue(format) == "fhir")
                 {
-                    var bundle = new Bundle { Type = Bundle.BundleType.Collection };
-                    bundle.Entry.AddRange(disclosures.Select(d => new Bundle.EntryComponent { Resource = FhirJson.Parse<AuditEvent>(d.AuditEventJson) }));
-                    await output.WriteLineAsync(FhirJson.Serialize(bundle)).ConfigureAwait(false);
+                    await output.WriteLineAsync(FhirJson.Serialize(AccountingExport.FhirBundle(disclosures))).ConfigureAwait(false);
                     return AdapterCommandLine.Ok;
                 }
 
@@ -60,9 +58,9 @@ internal static class DisclosuresCommand
                 {
                     output.WriteLine($"  {d.DisclosedAt.ToString("u", CultureInfo.InvariantCulture)}  to {d.OrganizationId} by {d.Channel.ToString().ToLowerInvariant()} for {d.Purpose}"
                         + $" under consent {d.ConsentRecordId ?? "(none recorded)"}: {d.ResourceIds.Count} resources");
-                    foreach (var group in d.ResourceIds.GroupBy(id => id.Split('/')[0]).OrderBy(g => g.Key, StringComparer.Ordinal))
+                    foreach (var (type, count) in AccountingExport.ByType(d))
                     {
-                        output.WriteLine($"      {group.Key,-26} {group.Count(),5}");
+                        output.WriteLine($"      {type,-26} {count,5}");
                     }
                 }
 

@@ -34,15 +34,49 @@ internal static class MapCommand
                 return AdapterCommandLine.UsageError;
             }
 
-            var snapshot = await InboxSnapshot.ReadAsync(inbox, cancellationToken).ConfigureAwait(false);
+            var mapper = new ExportMapper(options);
+            var rejected = new FirstItems<RecordError>(MapSummary.Listed);
+            var held = new FirstItems<HeldRecord>(MapSummary.Listed);
+            // The records are grouped by patient in a temporary store, not in memory; each Bundle is written as soon as it
+            // is mapped: memory holds one patient at a time, whatever the size of the clinic.
+            await using var grouped = await GroupedInbox.ReadAsync(inbox, mapper, rejected.Add, cancellationToken).ConfigureAwait(false);
             var target = parse.GetValue(outputDir)!;
             var writer = new MappingWriter(target);
-            // Each patient's Bundle is written as soon as it is mapped: memory holds the records, not the output.
-            var result = new ExportMapper(options).Map(snapshot.Records.Records, writer.Write);
-            writer.WriteQuestionnaires(result.Questionnaires);
-            MapSummary.Write(output, inbox, target, snapshot, result, writer);
-            return snapshot.Rejected.Count + result.Rejected.Count == 0 ? AdapterCommandLine.Ok : AdapterCommandLine.Failures;
+            var mappingErrors = new List<RecordError>();
+            var forms = ExportMapper.CurrentForms(await grouped.FormsAsync(cancellationToken).ConfigureAwait(false), mappingErrors);
+            var questionnaires = mapper.MapQuestionnaires(forms, mappingErrors);
+            writer.WriteQuestionnaires(questionnaires);
+            var lookup = forms.ToDictionary(f => ExportMapper.FormKey(f.As<FormPayload>().FormId, f.As<FormPayload>().Version), StringComparer.Ordinal);
+            var rejectedRecords = grouped.Read.Invalid + grouped.Read.Conflicts + Rejected(mappingErrors, rejected);
+            await foreach (var (mrn, records) in grouped.PatientsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var result = mapper.MapPatient(mrn, records, lookup);
+                foreach (var record in result.Held)
+                {
+                    held.Add(record);
+                }
+
+                rejectedRecords += Rejected(result.Rejected, rejected);
+                if (result.Bundle is { } bundle)
+                {
+                    writer.Write(bundle);
+                }
+            }
+
+            MapSummary.Write(output, inbox, target, grouped.Read, rejectedRecords, rejected, held, writer, questionnaires is not null);
+            return rejected.Total == 0 ? AdapterCommandLine.Ok : AdapterCommandLine.Failures;
         });
         return command;
+    }
+
+    /// <summary>Adds mapping errors to the list; returns how many records they reject.</summary>
+    private static int Rejected(IReadOnlyList<RecordError> errors, FirstItems<RecordError> rejected)
+    {
+        foreach (var error in errors)
+        {
+            rejected.Add(error);
+        }
+
+        return errors.Select(e => (e.Source, e.RecordId)).Distinct().Count();
     }
 }

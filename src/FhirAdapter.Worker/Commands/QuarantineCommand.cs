@@ -1,9 +1,7 @@
 using System.CommandLine;
-using FhirAdapter.Core.Export;
-using FhirAdapter.Core.Mapping;
+using FhirAdapter.Operations.Quarantine;
 using FhirAdapter.Store;
 using FhirAdapter.Store.Quarantine;
-using FhirAdapter.Store.Records;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirAdapter.Worker.Commands;
@@ -66,7 +64,7 @@ internal static class QuarantineCommand
             return await CommandHost.RunAsync(parse, error, async services =>
             {
                 var store = services.GetRequiredService<IAdapterStore>();
-                var mapper = services.GetRequiredService<ExportMapper>();
+                var retrier = services.GetRequiredService<IQuarantineRetry>();
                 var entries = new List<QuarantinedRecord>();
                 if (parse.GetValue(retryId) is not { } id)
                 {
@@ -85,9 +83,9 @@ internal static class QuarantineCommand
                 var stillBad = 0;
                 foreach (var entry in entries)
                 {
-                    var resolved = await RetryAsync(store, mapper, entry, ct).ConfigureAwait(false);
-                    output.WriteLine($"  #{entry.Id}{(entry.RecordId is null ? "" : $" record {entry.RecordId}")}: {resolved}");
-                    stillBad += resolved.StartsWith("still", StringComparison.Ordinal) ? 1 : 0;
+                    var outcome = await retrier.RetryAsync(entry, ct).ConfigureAwait(false);
+                    output.WriteLine($"  #{entry.Id}{(entry.RecordId is null ? "" : $" record {entry.RecordId}")}: {outcome.Message}");
+                    stillBad += outcome.StillInvalid ? 1 : 0;
                 }
 
                 return stillBad == 0 ? AdapterCommandLine.Ok : AdapterCommandLine.Failures;
@@ -95,47 +93,5 @@ internal static class QuarantineCommand
         });
 
         return new Command("quarantine", "Records that could not be used, and why.") { list, show, retry };
-    }
-
-    private static async Task<string> RetryAsync(IAdapterStore store, ExportMapper mapper, QuarantinedRecord entry, CancellationToken ct)
-    {
-        if (entry.RawText is null)
-        {
-            // Found while mapping or validating: the record itself is stored; mapping it again is the retry.
-            var record = entry.RecordId is null ? null : await FindRecordAsync(store, entry.RecordId, ct).ConfigureAwait(false);
-            if (record?.PatientKey is { } key)
-            {
-                await store.MarkDirtyAsync(key, ct).ConfigureAwait(false);
-            }
-
-            await store.DeleteQuarantinedAsync(entry.Id, ct).ConfigureAwait(false);
-            return "will be mapped again at the next sync (quarantined again if the problem remains)";
-        }
-
-        var item = InboxReader.Reparse(entry.Source, entry.RawText);
-        if (item.Record is not { } valid)
-        {
-            var fields = string.Join(", ", item.Errors.Select(e => e.Field).Where(f => f.Length > 0).Distinct(StringComparer.Ordinal));
-            var reasons = string.Join("; ", item.Errors.Select(e => e.Field.Length > 0 ? $"{e.Field}: {e.Message}" : e.Message));
-            await store.MarkRetriedAsync(entry.Id, fields, reasons, ct).ConfigureAwait(false);
-            return $"still invalid: {reasons}";
-        }
-
-        var arrival = new RecordArrival(valid, valid.PatientMrn is { } mrn ? mapper.PatientKey(mrn) : null);
-        await store.IngestAsync(new IngestBatch { Records = [arrival], ResolvedQuarantineIds = [entry.Id] }, ct).ConfigureAwait(false);
-        return "valid now; it joins the next sync";
-    }
-
-    private static async Task<StoredRecord?> FindRecordAsync(IAdapterStore store, string recordId, CancellationToken ct)
-    {
-        foreach (var kind in Enum.GetValues<RecordKind>())
-        {
-            if (await store.GetCurrentRecordAsync(kind, recordId, ct).ConfigureAwait(false) is { } record)
-            {
-                return record;
-            }
-        }
-
-        return null;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FhirAdapter.Store;
+using FhirAdapter.Store.Delivery;
 using FhirAdapter.Worker.Scheduling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -27,10 +28,29 @@ internal static class StatusCommand
             }
 
             output.WriteLine($"Quarantined: {summary.Quarantined} records (see: quarantine list).");
-            output.WriteLine(summary.Deliveries.Count == 0 ? "Destinations: none configured or nothing queued yet." : "Destination          pending       sent   rejected  withheld");
+            output.WriteLine(summary.Deliveries.Count == 0 ? "Destinations: none configured or nothing queued yet." : "Destinations (pending and not permitted: patients; the rest: resources):");
+            if (summary.Deliveries.Count > 0)
+            {
+                output.WriteLine("destination          pending  not-permitted       sent    waiting  conflicts   rejected    blocked   withheld  withdrawn");
+            }
+
             foreach (var d in summary.Deliveries)
             {
-                output.WriteLine($"{d.Destination,-18} {d.Pending,9} {d.Sent,10} {d.Rejected,10} {d.Cancelled,9}");
+                output.WriteLine($"{d.Destination,-18} {d.PendingPatients,9} {d.NotPermittedPatients,14} {d.Sent,10} {d.WaitingForRetry,10} {d.Conflicts,10}"
+                    + $" {d.Rejected,10} {d.Blocked,10} {d.Withheld,10} {d.Withdrawn,10}");
+            }
+
+            foreach (var d in summary.Deliveries.Where(d => d.Rejected + d.Conflicts > 0))
+            {
+                foreach (var state in await store.ListDeliveriesAsync(d.Destination, DeliveryStatus.Rejected, ListedProblems, cancellationToken).ConfigureAwait(false))
+                {
+                    output.WriteLine($"  {d.Destination}: rejected {Describe(state)}: {state.Reason}");
+                }
+
+                foreach (var state in await store.ListDeliveriesAsync(d.Destination, DeliveryStatus.Conflict, ListedProblems, cancellationToken).ConfigureAwait(false))
+                {
+                    output.WriteLine($"  {d.Destination}: conflict {Describe(state)}: {state.Reason}");
+                }
             }
 
             output.WriteLine(summary.LastRun is { } run
@@ -41,4 +61,12 @@ internal static class StatusCommand
         }, cancellationToken));
         return command;
     }
+
+    /// <summary>Rejections and conflicts listed per destination (the counts say how many there are in all).</summary>
+    private const int ListedProblems = 20;
+
+    /// <summary>A resource for the listing: type and identifier value, the Patient by its key (its identifier is the MRN).</summary>
+    private static string Describe(DeliveryState state) => state.ResourceType == "Patient"
+        ? $"the Patient of {state.PatientKey}"
+        : $"{state.ResourceType} {state.Identifier[(state.Identifier.LastIndexOf('|') + 1)..]}";
 }

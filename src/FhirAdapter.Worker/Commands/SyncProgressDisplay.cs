@@ -11,7 +11,11 @@ internal static class SyncProgressDisplay
 {
     private static readonly TimeSpan LineEvery = TimeSpan.FromSeconds(5);
 
-    public static async Task<SyncReport> RunAsync(ISyncRunner runner, TextWriter output, TimeProvider time, CancellationToken cancellationToken)
+    public static Task<SyncReport> RunAsync(ISyncRunner runner, TextWriter output, TimeProvider time, CancellationToken cancellationToken) =>
+        RunAsync(progress => runner.RunOnceAsync(progress, cancellationToken), output, time);
+
+    /// <summary>Runs any work that reports <see cref="SyncProgress"/> (a sync, a remap), showing its progress.</summary>
+    public static async Task<T> RunAsync<T>(Func<IProgress<SyncProgress>, Task<T>> work, TextWriter output, TimeProvider time)
     {
         var interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         if (!interactive)
@@ -26,10 +30,10 @@ internal static class SyncProgressDisplay
                     output.WriteLine(p.Total is { } total ? $"{p.Stage}: {p.Done} of {total}" : $"{p.Stage}: {p.Done} done");
                 }
             });
-            return await runner.RunOnceAsync(lines, cancellationToken).ConfigureAwait(false);
+            return await work(lines).ConfigureAwait(false);
         }
 
-        SyncReport? report = null;
+        T? report = default;
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
             .StartAsync(async context =>
@@ -50,7 +54,7 @@ internal static class SyncProgressDisplay
 
                     task.Value = p.Total is null ? 0 : p.Done;
                 });
-                report = await runner.RunOnceAsync(bars, cancellationToken).ConfigureAwait(false);
+                report = await work(bars).ConfigureAwait(false);
                 foreach (var task in tasks.Values)
                 {
                     task.IsIndeterminate = false;

@@ -49,51 +49,60 @@ internal static class ValidateCommand
             }
 
             var clock = Stopwatch.StartNew();
-            // Loading the profiles and the specification takes seconds of its own: let it run beside reading and mapping.
+            // Loading the profiles and the specification takes seconds of its own: let it run beside reading.
             var loading = System.Threading.Tasks.Task.Run(() => new FhirResourceValidator(new FhirValidationOptions { ProfilesPath = configuration["Adapter:Validation:ProfilesPath"] }), cancellationToken);
-            var snapshot = await InboxSnapshot.ReadAsync(inbox, cancellationToken).ConfigureAwait(false);
-            var result = new ExportMapper(mapping).Map(snapshot.Records.Records);
+            var report = new ValidationReport(output, json: parse.GetValue(format) == "json");
+            var mapper = new ExportMapper(mapping);
+            // Records grouped by patient in a temporary store; each patient mapped, validated, compared and reported in
+            // turn: memory holds one patient and the report's counts, whatever the size of the clinic.
+            await using var grouped = await GroupedInbox.ReadAsync(inbox, mapper, report.AddRejected, cancellationToken).ConfigureAwait(false);
             var validator = await loading.ConfigureAwait(false);
-            var report = new ValidationReport();
-            report.AddRejected(snapshot.Rejected.Concat(result.Rejected));
-            var files = MappingOutput.Files(result).ToList();
-            // One batch: the validator spreads it over its pool of validators.
-            var entries = Bundles(result).SelectMany(b => b.Bundle.Entry.Select(e => (b.Name, Entry: e))).ToList();
-            var outcomes = validator.ValidateAll([.. entries.Select(e => e.Entry.Resource!)]);
-            for (var i = 0; i < entries.Count; i++)
-            {
-                report.Add(entries[i].Name, entries[i].Entry, outcomes[i]);
-            }
-
             if (golden is not null)
             {
-                report.CompareGolden(golden, files);
+                report.StartGolden(golden);
             }
 
-            if (parse.GetValue(format) == "json")
+            var rejected = new List<RecordError>();
+            var forms = ExportMapper.CurrentForms(await grouped.FormsAsync(cancellationToken).ConfigureAwait(false), rejected);
+            var questionnaires = mapper.MapQuestionnaires(forms, rejected);
+            rejected.ForEach(report.AddRejected);
+            var bundles = 0;
+            if (questionnaires is not null)
             {
-                await output.WriteLineAsync(FhirJson.Serialize(report.ToBundle())).ConfigureAwait(false);
-            }
-            else
-            {
-                report.WriteText(output, inbox, golden, files.Count, clock.Elapsed);
+                Check(MappingOutput.QuestionnairesFile, questionnaires);
             }
 
+            var lookup = forms.ToDictionary(f => ExportMapper.FormKey(f.As<FormPayload>().FormId, f.As<FormPayload>().Version), StringComparer.Ordinal);
+            await foreach (var (mrn, records) in grouped.PatientsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var result = mapper.MapPatient(mrn, records, lookup);
+                foreach (var error in result.Rejected)
+                {
+                    report.AddRejected(error);
+                }
+
+                if (result.Bundle is { } patient)
+                {
+                    Check(MappingOutput.FileName(patient), patient.Bundle);
+                }
+            }
+
+            report.Finish(inbox, bundles, clock.Elapsed);
             return report.HasErrors ? AdapterCommandLine.Failures : AdapterCommandLine.Ok;
+
+            void Check(string name, Bundle bundle)
+            {
+                // One Bundle at a time: the validator spreads its resources over its pool of validators.
+                var outcomes = validator.ValidateAll([.. bundle.Entry.Select(e => e.Resource!)]);
+                for (var i = 0; i < bundle.Entry.Count; i++)
+                {
+                    report.Add(name, bundle.Entry[i], outcomes[i]);
+                }
+
+                report.CompareGolden(name, MappingOutput.Json(bundle));
+                bundles++;
+            }
         });
         return command;
-    }
-
-    private static IEnumerable<(string Name, Bundle Bundle)> Bundles(MappingResult result)
-    {
-        if (result.Questionnaires is { } questionnaires)
-        {
-            yield return (MappingOutput.QuestionnairesFile, questionnaires);
-        }
-
-        foreach (var patient in result.Patients)
-        {
-            yield return (MappingOutput.FileName(patient), patient.Bundle);
-        }
     }
 }

@@ -28,4 +28,10 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Information, "Tick {Tick:o}: the scan of an earlier tick is still running on another instance; this tick leaves the inbox to it")]
     public static partial void InboxScanStillRunning(ILogger logger, DateTimeOffset tick);
+
+    [LoggerMessage(8, LogLevel.Information, "New validation fingerprint {Fingerprint}: {Patients} stored patients are marked to be mapped and validated again")]
+    public static partial void RevalidationMarked(ILogger logger, string fingerprint, int patients);
+
+    [LoggerMessage(9, LogLevel.Error, "The check for patients validated under other profiles failed ({ExceptionType}); run remap --all to validate everything again")]
+    public static partial void RevalidationCheckFailed(ILogger logger, string exceptionType);
 }

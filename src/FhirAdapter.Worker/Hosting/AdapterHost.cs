@@ -20,17 +20,23 @@ internal static class AdapterHost
 {
     public const string DefaultApiUrl = "http://127.0.0.1:5080";
 
-    /// <summary>The service: syncs on its schedule and serves /health and the FHIR API.</summary>
-    public static WebApplication BuildService(string[] configurationArgs)
+    /// <summary>The service: syncs on its schedule and serves /health, the FHIR API and the console (under /).</summary>
+    /// <param name="configureServices">Last changes to the services (tests: a clock of their own).</param>
+    public static WebApplication BuildService(string[] configurationArgs, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = configurationArgs, ContentRootPath = Directory.GetCurrentDirectory() });
         var url = builder.Configuration["Adapter:Api:Url"] ?? DefaultApiUrl;
         builder.WebHost.UseUrls(url.EndsWith("/fhir", StringComparison.Ordinal) ? url[..^"/fhir".Length] : url);
         ConfigureLogging(builder.Services, builder.Configuration, toStandardError: false);
         builder.Services.AddAdapterPipeline(builder.Configuration);
+        builder.Services.AddHostedService<RevalidationAtStart>();
         builder.Services.AddHostedService<SyncScheduler>();
         builder.Services.AddFhirApi(builder.Configuration);
+        builder.Services.AddOperationsConsole(builder.Configuration);
+        builder.Services.AddConsoleSettings<WorkerOptions>(WorkerOptions.SectionName);
+        builder.Services.AddConsoleSettings<FhirAdapter.Api.Options.FhirApiOptions>(FhirAdapter.Api.Options.FhirApiOptions.SectionName);
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        configureServices?.Invoke(builder.Services);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(AdapterMetrics.MeterName);
@@ -44,6 +50,7 @@ internal static class AdapterHost
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapFhirApi();
+        app.MapOperationsConsole();
         return app;
     }
 

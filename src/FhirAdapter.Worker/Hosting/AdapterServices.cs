@@ -1,7 +1,9 @@
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Core.Privacy;
-using FhirAdapter.Exchange.Ledger;
+using FhirAdapter.Operations.Quarantine;
+using FhirAdapter.Operations.Sync;
 using FhirAdapter.Validation;
+using FhirAdapter.Worker.Delivery;
 using FhirAdapter.Worker.Diagnostics;
 using FhirAdapter.Worker.Scheduling;
 using FhirAdapter.Worker.Sync;
@@ -34,15 +36,22 @@ internal static class AdapterServices
         services.AddSingleton(sp => new DisclosureAccounting(sp.GetRequiredService<ClinicCanonicals>()));
 
         services.AddAdapterStore(configuration);
-        services.AddSingleton<IExchangeLedger>(sp => new StoreExchangeLedger(sp.GetRequiredService<FhirAdapter.Store.IDeliveryStore>()));
         services.AddFhirExchange(configuration);
 
         services.AddSingleton<WorkerIdentity>();
         services.AddSingleton<AdapterMetrics>();
+        services.AddSingleton<FileCompleteness>();
         services.AddSingleton<InboxIngestor>();
         services.AddSingleton<PatientRemapper>();
+        services.AddSingleton<SharedResourceWriter>();
+        services.AddSingleton<Revalidation>();
         services.AddSingleton<DeliveryRunner>();
-        services.AddSingleton<ISyncRunner, SyncRunner>();
+        services.AddSingleton<SyncRunner>();
+        // Every sync of this instance goes through the coordinator: one at a time, its progress visible to the console.
+        services.AddSingleton<SyncCoordinator>();
+        services.AddSingleton<ISyncRunner>(sp => sp.GetRequiredService<SyncCoordinator>());
+        services.AddSingleton<ISyncControl>(sp => sp.GetRequiredService<SyncCoordinator>());
+        services.AddSingleton<IQuarantineRetry, QuarantineRetry>();
         return services;
     }
 }

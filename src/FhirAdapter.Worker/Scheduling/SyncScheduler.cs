@@ -42,7 +42,11 @@ internal sealed class SyncScheduler(ISyncRunner runner, IOptions<WorkerOptions> 
             Log.NextSync(logger, next.Value);
             try
             {
-                await Task.Delay(next.Value - now, time, stoppingToken).ConfigureAwait(false);
+                // A timer waits at most about 49 days: a yearly schedule's wait goes in steps.
+                for (var wait = next.Value - now; wait > TimeSpan.Zero; wait = next.Value - time.GetUtcNow())
+                {
+                    await Task.Delay(wait < MaxWait ? wait : MaxWait, time, stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException)
             {
@@ -53,6 +57,8 @@ internal sealed class SyncScheduler(ISyncRunner runner, IOptions<WorkerOptions> 
             await RunAsync(next.Value, stoppingToken).ConfigureAwait(false);
         }
     }
+
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
 
     private async Task RunAsync(DateTimeOffset? tick, CancellationToken stoppingToken)
     {

@@ -12,6 +12,19 @@ public sealed class WorkerOptions : IValidatableObject
     [Required]
     public string Inbox { get; set; } = "samples/inbox";
 
+    /// <summary>
+    /// How the scan tells that a file is complete (see docs/inbox.md): <c>Settled</c> (its size and modification time
+    /// have not changed for <see cref="InboxSettleTime"/>), <c>Renamed</c> (the practice system writes under a temporary
+    /// name and renames: a file is complete as soon as it has its name), or <c>Marker</c> (a <c>.done</c> or
+    /// <c>.ready</c> file beside it, written after it). Temporary and hidden names are never read, whichever it is.
+    /// </summary>
+    [Required]
+    public string InboxCompleteWhen { get; set; } = InboxCompletion.Settled;
+
+    /// <summary>With <c>Settled</c>: how long a file must stay unchanged before it is read (0: read on sight).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan InboxSettleTime { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>When to sync: a cron expression (5 fields, or 6 with seconds), in UTC.</summary>
     [Required]
     public string Schedule { get; set; } = "*/5 * * * *";
@@ -52,6 +65,12 @@ public sealed class WorkerOptions : IValidatableObject
         if (problem is not null)
         {
             yield return problem;
+        }
+
+        if (!InboxCompletion.All.Contains(InboxCompleteWhen, StringComparer.OrdinalIgnoreCase))
+        {
+            yield return new ValidationResult(
+                $"Adapter:InboxCompleteWhen must be one of {string.Join(", ", InboxCompletion.All)}, not '{InboxCompleteWhen}'", [nameof(InboxCompleteWhen)]);
         }
     }
 }

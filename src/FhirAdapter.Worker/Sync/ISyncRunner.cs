@@ -17,4 +17,7 @@ public interface ISyncRunner
     /// tick across all instances; every instance still maps and delivers its share of the work.
     /// </summary>
     Task<SyncReport> RunTickAsync(DateTimeOffset tick, CancellationToken cancellationToken);
+
+    /// <summary>The pass of one scheduled time, reporting its progress (for the console's live view).</summary>
+    Task<SyncReport> RunTickAsync(DateTimeOffset tick, IProgress<SyncProgress>? progress, CancellationToken cancellationToken) => RunTickAsync(tick, cancellationToken);
 }

@@ -25,8 +25,14 @@ internal sealed class PatientRemapper(
     /// <param name="Unchanged">Resources mapped exactly as before, whose earlier outcome stood (not validated again).</param>
     public sealed record Counts(int Patients, int Resources, int Invalid, int Held, int Rejected, int Unchanged = 0)
     {
+        /// <summary>Per destination, the patients mapped whose consent does not permit it.</summary>
+        public IReadOnlyDictionary<string, int> NotPermitted { get; init; } = new Dictionary<string, int>();
+
         public Counts Add(Counts other) => new(
-            Patients + other.Patients, Resources + other.Resources, Invalid + other.Invalid, Held + other.Held, Rejected + other.Rejected, Unchanged + other.Unchanged);
+            Patients + other.Patients, Resources + other.Resources, Invalid + other.Invalid, Held + other.Held, Rejected + other.Rejected, Unchanged + other.Unchanged)
+        {
+            NotPermitted = NotPermitted.Concat(other.NotPermitted).GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(p => p.Value), StringComparer.Ordinal),
+        };
     }
 
     public async Task<Counts> RemapDirtyAsync(string owner, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
@@ -36,6 +42,7 @@ internal sealed class PatientRemapper(
         var gate = new object();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         IReadOnlyDictionary<string, ExportRecord>? forms = null; // read once per pass: the inbox was read before mapping starts
+        ILookup<string, (long Id, QuarantineEntry Entry)>? entries = null; // the same: mapping entries by recordId
         while (true)
         {
             var leases = await store.ClaimDirtyPatientsAsync(owner, options.Value.RemapBatchSize, cancellationToken).ConfigureAwait(false);
@@ -51,6 +58,9 @@ internal sealed class PatientRemapper(
                 forms = await CurrentFormsAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            entries ??= (await store.ListQuarantineAsync(int.MaxValue, cancellationToken).ConfigureAwait(false))
+                .Where(q => q.MadeByMapping).ToLookup(q => q.RecordId!, q => (q.Id, q.AsEntry()), StringComparer.Ordinal);
+
             // Patients side by side, one per core, each validated on its own thread: the store reads and writes and
             // the mapping of one patient then overlap the validation of another, which one patient split over the
             // cores cannot do. A batch of one patient still gets every core for its validation.
@@ -61,8 +71,8 @@ internal sealed class PatientRemapper(
                 try
                 {
                     var counts = lease.PatientKey == StoreKeys.Questionnaires
-                        ? await MapQuestionnairesAsync(lease, owner, validationThreads, ct).ConfigureAwait(false)
-                        : await MapPatientAsync(lease, owner, forms!, validationThreads, ct).ConfigureAwait(false);
+                        ? await MapQuestionnairesAsync(lease, owner, entries, validationThreads, ct).ConfigureAwait(false)
+                        : await MapPatientAsync(lease, owner, forms!, entries, validationThreads, ct).ConfigureAwait(false);
                     lock (gate)
                     {
                         total = total.Add(counts);
@@ -83,7 +93,8 @@ internal sealed class PatientRemapper(
     }
 
     private async Task<Counts> MapPatientAsync(
-        PatientLease lease, string owner, IReadOnlyDictionary<string, ExportRecord> forms, int validationThreads, CancellationToken cancellationToken)
+        PatientLease lease, string owner, IReadOnlyDictionary<string, ExportRecord> forms, ILookup<string, (long Id, QuarantineEntry Entry)> entries,
+        int validationThreads, CancellationToken cancellationToken)
     {
         var stored = await store.GetCurrentRecordsAsync(lease.PatientKey, cancellationToken).ConfigureAwait(false);
         var records = stored.Select(s => s.ToExportRecord()).ToList();
@@ -96,22 +107,27 @@ internal sealed class PatientRemapper(
         var invalid = resources.Where(r => !r.Validation.IsValid).ToList();
         var rejectedRecords = (result?.Rejected ?? []).GroupBy(e => (e.Source, e.RecordId)).Select(g => QuarantineEntry.FromErrors([.. g], null)).ToList();
         var quarantine = rejectedRecords.Concat(invalid.Select(r => InvalidResourceEntry(r, records))).ToList();
-        if (quarantine.Count > 0)
-        {
-            await store.IngestAsync(new FhirAdapter.Store.Records.IngestBatch { Rejected = quarantine }, cancellationToken).ConfigureAwait(false);
-        }
+        await QuarantineAsync(quarantine, records, entries, cancellationToken).ConfigureAwait(false);
 
-        var destinations = invalid.Count > 0 || records.Count == 0 ? [] : PermittedDestinations(records);
+        var decisions = records.Count == 0 ? [] : Decide(records);
+        var notPermitted = decisions.Where(d => !d.Decision.IsPermitted).ToDictionary(d => d.Destination, d => d.Decision.Reason, StringComparer.Ordinal);
+        List<string> destinations = invalid.Count > 0 ? [] : [.. decisions.Where(d => d.Decision.IsPermitted).Select(d => d.Destination)];
         var held = (result?.Held ?? []).Select(HeldEntry.From).ToList();
-        await store.SavePatientMappingAsync(new PatientMapping(lease.PatientKey, lease.Generation, resources, held, destinations) { LeaseOwner = owner }, cancellationToken)
+        await store.SavePatientMappingAsync(
+            new PatientMapping(lease.PatientKey, lease.Generation, resources, held, destinations) { LeaseOwner = owner, NotPermitted = notPermitted }, cancellationToken)
             .ConfigureAwait(false);
-        return new Counts(resources.Count > 0 ? 1 : 0, resources.Count, invalid.Count, held.Count, rejectedRecords.Count, unchanged);
+        return new Counts(resources.Count > 0 ? 1 : 0, resources.Count, invalid.Count, held.Count, rejectedRecords.Count, unchanged)
+        {
+            NotPermitted = notPermitted.Keys.ToDictionary(d => d, _ => 1, StringComparer.Ordinal),
+        };
     }
 
-    private async Task<Counts> MapQuestionnairesAsync(PatientLease lease, string owner, int validationThreads, CancellationToken cancellationToken)
+    private async Task<Counts> MapQuestionnairesAsync(
+        PatientLease lease, string owner, ILookup<string, (long Id, QuarantineEntry Entry)> entries, int validationThreads, CancellationToken cancellationToken)
     {
         var rejected = new List<RecordError>();
-        var forms = ExportMapper.CurrentForms((await store.GetCurrentFormsAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.ToExportRecord()), rejected);
+        var stored = (await store.GetCurrentFormsAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.ToExportRecord()).ToList();
+        var forms = ExportMapper.CurrentForms(stored, rejected);
         var bundle = mapper.MapQuestionnaires(forms, rejected);
         var (resources, unchanged) = bundle is null
             ? ([], 0)
@@ -120,10 +136,7 @@ internal sealed class PatientRemapper(
         var invalid = resources.Where(r => !r.Validation.IsValid).ToList();
         var rejectedForms = rejected.GroupBy(e => (e.Source, e.RecordId)).Select(g => QuarantineEntry.FromErrors([.. g], null)).ToList();
         var quarantine = rejectedForms.Concat(invalid.Select(r => InvalidResourceEntry(r, []))).ToList();
-        if (quarantine.Count > 0)
-        {
-            await store.IngestAsync(new FhirAdapter.Store.Records.IngestBatch { Rejected = quarantine }, cancellationToken).ConfigureAwait(false);
-        }
+        await QuarantineAsync(quarantine, stored, entries, cancellationToken).ConfigureAwait(false);
 
         // Forms hold no patient data: every destination gets the Questionnaires that validate.
         var destinations = exchange.Value.Destinations.Select(d => d.Name).ToList();
@@ -132,13 +145,27 @@ internal sealed class PatientRemapper(
         return new Counts(0, resources.Count, invalid.Count, 0, rejectedForms.Count, unchanged);
     }
 
-    /// <summary>The destinations whose organization this patient's consent permits now (purpose: treatment).</summary>
-    private List<string> PermittedDestinations(IReadOnlyList<ExportRecord> records)
+    /// <summary>
+    /// Quarantines what this mapping rejected, and clears what earlier mappings of these records quarantined that this one
+    /// does not repeat (a record or a resource that now passes, under fixed records or new profiles), in one unit.
+    /// </summary>
+    private async System.Threading.Tasks.Task QuarantineAsync(
+        List<QuarantineEntry> quarantine, IReadOnlyList<ExportRecord> records, ILookup<string, (long Id, QuarantineEntry Entry)> entries, CancellationToken cancellationToken)
+    {
+        var resolved = records.Select(r => r.RecordId).Distinct(StringComparer.Ordinal)
+            .SelectMany(id => entries[id]).Where(e => !quarantine.Contains(e.Entry)).Select(e => e.Id).Distinct().ToList();
+        if (quarantine.Count > 0 || resolved.Count > 0)
+        {
+            await store.IngestAsync(new FhirAdapter.Store.Records.IngestBatch { Rejected = quarantine, ResolvedQuarantineIds = resolved }, cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether this patient's consent permits each destination's organization now (purpose: treatment).</summary>
+    private List<(string Destination, ConsentDecision Decision)> Decide(IReadOnlyList<ExportRecord> records)
     {
         var now = time.GetUtcNow();
-        return [.. exchange.Value.Destinations
-            .Where(d => ConsentDecider.Decide(records, d.OrganizationId, DisclosurePurpose.Treatment, now).IsPermitted)
-            .Select(d => d.Name)];
+        return [.. exchange.Value.Destinations.Select(d => (d.Name, ConsentDecider.Decide(records, d.OrganizationId, DisclosurePurpose.Treatment, now)))];
     }
 
     private async Task<IReadOnlyDictionary<string, ExportRecord>> CurrentFormsAsync(CancellationToken cancellationToken)
@@ -152,8 +179,11 @@ internal sealed class PatientRemapper(
     private static QuarantineEntry InvalidResourceEntry(MappedResource resource, IReadOnlyList<ExportRecord> records)
     {
         var value = resource.Identifier[(resource.Identifier.LastIndexOf('|') + 1)..];
+        // The Patient and the patient-level facts (keyed by MRN or patient key) come from the intakes: name the latest, so
+        // that each patient's entry is its own rather than one "(mapping)" entry shared by every patient.
         var source = records.Where(r => value == r.RecordId || value.StartsWith(r.RecordId + ".", StringComparison.Ordinal))
-            .OrderByDescending(r => r.RecordId.Length).FirstOrDefault();
+            .OrderByDescending(r => r.RecordId.Length).FirstOrDefault()
+            ?? records.Where(r => r.Kind == RecordKind.Intake).OrderByDescending(r => r.UpdatedAt).FirstOrDefault();
         var outcome = FhirJson.Parse<OperationOutcome>(resource.Validation.OperationOutcomeJson!);
         var errors = outcome.Issue.Where(ResourceValidator.IsError).ToList();
         var fields = string.Join(", ", errors.SelectMany(i => i.Expression).Distinct(StringComparer.Ordinal));

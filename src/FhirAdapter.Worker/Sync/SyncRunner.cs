@@ -1,4 +1,5 @@
 using FhirAdapter.Store;
+using FhirAdapter.Worker.Delivery;
 using FhirAdapter.Store.Runs;
 using FhirAdapter.Worker.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,7 @@ namespace FhirAdapter.Worker.Sync;
 /// </remarks>
 internal sealed class SyncRunner(
     IAdapterStore store, InboxIngestor ingestor, PatientRemapper remapper, DeliveryRunner delivery, WorkerIdentity identity, AdapterMetrics metrics,
-    IOptions<StoreOptions> storeOptions, TimeProvider time, ILogger<SyncRunner> logger)
+    ISyncReportStore reports, IOptions<StoreOptions> storeOptions, TimeProvider time, ILogger<SyncRunner> logger)
     : ISyncRunner
 {
     /// <summary>The tick lease's name for the scheduled inbox scan.</summary>
@@ -32,6 +33,8 @@ internal sealed class SyncRunner(
 
     public Task<SyncReport> RunTickAsync(DateTimeOffset tick, CancellationToken cancellationToken) => RunAsync(tick, progress: null, cancellationToken);
 
+    public Task<SyncReport> RunTickAsync(DateTimeOffset tick, IProgress<SyncProgress>? progress, CancellationToken cancellationToken) => RunAsync(tick, progress, cancellationToken);
+
     private async Task<SyncReport> RunAsync(DateTimeOffset? tick, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
@@ -40,7 +43,8 @@ internal sealed class SyncRunner(
         bool scanned;
         InboxIngestor.Counts? read = null;
         PatientRemapper.Counts? mapped = null;
-        DeliveryRunner.Counts? delivered = null;
+        DestinationReport? delivered = null;
+        IReadOnlyList<DestinationReport> destinations = [];
         try
         {
             var scan = await ScanAsync(run.Id, tick, progress, cancellationToken).ConfigureAwait(false);
@@ -50,9 +54,12 @@ internal sealed class SyncRunner(
             metrics.RecordsRead(read.Records, read.Rejected);
             mapped = await remapper.RemapDirtyAsync(identity.Owner, progress, cancellationToken).ConfigureAwait(false);
             metrics.Mapped(mapped.Patients, mapped.Invalid);
-            delivered = await delivery.DeliverAsync(identity.Owner, progress, cancellationToken).ConfigureAwait(false);
+            destinations = [.. (await delivery.DeliverAsync(identity.Owner, progress, cancellationToken).ConfigureAwait(false))
+                .Select(d => d with { NotPermitted = d.NotPermitted + mapped.NotPermitted.GetValueOrDefault(d.Destination) })];
+            delivered = destinations.Aggregate(new DestinationReport("all"), (sum, d) => sum.Add(d));
             metrics.Delivered(delivered.Sent, delivered.Rejected);
-            outcome = read.Rejected + mapped.Rejected + delivered.Rejected + delivered.WaitingForRetry == 0 ? SyncRunOutcome.Succeeded : SyncRunOutcome.CompletedWithErrors;
+            outcome = read.Rejected + mapped.Rejected + delivered.Rejected + delivered.WaitingForRetry + delivered.Conflicts == 0
+                ? SyncRunOutcome.Succeeded : SyncRunOutcome.CompletedWithErrors;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -66,9 +73,20 @@ internal sealed class SyncRunner(
             metrics.SyncDuration(time.GetUtcNow() - started);
         }
 
-        return new SyncReport(started, time.GetUtcNow(), read.Files, read.Records, read.Rejected + mapped.Rejected, mapped.Held, mapped.Patients,
-            mapped.Invalid, delivered.Sent, delivered.WaitingForRetry, delivered.Rejected,
-            [.. delivered.Rejections.Select(r => $"{r.Destination}: {r.What}: {r.Reason}")]) { Withheld = delivered.Withheld, ResourcesUnchanged = mapped.Unchanged, InboxScanned = scanned };
+        var report = new SyncReport(started, time.GetUtcNow(), read.Files, read.Records, read.Rejected + mapped.Rejected, mapped.Held, mapped.Patients,
+            mapped.Invalid, delivered.Sent, delivered.WaitingForRetry + delivered.Conflicts, delivered.Rejected, delivered.Rejections)
+        {
+            Withheld = delivered.Withheld,
+            ResourcesUnchanged = mapped.Unchanged,
+            InboxScanned = scanned,
+            Destinations = destinations,
+            FilesNotComplete = read.NotComplete,
+            QuarantineCleared = read.QuarantineCleared,
+        };
+
+        // The whole report beside its run, serialized as it is: fields added to SyncReport later reach the console unchanged.
+        await reports.SaveSyncReportAsync(run.Id, SyncReportJson.Serialize(report), CancellationToken.None).ConfigureAwait(false);
+        return report;
     }
 
     /// <summary>

@@ -148,6 +148,25 @@ public sealed class ConsentDisclosureBundleTests
     }
 
     [Fact]
+    public async Task A_shared_Practitioner_carries_the_same_labels_for_an_SUD_and_a_PSY_patient()
+    {
+        var noSud = Records.Example("intake")
+            .With("conditions", new JsonArray(new JsonObject { ["icd10cm"] = "F33.2", ["clinicalStatus"] = "active" }))
+            .With("priorTreatments", Array("ssri"));
+        var (sud, sudDecision) = await PermittedAsync();
+        var (psy, psyDecision) = await PermittedAsync(noSud);
+
+        var fromSud = Resources(Filter.PrepareBundle(sud, sudDecision)).OfType<Practitioner>().ToList();
+        var fromPsy = Resources(Filter.PrepareBundle(psy, psyDecision)).OfType<Practitioner>().ToList();
+
+        Assert.NotEmpty(fromSud);
+        Assert.Equal(FhirJson.Serialize(fromSud[0]), FhirJson.Serialize(fromPsy.Single(p => p.Identifier[0].Value == fromSud[0].Identifier[0].Value)));
+        Assert.Equal(
+            [(PrivacyCodes.V3Confidentiality, "R"), (PrivacyCodes.V3ActCode, "42CFRPart2"), (PrivacyCodes.V3ActCode, "NORDSCLCD")],
+            fromSud[0].Meta!.Security.Select(c => (c.System, c.Code)));
+    }
+
+    [Fact]
     public async Task The_Bundle_carries_the_redisclosure_notice_and_the_permitting_consent()
     {
         var (patient, decision) = await PermittedAsync();

@@ -18,10 +18,10 @@ public sealed class ConcurrencyTests
                 .ConfigurePrimaryHttpMessageHandler(() => server));
         var work = Enumerable.Range(0, 3)
             .SelectMany(_ => Enumerable.Range(1, 6))
-            .Select(n => new PatientBundle(TestBundles.PatientKey(n), TestBundles.Patient(n), [ExchangeTestHost.Destination]))
+            .Select(n => (PatientKey: TestBundles.PatientKey(n), Bundle: TestBundles.Patient(n)))
             .ToList();
 
-        var results = await host.Sender.SendManyAsync(work);
+        var results = await host.SendManyAsync(work);
 
         Assert.Equal(18, server.Requests);
         Assert.InRange(server.MaxInFlight, 2, 3);

@@ -68,7 +68,7 @@ public sealed class RetryTests : IDisposable
 
         // 1 attempt + MaxRetryAttempts (3).
         Assert.Equal(4, _server.LogEntries.Count());
-        var d = result.Destinations[0];
+        var d = result;
         Assert.All(d.Entries, e => Assert.Equal(EntryOutcome.RetryLater, e.Outcome));
         Assert.All(d.Entries, e => Assert.Equal(502, e.HttpStatus));
         Assert.Equal(4, d.WaitingForRetry);
@@ -107,8 +107,8 @@ public sealed class RetryTests : IDisposable
         var result = await AdvanceUntilDone(host, host.SendAsync(TestBundles.PatientKey(1), TestBundles.Patient(1)));
 
         Assert.Single(host.Logs.GetSnapshot(), r => r.Id.Id == RetryScheduled);
-        Assert.All(result.Destinations[0].Entries, e => Assert.Equal(EntryOutcome.RetryLater, e.Outcome));
-        Assert.All(result.Destinations[0].Entries, e => Assert.Equal("connection failed", e.Reason));
+        Assert.All(result.Entries, e => Assert.Equal(EntryOutcome.RetryLater, e.Outcome));
+        Assert.All(result.Entries, e => Assert.Equal("connection failed", e.Reason));
     }
 
     [Fact]
@@ -119,8 +119,8 @@ public sealed class RetryTests : IDisposable
 
         var result = await AdvanceUntilDone(host, host.SendAsync(TestBundles.PatientKey(1), TestBundles.Patient(1)));
 
-        Assert.All(result.Destinations[0].Entries, e => Assert.Equal(EntryOutcome.RetryLater, e.Outcome));
-        Assert.DoesNotContain(host.Ledger.Records, r => r.Server is not null);
+        Assert.All(result.Entries, e => Assert.Equal(EntryOutcome.RetryLater, e.Outcome));
+        Assert.Empty(host.Known);
     }
 
     [Fact]
@@ -162,8 +162,8 @@ public sealed class RetryTests : IDisposable
 
         // Attempts at 0 s and 40 s; the next (80 s) would be past the minute.
         Assert.Equal(2, _server.LogEntries.Count());
-        Assert.All(result.Destinations[0].Entries, e => Assert.Equal(EntryOutcome.RetryLater, e.Outcome));
-        Assert.All(result.Destinations[0].Entries, e => Assert.Equal("timed out", e.Reason));
+        Assert.All(result.Entries, e => Assert.Equal(EntryOutcome.RetryLater, e.Outcome));
+        Assert.All(result.Entries, e => Assert.Equal("timed out", e.Reason));
     }
 
     [Fact]
@@ -176,8 +176,8 @@ public sealed class RetryTests : IDisposable
         var result = await host.SendAsync(TestBundles.PatientKey(1), TestBundles.Patient(1));
 
         Assert.Single(_server.LogEntries);
-        Assert.All(result.Destinations[0].Entries, e => Assert.Equal(EntryOutcome.RetryLater, e.Outcome));
-        Assert.Equal("HTTP 500: boom", result.Destinations[0].Entries[0].Reason);
+        Assert.All(result.Entries, e => Assert.Equal(EntryOutcome.RetryLater, e.Outcome));
+        Assert.Equal("HTTP 500: boom", result.Entries[0].Reason);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class RetryTests : IDisposable
         var result = await host.SendAsync(TestBundles.PatientKey(1), bundle);
 
         Assert.Single(_server.LogEntries);
-        Assert.All(result.Destinations[0].Entries, e => Assert.Equal(EntryOutcome.RetryLater, e.Outcome));
+        Assert.All(result.Entries, e => Assert.Equal(EntryOutcome.RetryLater, e.Outcome));
     }
 
     [Fact]

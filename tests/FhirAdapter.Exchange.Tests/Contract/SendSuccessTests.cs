@@ -51,7 +51,7 @@ public sealed class SendSuccessTests : IDisposable
         // References inside one transaction stay urn:uuid: the server resolves them.
         Assert.Equal(bundle.Entry[0].FullUrl, (string?)entries[1]!["resource"]!["subject"]!["reference"]);
 
-        var d = Assert.Single(result.Destinations);
+        var d = result;
         Assert.True(result.AllSent);
         Assert.Equal(5, d.Sent);
         Assert.All(d.Entries, e =>
@@ -60,7 +60,7 @@ public sealed class SendSuccessTests : IDisposable
             Assert.Equal(FakeTransactionResponder.IdFor(e.ResourceKey), e.ServerId);
             Assert.Equal("1", e.VersionId);
         });
-        Assert.Equal(5, host.Ledger.Records.Count(r => r.Server is { VersionId: "1" }));
+        Assert.Equal(5, host.Known.Count(k => k.Value.VersionId == "1"));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class SendSuccessTests : IDisposable
         }
 
         Assert.Equal($"Patient/{patientId}", (string?)second[1]!["resource"]!["subject"]!["reference"]);
-        Assert.All(result.Destinations[0].Entries, e => Assert.Equal("2", e.VersionId));
+        Assert.All(result.Entries, e => Assert.Equal("2", e.VersionId));
 
         // The caller's Bundle is left as it was given.
         Assert.StartsWith("urn:uuid:", ((Encounter)bundle.Entry[1].Resource!).Subject!.Reference, StringComparison.Ordinal);

@@ -114,7 +114,7 @@ public sealed class SmartAuthTests : IDisposable
     }
 
     [Fact]
-    public async Task A_401_after_the_refresh_rejects_the_entries()
+    public async Task A_401_after_the_refresh_leaves_the_entries_waiting()
     {
         WriteRsaKey();
         _server.Given(Request.Create().WithPath("/fhir").UsingPost()).RespondWith(Response.Create().WithStatusCode(401));
@@ -124,8 +124,8 @@ public sealed class SmartAuthTests : IDisposable
 
         Assert.Equal(2, Requests("/fhir").Count);
         Assert.Equal(2, Requests("/auth/token").Count);
-        Assert.All(result.Destinations[0].Entries, e => Assert.Equal(Sending.EntryOutcome.Rejected, e.Outcome));
-        Assert.All(result.Destinations[0].Entries, e => Assert.Equal(401, e.HttpStatus));
+        Assert.All(result.Entries, e => Assert.Equal(Sending.EntryOutcome.RetryLater, e.Outcome));
+        Assert.All(result.Entries, e => Assert.Equal(401, e.HttpStatus));
     }
 
     [Fact]
@@ -141,8 +141,8 @@ public sealed class SmartAuthTests : IDisposable
         Assert.Empty(Requests("/fhir/.well-known/smart-configuration"));
         Assert.Single(Requests("/other/token"));
         Assert.Empty(Requests("/fhir"));
-        Assert.All(result.Destinations[0].Entries, e => Assert.Equal(Sending.EntryOutcome.RetryLater, e.Outcome));
-        Assert.Equal("token endpoint refused the client: HTTP 400", result.Destinations[0].Entries[0].Reason);
+        Assert.All(result.Entries, e => Assert.Equal(Sending.EntryOutcome.RetryLater, e.Outcome));
+        Assert.Equal("token endpoint refused the client: HTTP 400", result.Entries[0].Reason);
     }
 
     private ExchangeTestHost SmartHost(string algorithm, Dictionary<string, string?>? more = null)

@@ -35,7 +35,7 @@ public sealed class SplittingTests : IDisposable
         var provenance = posts[2]["entry"]![0]!["resource"]!;
         Assert.Equal(Enumerable.Range(0, 4).Select(Id), provenance["target"]!.AsArray().Select(t => (string?)t!["reference"]));
         Assert.True(result.AllSent);
-        Assert.Equal(bundle.Entry.Select(e => e.Request!.Url), result.Destinations[0].Entries.Select(e => e.ResourceKey));
+        Assert.Equal(bundle.Entry.Select(e => e.Request!.Url), result.Entries.Select(e => e.ResourceKey));
     }
 
     [Fact]
@@ -49,26 +49,29 @@ public sealed class SplittingTests : IDisposable
 
         Assert.Equal(["Patient", "Encounter", "Observation", "Provenance"],
             _server.LogEntries.Select(l => (string?)WireMockFhir.Body(l)["entry"]![0]!["resource"]!["resourceType"]));
-        Assert.Equal(["Provenance", "Observation", "Encounter", "Patient"], result.Destinations[0].Entries.Select(e => e.ResourceType));
+        Assert.Equal(["Provenance", "Observation", "Encounter", "Patient"], result.Entries.Select(e => e.ResourceType));
         Assert.True(result.AllSent);
     }
 
     [Fact]
     public async System.Threading.Tasks.Task A_failed_chunk_holds_back_the_chunks_that_depend_on_it()
     {
+        // A strict server that refuses every transaction holding an Observation.
         _server.Reset();
-        _server.Given(Request.Create().WithPath("/fhir").UsingPost()).InScenario("s").WillSetStateTo("broken")
-            .RespondWith(Response.Create().WithCallback(r => WireMockFhir.Json(200, _fhir.Respond(r.Body!))));
-        _server.Given(Request.Create().WithPath("/fhir").UsingPost()).InScenario("s").WhenStateIs("broken")
-            .RespondWith(Response.Create().WithStatusCode(422).WithBody(WireMockFhir.Outcome("invalid", "bad")));
+        _server.Given(Request.Create().WithPath("/fhir").UsingPost()).RespondWith(Response.Create().WithCallback(r =>
+            r.Body!.Contains("\"Observation\"", StringComparison.Ordinal)
+                ? WireMockFhir.Json(422, WireMockFhir.Outcome("invalid", "bad"))
+                : WireMockFhir.Json(200, _fhir.Respond(r.Body!))));
         using var host = ExchangeTestHost.Create(_server.Url + "/fhir", new Dictionary<string, string?> { ["MaxBundleEntries"] = "2" });
 
         var result = await host.SendAsync(TestBundles.PatientKey(1), TestBundles.Patient(1, observations: 2));
 
-        Assert.Equal(2, _server.LogEntries.Count());
-        var outcomes = result.Destinations[0].Entries.Select(e => e.Outcome).ToList();
-        Assert.Equal([EntryOutcome.Sent, EntryOutcome.Sent, EntryOutcome.Rejected, EntryOutcome.Rejected, EntryOutcome.Rejected], outcomes);
-        Assert.StartsWith("not sent: an earlier part", result.Destinations[0].Entries[4].Reason, StringComparison.Ordinal);
+        // The second chunk is refused whole, then each of its halves; the Provenance, which refers to both rejected
+        // Observations, is never sent (it would point at nothing) and waits for them.
+        Assert.Equal(4, _server.LogEntries.Count());
+        var outcomes = result.Entries.Select(e => e.Outcome).ToList();
+        Assert.Equal([EntryOutcome.Sent, EntryOutcome.Sent, EntryOutcome.Rejected, EntryOutcome.Rejected, EntryOutcome.Blocked], outcomes);
+        Assert.StartsWith("not sent: it refers to Observation (entry 2), which the destination rejected", result.Entries[4].Reason, StringComparison.Ordinal);
     }
 
     [Fact]

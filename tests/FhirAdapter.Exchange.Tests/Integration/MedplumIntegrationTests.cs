@@ -20,12 +20,12 @@ public sealed class MedplumIntegrationTests(FhirServerFixture server)
         using var host = RealClockHost();
 
         await server.InjectFaultsAsync(503, 2, "1");
-        var first = await host.Sender.SendManyAsync(Work(heartRate: 70));
+        var first = await host.SendManyAsync(Work(heartRate: 70));
         AssertAllSent(first);
 
         // A second mapping run: new urn:uuids, one changed value, the same identities.
         await server.InjectFaultsAsync(429, 2, "1");
-        var second = await host.Sender.SendManyAsync(Work(heartRate: 88));
+        var second = await host.SendManyAsync(Work(heartRate: 88));
         AssertAllSent(second);
 
         var stats = await server.StatsAsync();
@@ -79,7 +79,7 @@ public sealed class MedplumIntegrationTests(FhirServerFixture server)
     }
 
     [Fact]
-    public async System.Threading.Tasks.Task An_invalid_resource_is_rejected_with_the_servers_reason()
+    public async System.Threading.Tasks.Task An_invalid_resource_is_rejected_with_the_servers_reason_and_the_rest_is_stored()
     {
         await server.ResetAsync();
         using var host = RealClockHost();
@@ -88,10 +88,12 @@ public sealed class MedplumIntegrationTests(FhirServerFixture server)
 
         var result = await host.SendAsync(TestBundles.PatientKey(301), bundle);
 
-        var d = result.Destinations[0];
-        Assert.Equal(d.Entries.Count, d.Rejected);
-        Assert.All(d.Entries, e => Assert.Equal(400, e.HttpStatus));
-        Assert.Contains("Missing required property (Observation.code)", d.Entries[0].Reason, StringComparison.Ordinal);
+        // Medplum answers entry by entry: the invalid Observation alone is refused. The Provenance, stored beside it
+        // with a target that never came to exist, is to be written again once the Observation is fixed.
+        Assert.Equal([EntryOutcome.Sent, EntryOutcome.Sent, EntryOutcome.Rejected, EntryOutcome.RetryLater], result.Entries.Select(e => e.Outcome));
+        Assert.Equal(400, result.Entries[2].HttpStatus);
+        Assert.Contains("Missing required property (Observation.code)", result.Entries[2].Reason, StringComparison.Ordinal);
+        await Single("Encounter", $"{TestBundles.RecordSystem}|session-301");
     }
 
     private ExchangeTestHost RealClockHost() => ExchangeTestHost.Create(server.BaseUrl, new Dictionary<string, string?>
@@ -102,8 +104,8 @@ public sealed class MedplumIntegrationTests(FhirServerFixture server)
         ["MaxConcurrency"] = "2",
     }, fakeTime: false);
 
-    private static List<PatientBundle> Work(int heartRate) => Patients
-        .Select(n => new PatientBundle(TestBundles.PatientKey(n), TestBundles.Patient(n, observations: 2, heartRate: heartRate), [ExchangeTestHost.Destination]))
+    private static List<(string PatientKey, Bundle Bundle)> Work(int heartRate) => Patients
+        .Select(n => (TestBundles.PatientKey(n), TestBundles.Patient(n, observations: 2, heartRate: heartRate)))
         .ToList();
 
     private async System.Threading.Tasks.Task<JsonNode> Single(string type, string identifier)
@@ -113,9 +115,9 @@ public sealed class MedplumIntegrationTests(FhirServerFixture server)
         return bundle["entry"]![0]!["resource"]!;
     }
 
-    private void AssertAllSent(IEnumerable<BundleSendResult> results)
+    private void AssertAllSent(IEnumerable<DestinationResult> results)
     {
-        foreach (var entry in results.SelectMany(r => r.Destinations).SelectMany(d => d.Entries))
+        foreach (var entry in results.SelectMany(r => r.Entries))
         {
             Assert.True(entry.Outcome == EntryOutcome.Sent, $"{entry.ResourceType}: {entry.Outcome} {entry.Reason}\n{server.Output()}");
         }

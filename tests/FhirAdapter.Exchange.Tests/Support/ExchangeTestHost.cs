@@ -1,4 +1,4 @@
-using FhirAdapter.Exchange.Ledger;
+using System.Collections.Concurrent;
 using FhirAdapter.Exchange.Sending;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +8,11 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace FhirAdapter.Exchange.Tests.Support;
 
-/// <summary>The exchange as the host wires it (AddFhirExchange), with a fake clock, fake logs and an in-memory ledger.</summary>
+/// <summary>
+/// The exchange as the host wires it (AddFhirExchange), with a fake clock and fake logs. It remembers the ids the
+/// destination gave, per conditional URL, and passes them as <see cref="OutgoingBundle.Known"/> on the next send, as
+/// the worker does from its store.
+/// </summary>
 internal sealed class ExchangeTestHost : IDisposable
 {
     public const string Destination = "ehr";
@@ -27,7 +31,8 @@ internal sealed class ExchangeTestHost : IDisposable
 
     public IBundleSender Sender => _services.GetRequiredService<IBundleSender>();
 
-    public InMemoryExchangeLedger Ledger => (InMemoryExchangeLedger)_services.GetRequiredService<IExchangeLedger>();
+    /// <summary>Server id and version per destination and conditional URL, as the worker's store would keep them.</summary>
+    public ConcurrentDictionary<(string Destination, string Key), ServerVersion> Known { get; } = new();
 
     public FakeLogCollector Logs => _services.GetFakeLogCollector();
 
@@ -85,8 +90,41 @@ internal sealed class ExchangeTestHost : IDisposable
         return new ExchangeTestHost(provider, time);
     }
 
-    public Task<BundleSendResult> SendAsync(string patientKey, Hl7.Fhir.Model.Bundle bundle) =>
-        Sender.SendAsync(patientKey, bundle, [Destination]);
+    public Task<DestinationResult> SendAsync(string patientKey, Hl7.Fhir.Model.Bundle bundle) => SendAsync(Destination, patientKey, bundle);
+
+    public async Task<DestinationResult> SendAsync(string destination, string patientKey, Hl7.Fhir.Model.Bundle bundle)
+    {
+        var result = await Sender.SendAsync(destination, Outgoing(destination, patientKey, bundle));
+        Remember(result);
+        return result;
+    }
+
+    public async Task<IReadOnlyList<DestinationResult>> SendManyAsync(IEnumerable<(string PatientKey, Hl7.Fhir.Model.Bundle Bundle)> work)
+    {
+        var results = await Sender.SendManyAsync(Destination, [.. work.Select(w => Outgoing(Destination, w.PatientKey, w.Bundle))]);
+        foreach (var result in results)
+        {
+            Remember(result);
+        }
+
+        return results;
+    }
+
+    /// <summary>The Bundle with what this destination is known to hold of its entries.</summary>
+    public OutgoingBundle Outgoing(string destination, string patientKey, Hl7.Fhir.Model.Bundle bundle) => new(patientKey, bundle)
+    {
+        Known = bundle.Entry.Where(e => e.FullUrl is not null && e.Request?.Url is { } url && Known.ContainsKey((destination, url)))
+            .ToDictionary(e => e.FullUrl!, e => Known[(destination, e.Request!.Url!)]),
+    };
+
+    /// <summary>Keeps the ids of what the destination stored (sent, or stored and waiting to be written again).</summary>
+    public void Remember(DestinationResult result)
+    {
+        foreach (var e in result.Entries.Where(e => e.ServerId is not null))
+        {
+            Known[(result.Destination, e.ResourceKey)] = new ServerVersion(e.ResourceType, e.ServerId!, e.VersionId);
+        }
+    }
 
     /// <summary>Event ids of the log records so far.</summary>
     public IReadOnlyList<int> EventIds => Logs.GetSnapshot().Select(r => r.Id.Id).ToList();

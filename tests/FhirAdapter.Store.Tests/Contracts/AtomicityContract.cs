@@ -57,7 +57,7 @@ public abstract class AtomicityContract<TFixture>(TFixture fixture) : StoreContr
             new("p-1", generation, [Resource("Patient", "1", Json("Patient", "1")), Resource("Encounter", "e", Json("Encounter", "e"))], [], ["ehr"]), Ct));
 
         Assert.Empty(await Store.GetResourcesAsync("p-1", Ct));
-        Assert.Empty(await Store.GetPendingAsync("ehr", 10, Ct));
+        Assert.Empty(await Store.ClaimPendingPatientsAsync("a", "ehr", 10, Ct));
         Assert.Single(await Store.GetDirtyPatientsAsync(10, Ct));
     }
 
@@ -65,17 +65,20 @@ public abstract class AtomicityContract<TFixture>(TFixture fixture) : StoreContr
     public async Task A_failed_delivery_record_changes_no_state_and_adds_no_disclosure()
     {
         await Store.SavePatientMappingAsync(new("p-1", 0, [Resource("Patient", "1", Json("Patient", "1")), Resource("Encounter", "e", Json("Encounter", "e"))], [], ["ehr"]), Ct);
-        var pending = await Store.GetPendingForPatientAsync("ehr", "p-1", Ct);
+        var lease = Assert.Single(await Store.ClaimPendingPatientsAsync("a", "ehr", 10, Ct));
+        var resources = await Store.GetResourcesAsync("p-1", Ct);
         FailAt("delivery.outcome");
-        var report = new DeliveryReport("ehr", "p-1", [.. pending.Select(p => new DeliveryOutcome(p.ResourceType, p.Identifier, p.ContentHash, DeliveryOutcomeKind.Sent, "srv"))])
+        var report = new DeliveryReport("ehr", "p-1", [.. resources.Select(p => new DeliveryOutcome(p.ResourceType, p.Identifier, p.ContentHash, DeliveryStatus.Sent, "s", "srv"))])
         {
             Disclosure = new Disclosure("d-1", "p-1", "org", "TREAT", null, DisclosureChannel.Push, Start, ["Patient/srv"], "{}"),
+            QueueSequence = lease.Generation,
         };
 
         await Assert.ThrowsAsync<InjectedFault>(() => Store.RecordDeliveryAsync(report, Ct));
 
-        Assert.Equal(2, (await Store.GetPendingForPatientAsync("ehr", "p-1", Ct)).Count);
+        Assert.Empty(await Store.GetDeliveryStatesAsync("ehr", "p-1", Ct));
         Assert.Empty(await Store.GetDisclosuresAsync("p-1", null, Ct));
+        Assert.Equal("p-1", Assert.Single(await Store.ClaimPendingPatientsAsync("a", "ehr", 10, Ct)).PatientKey); // still to deliver
     }
 
     [Fact]

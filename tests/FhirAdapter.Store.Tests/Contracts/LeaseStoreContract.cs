@@ -85,10 +85,16 @@ public abstract class LeaseStoreContract<TFixture>(TFixture fixture) : StoreCont
         Assert.Equal("p-1", claimed.PatientKey);
         Assert.Empty(await Store.ClaimPendingPatientsAsync("b", "ehr", 10, Ct));
 
-        var pending = Assert.Single(await Store.GetPendingForPatientAsync("ehr", "p-1", Ct));
-        var report = new DeliveryReport("ehr", "p-1", [new(pending.ResourceType, pending.Identifier, pending.ContentHash, DeliveryOutcomeKind.Sent, "srv-1")]) { LeaseOwner = "b" };
+        var resource = Assert.Single(await Store.GetResourcesAsync("p-1", Ct));
+        var report = new DeliveryReport("ehr", "p-1", [new(resource.ResourceType, resource.Identifier, resource.ContentHash, DeliveryStatus.Sent, "s", "srv-1")])
+        {
+            LeaseOwner = "b",
+            QueueSequence = claimed.Generation,
+        };
         await Assert.ThrowsAsync<LeaseLostException>(() => Store.RecordDeliveryAsync(report, Ct));
         Assert.Equal(1, (await Store.RecordDeliveryAsync(report with { LeaseOwner = "a" }, Ct)).Sent);
+        await Store.ReleaseAsync("a", ["p-1"], Ct);
+        Assert.Empty(await Store.ClaimPendingPatientsAsync("b", "ehr", 10, Ct)); // delivered: nothing pending there
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using FhirAdapter.Core.Export;
 using FhirAdapter.Core.Mapping;
-using FhirAdapter.Store.Delivery;
 using FhirAdapter.Store.Patients;
 using static FhirAdapter.Store.Tests.TestRecords;
 
@@ -18,7 +17,7 @@ public abstract class PatientStoreContract<TFixture>(TFixture fixture) : StoreCo
         var first = await Store.SavePatientMappingAsync(new(Key, generation,
             [Resource("Patient", "1", Json("Patient", "1")), Resource("Encounter", "e1", Json("Encounter", "e1"))], [], ["ehr"]), Ct);
 
-        Assert.Equal(new PatientMappingResult(Added: 2, Changed: 0, Unchanged: 0, Removed: 0, Queued: 2, Cancelled: 0, StillDirty: false), first);
+        Assert.Equal(new PatientMappingResult(Added: 2, Changed: 0, Unchanged: 0, Removed: 0, Queued: 1, Cancelled: 0, StillDirty: false), first);
         Assert.Empty(await Store.GetDirtyPatientsAsync(10, Ct));
         var resources = await Store.GetResourcesAsync(Key, Ct);
         Assert.Equal(["Patient", "Encounter"], resources.Select(r => r.ResourceType));
@@ -31,9 +30,10 @@ public abstract class PatientStoreContract<TFixture>(TFixture fixture) : StoreCo
             [Resource("Patient", "1", Json("Patient", "1")), Resource("Encounter", "e1", Json("Encounter", "e1", "changed"))], [], ["ehr"]), Ct);
 
         Assert.Equal(new PatientMappingResult(0, Changed: 1, Unchanged: 1, 0, Queued: 1, 0, false), second);
-        var pending = await Store.GetPendingForPatientAsync("ehr", Key, Ct);
-        Assert.Equal(2, pending.Count); // the first send never happened: both still wait, the Encounter at its new version
-        Assert.Equal(Json("Encounter", "e1", "changed"), pending.Single(p => p.ResourceType == "Encounter").Json);
+        Assert.Equal(Key, Assert.Single(await Store.ClaimPendingPatientsAsync("a", "ehr", 10, Ct)).PatientKey); // the first send never happened: it still waits
+        var third = await Store.SavePatientMappingAsync(new(Key, await Store.MarkDirtyAsync(Key, Ct),
+            [Resource("Patient", "1", Json("Patient", "1")), Resource("Encounter", "e1", Json("Encounter", "e1", "changed"))], [], ["ehr"]), Ct);
+        Assert.Equal(new PatientMappingResult(0, 0, Unchanged: 2, 0, Queued: 0, 0, false), third); // nothing new to send
     }
 
     [Fact]
@@ -51,17 +51,15 @@ public abstract class PatientStoreContract<TFixture>(TFixture fixture) : StoreCo
     }
 
     [Fact]
-    public async Task A_resource_no_longer_mapped_is_removed_and_its_pending_work_cancelled()
+    public async Task A_resource_no_longer_mapped_is_removed_and_offered_for_withdrawal()
     {
         await Store.SavePatientMappingAsync(new(Key, 0, [Resource("Patient", "1", Json("Patient", "1")), Resource("Flag", "f", Json("Flag", "f"))], [], ["ehr"]), Ct);
 
         var result = await Store.SavePatientMappingAsync(new(Key, 0, [Resource("Patient", "1", Json("Patient", "1"))], [], ["ehr"]), Ct);
 
-        Assert.Equal(1, result.Removed);
-        Assert.Equal(1, result.Cancelled);
+        Assert.Equal((1, 1), (result.Removed, result.Queued)); // where the Flag went, it is withdrawn
         Assert.Equal(["Patient"], (await Store.GetResourcesAsync(Key, Ct)).Select(r => r.ResourceType));
-        var flag = await Store.GetDeliveryAsync("ehr", Key, "Flag", "https://fhir.kwc.example/sid/record|f", Ct);
-        Assert.Equal(DeliveryStatus.Cancelled, flag!.Status);
+        Assert.Equal("Flag", Assert.Single(await Store.GetRemovedResourcesAsync(Key, Ct)).ResourceType);
     }
 
     [Fact]
@@ -73,7 +71,7 @@ public abstract class PatientStoreContract<TFixture>(TFixture fixture) : StoreCo
         var stored = Assert.Single(await Store.GetResourcesAsync(Key, Ct));
         Assert.False(stored.Validation.IsValid);
         Assert.Contains("OperationOutcome", stored.Validation.OperationOutcomeJson, StringComparison.Ordinal);
-        Assert.Empty(await Store.GetPendingAsync("ehr", 10, Ct));
+        Assert.Empty(await Store.ClaimPendingPatientsAsync("a", "ehr", 10, Ct));
     }
 
     [Fact]

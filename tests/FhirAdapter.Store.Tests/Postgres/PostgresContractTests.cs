@@ -35,3 +35,6 @@ public sealed class PostgresResourceQueryTests(PostgresFixture f) : ResourceQuer
 
 [RequiresPostgres]
 public sealed class PostgresApiStateStoreTests(PostgresFixture f) : ApiStateStoreContract<PostgresFixture>(f), IClassFixture<PostgresFixture>;
+
+[RequiresPostgres]
+public sealed class PostgresOperationsStoreTests(PostgresFixture f) : OperationsStoreContract<PostgresFixture>(f), IClassFixture<PostgresFixture>;

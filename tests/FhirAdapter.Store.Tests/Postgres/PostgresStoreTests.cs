@@ -39,9 +39,9 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
 
         Assert.Equal(PostgresDialect.Scripts[^1].Version, Assert.Single(versions.Distinct()));
         Assert.Equal((long)PostgresDialect.Scripts.Count, await ScalarAsync(schema, "SELECT COUNT(*) FROM schema_version"));
-        // Numbers are reserved per issue while branches are open (0005 delivery, 0006 the API, ...): in order and unique, gaps allowed until they land.
-        Assert.Equal(1, PostgresDialect.Scripts[0].Version);
-        Assert.True(PostgresDialect.Scripts.Zip(PostgresDialect.Scripts.Skip(1)).All(p => p.First.Version < p.Second.Version));
+        // Every issue's reserved number has landed: 1..N, no gap, no repeat.
+        var numbers = PostgresDialect.Scripts.Select(s => s.Version).ToList();
+        Assert.Equal(Enumerable.Range(1, numbers.Count), numbers);
     }
 
     [Fact]
@@ -124,9 +124,13 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
             () => w.Store.ClaimPendingPatientsAsync(w.Name, "ehr", 5, Ct),
             async lease =>
             {
-                var pending = await w.Store.GetPendingForPatientAsync("ehr", lease.PatientKey, Ct);
+                var resources = await w.Store.GetResourcesAsync(lease.PatientKey, Ct);
                 await w.Store.RecordDeliveryAsync(new DeliveryReport("ehr", lease.PatientKey,
-                    [.. pending.Select(p => new DeliveryOutcome(p.ResourceType, p.Identifier, p.ContentHash, DeliveryOutcomeKind.Sent, $"srv-{lease.PatientKey}"))]) { LeaseOwner = w.Name }, Ct);
+                    [.. resources.Select(p => new DeliveryOutcome(p.ResourceType, p.Identifier, p.ContentHash, DeliveryStatus.Sent, "s", $"srv-{lease.PatientKey}"))])
+                {
+                    LeaseOwner = w.Name,
+                    QueueSequence = lease.Generation,
+                }, Ct);
             },
             delivered, w.Store))));
 
@@ -135,8 +139,8 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
         Assert.Equal(keys, delivered.Select(d => d.Key).Order(StringComparer.Ordinal));
         Assert.True(mapped.Select(m => m.Worker).Distinct().Count() > 1, "the work was shared");
         Assert.Empty(await setup.GetDirtyPatientsAsync(10, Ct));
-        Assert.Equal([new DeliveryCounts("ehr", 0, keys.Length, 0, 0)], await setup.CountDeliveriesAsync(Ct));
-        Assert.Equal(1, (await setup.GetDeliveryAsync("ehr", keys[7], "Patient", $"https://fhir.kwc.example/sid/record|{keys[7]}", Ct))!.Attempts);
+        Assert.Equal([new DeliveryCounts("ehr", 0, 0, Sent: keys.Length, 0, 0, 0, 0, 0, 0)], await setup.CountDeliveriesAsync(Ct));
+        Assert.Equal(1, (await setup.GetDeliveryAsync("ehr", "Patient", $"https://fhir.kwc.example/sid/record|{keys[7]}", Ct))!.Attempts);
     }
 
     [Fact]
@@ -212,18 +216,19 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
         await Assert.ThrowsAsync<LeaseLostException>(() => restarted.SavePatientMappingAsync(
             new(keys[1], leases[1].Generation, [Resource("Patient", "stale", Json("Patient", "stale"))], [], ["ehr"]) { LeaseOwner = "a" }, Ct));
         Assert.Empty(await restarted.GetDirtyPatientsAsync(20, Ct));
-        Assert.Equal([new DeliveryCounts("ehr", keys.Length, 0, 0, 0)], await restarted.CountDeliveriesAsync(Ct));
+        Assert.Equal([new DeliveryCounts("ehr", PendingPatients: keys.Length, 0, 0, 0, 0, 0, 0, 0, 0)], await restarted.CountDeliveriesAsync(Ct));
         Assert.Equal(keys[1], Assert.Single(await restarted.GetResourcesAsync(keys[1], Ct)).Identifier.Split('|')[1]);
     }
 
     [Fact]
-    public async Task A_remap_waits_for_a_delivery_of_the_same_patient_so_its_newer_version_stays_pending()
+    public async Task A_remap_waits_for_a_delivery_of_the_same_patient_so_the_patient_stays_pending_for_its_newer_version()
     {
         var schema = fixture.NewSchema();
         var delivering = fixture.Open(schema, TimeProvider.System);
         var mapping = fixture.Open(schema, TimeProvider.System);
         await mapping.SavePatientMappingAsync(new("p-1", 0, [Resource("Encounter", "e", Json("Encounter", "e", "v1"))], [], ["ehr"]), Ct);
-        var sent = Assert.Single(await delivering.GetPendingForPatientAsync("ehr", "p-1", Ct));
+        var lease = Assert.Single(await delivering.ClaimPendingPatientsAsync("d", "ehr", 10, Ct));
+        var sent = Assert.Single(await delivering.GetResourcesAsync("p-1", Ct));
 
         using var inside = new ManualResetEventSlim();
         using var proceed = new ManualResetEventSlim();
@@ -237,18 +242,20 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
             }
         };
         var recording = Task.Run(() => delivering.RecordDeliveryAsync(
-            new("ehr", "p-1", [new(sent.ResourceType, sent.Identifier, sent.ContentHash, DeliveryOutcomeKind.Sent, "srv-1", "1")]), Ct));
+            new("ehr", "p-1", [new(sent.ResourceType, sent.Identifier, sent.ContentHash, DeliveryStatus.Sent, "s1", "srv-1", "1")]) { QueueSequence = lease.Generation }, Ct));
         Assert.True(inside.Wait(TimeSpan.FromSeconds(30)));
         var remapping = Task.Run(() => mapping.SavePatientMappingAsync(new("p-1", 0, [Resource("Encounter", "e", Json("Encounter", "e", "v2"))], [], ["ehr"]), Ct));
         await Task.Delay(300);
         Assert.False(remapping.IsCompleted); // it waits for the patient's row, locked by the delivery
 
         proceed.Set();
-        Assert.Equal(1, (await recording).Sent);
+        var recorded = await recording;
+        Assert.Equal((1, false), (recorded.Sent, recorded.StillPending));
         Assert.Equal(1, (await remapping).Queued);
-        var state = await mapping.GetDeliveryAsync("ehr", "p-1", "Encounter", sent.Identifier, Ct);
-        Assert.Equal((DeliveryStatus.Pending, "srv-1"), (state!.Status, state.ServerId));
-        Assert.NotEqual(sent.ContentHash, state.ContentHash);
+        var state = await mapping.GetDeliveryAsync("ehr", "Encounter", sent.Identifier, Ct);
+        Assert.Equal((DeliveryStatus.Sent, "srv-1", "s1"), (state!.Status, state.ServerId, state.SentHash)); // what the destination holds: v1
+        await delivering.ReleaseAsync("d", ["p-1"], Ct);
+        Assert.Equal("p-1", Assert.Single(await mapping.ClaimPendingPatientsAsync("m", "ehr", 10, Ct)).PatientKey); // v2 still to go
     }
 
     [Fact]

@@ -26,9 +26,9 @@ internal static class CrashChild
             await store.IngestAsync(new IngestBatch { File = FileOf(file), Records = records }, CancellationToken.None);
             var mapping = await store.SavePatientMappingAsync(new PatientMapping(key, 1,
                 [.. Enumerable.Range(0, 20).Select(i => Resource("Observation", $"{file}.{i}", Json("Observation", $"{file}.{i}")))], [], ["ehr"]), CancellationToken.None);
-            var pending = await store.GetPendingForPatientAsync("ehr", key, CancellationToken.None);
+            var resources = await store.GetResourcesAsync(key, CancellationToken.None);
             await store.RecordDeliveryAsync(new DeliveryReport("ehr", key,
-                [.. pending.Select(p => new DeliveryOutcome(p.ResourceType, p.Identifier, p.ContentHash, DeliveryOutcomeKind.Sent, $"srv-{p.LogicalId}", "1"))]), CancellationToken.None);
+                [.. resources.Select(p => new DeliveryOutcome(p.ResourceType, p.Identifier, p.ContentHash, DeliveryStatus.Sent, "s", $"srv-{p.LogicalId}", "1"))]), CancellationToken.None);
             Console.WriteLine($"committed {file} {mapping.Queued}");
         }
     }

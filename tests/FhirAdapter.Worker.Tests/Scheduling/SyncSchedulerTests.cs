@@ -62,6 +62,30 @@ public sealed class SyncSchedulerTests
         await scheduler.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task A_schedule_months_away_waits_for_it_instead_of_stopping_the_service()
+    {
+        // Once a year, on 1 January: further away than one timer can wait (about 49 days).
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 9, 10, 2, 0, TimeSpan.Zero));
+        var runner = new CountingRunner();
+        using var scheduler = Scheduler(runner, time, "0 0 1 1 *");
+
+        await scheduler.StartAsync(CancellationToken.None);
+        Assert.True(await Wait(runner));
+        while (time.GetUtcNow().AddDays(10) < new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero))
+        {
+            await Task.Delay(20);
+            time.Advance(TimeSpan.FromDays(10));
+            Assert.False(scheduler.ExecuteTask!.IsCompleted, $"the scheduler stopped on {time.GetUtcNow():d}: {scheduler.ExecuteTask.Exception}");
+        }
+
+        Assert.Equal(1, runner.Runs);
+        await Task.Delay(20);
+        time.Advance(TimeSpan.FromDays(10));
+        Assert.True(await Wait(runner));
+        await scheduler.StopAsync(CancellationToken.None);
+    }
+
     [Theory]
     [InlineData("every five minutes")]
     [InlineData("61 * * * *")]

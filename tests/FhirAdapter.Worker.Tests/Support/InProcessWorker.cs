@@ -30,6 +30,10 @@ internal sealed class InProcessWorker : IAsyncDisposable
 
     public ISyncRunner Runner => _services.GetRequiredService<ISyncRunner>();
 
+    /// <summary>One of the pipeline's services, as the program resolves it.</summary>
+    public T Get<T>()
+        where T : notnull => _services.GetRequiredService<T>();
+
     public IAdapterStore Store => _services.GetRequiredService<IAdapterStore>();
 
     public string Owner => _services.GetRequiredService<WorkerIdentity>().Owner;

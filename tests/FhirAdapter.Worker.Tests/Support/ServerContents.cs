@@ -13,19 +13,21 @@ internal static class ServerContents
         "MedicationAdministration", "AdverseEvent", "DocumentReference", "Provenance",
     ];
 
-    /// <summary>Every resource of a type, following the server's paging links.</summary>
+    /// <summary>Every resource of a type, page by page (Medplum's in-memory server pages by _offset and gives no next link).</summary>
     public static async Task<List<JsonObject>> AllAsync(FhirServerFixture server, string type)
     {
+        const int Page = 1000;
         var resources = new List<JsonObject>();
-        var url = $"{server.BaseUrl}/{type}?_count=1000";
-        while (url is not null)
+        while (true)
         {
-            var page = JsonNode.Parse(await server.Http.GetStringAsync(url))!;
-            resources.AddRange((page["entry"]?.AsArray() ?? []).Select(e => e!["resource"]!.AsObject()));
-            url = page["link"]?.AsArray().FirstOrDefault(l => (string?)l!["relation"] == "next")?["url"]?.GetValue<string>();
+            var page = JsonNode.Parse(await server.Http.GetStringAsync($"{server.BaseUrl}/{type}?_count={Page}&_offset={resources.Count}"))!;
+            var entries = (page["entry"]?.AsArray() ?? []).Select(e => e!["resource"]!.AsObject()).ToList();
+            resources.AddRange(entries);
+            if (entries.Count < Page)
+            {
+                return resources;
+            }
         }
-
-        return resources;
     }
 
     /// <summary>How many resources of each type the server holds.</summary>
@@ -53,7 +55,103 @@ internal static class ServerContents
         return duplicates;
     }
 
-    private static string? Identity(string type, JsonObject resource)
+    /// <summary>
+    /// What the server holds, resource by resource: each resource's identity (type and identifier, Questionnaire url and
+    /// version, or tag) → the resource as written, the server's id and versioning left out and every reference naming
+    /// the identity of what it points at, so that two servers (or two runs) that hold the same data compare equal
+    /// whatever ids they gave. A second resource of one identity is listed under the identity with " (duplicate N)".
+    /// </summary>
+    public static async Task<SortedDictionary<string, string>> SnapshotAsync(FhirServerFixture server)
+    {
+        var all = new List<(string Type, JsonObject Resource)>();
+        foreach (var type in Types)
+        {
+            all.AddRange((await AllAsync(server, type)).Select(r => (type, r)));
+        }
+
+        var identities = all.ToDictionary(x => $"{x.Type}/{x.Resource["id"]}", x => $"{x.Type} {Identity(x.Type, x.Resource)}", StringComparer.Ordinal);
+        var snapshot = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (type, resource) in all)
+        {
+            var key = identities[$"{type}/{resource["id"]}"];
+            for (var n = 2; snapshot.ContainsKey(key); n++)
+            {
+                key = $"{identities[$"{type}/{resource["id"]}"]} (duplicate {n})";
+            }
+
+            snapshot[key] = Normalize(resource, reference => identities.GetValueOrDefault(reference, reference));
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>A resource in the form <see cref="SnapshotAsync"/> compares: see there. Also drops the time a disclosure notice was recorded (it is the time of the send).</summary>
+    public static string Normalize(JsonObject resource, Func<string, string> reference)
+    {
+        var copy = resource.DeepClone().AsObject();
+        copy.Remove("id");
+        if (copy["meta"] is JsonObject meta)
+        {
+            meta.Remove("versionId");
+            meta.Remove("lastUpdated");
+            meta.Remove("source");
+            if (meta.Count == 0)
+            {
+                copy.Remove("meta");
+            }
+        }
+
+        if ((string?)copy["resourceType"] == "Provenance" && copy["policy"] is not null)
+        {
+            copy.Remove("recorded");
+        }
+
+        Rewrite(copy, reference);
+        return Canonical(copy).ToJsonString();
+    }
+
+    private static void Rewrite(JsonNode? node, Func<string, string> reference)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                if (o["reference"] is JsonValue v && v.TryGetValue<string>(out var target))
+                {
+                    o["reference"] = reference(target);
+                }
+
+                foreach (var (_, child) in o.ToList())
+                {
+                    Rewrite(child, reference);
+                }
+
+                break;
+            case JsonArray a:
+                foreach (var child in a)
+                {
+                    Rewrite(child, reference);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Properties in ordinal order at every level, numbers by their value: two writers' property orders make no
+    /// difference, nor does a JavaScript server writing 41.0 back as 41.
+    /// </summary>
+    private static JsonNode? Canonical(JsonNode? node) => node switch
+    {
+        JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Canonical(p.Value)))),
+        JsonArray a => new JsonArray([.. a.Select(Canonical)]),
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number =>
+            JsonValue.Create(decimal.Parse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture) / 1.000000000000000000000000000000000m),
+        null => null,
+        _ => node.DeepClone(),
+    };
+
+    /// <summary>A resource's business identity, as <see cref="SnapshotAsync"/> names it.</summary>
+    public static string? Identity(string type, JsonObject resource)
     {
         if (type == "Questionnaire")
         {

@@ -19,6 +19,8 @@ internal sealed class SyncSetup : IDisposable
             $"--Adapter:Store:ConnectionString=Data Source={Path.Combine(_dir.Path, "store.db")}",
             $"--Adapter:Validation:ProfilesPath={Path.Combine(RepoPaths.Root, "profiles")}",
             $"--Adapter:Store:LeaseDuration={LeaseDuration}",
+            // The tests write each file whole before they sync: no settle time to wait (FileCompletenessTests has its own).
+            "--Adapter:InboxSettleTime=00:00:00",
         };
         if (serverBaseUrl is not null)
         {
@@ -26,7 +28,6 @@ internal sealed class SyncSetup : IDisposable
                 "--Adapter:Destinations:0:Name=ehr",
                 $"--Adapter:Destinations:0:OrganizationId={organizationId}",
                 $"--Adapter:Destinations:0:BaseUrl={serverBaseUrl}",
-                "--Adapter:Destinations:0:MaxBundleEntries=8", // Medplum allows 8 conditional entries per transaction
                 "--Adapter:Destinations:0:BackoffBase=00:00:00.200",
             ]);
         }

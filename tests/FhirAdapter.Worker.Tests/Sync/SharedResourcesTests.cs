@@ -5,9 +5,9 @@ using FhirAdapter.Worker.Tests.Support;
 namespace FhirAdapter.Worker.Tests.Sync;
 
 /// <summary>
-/// A Practitioner appears in the Bundle of every patient the clinician treated. Two instances (or two sends of one)
-/// creating the same one at a destination at once would each find no match for the conditional update and create it
-/// twice, so Bundles that would create one go one at a time under the destination's shared-resources lease.
+/// A Practitioner appears in the Bundle of every patient the clinician treated. Two instances creating the same one at a
+/// destination at once would each find no match for the conditional update and create it twice, so shared resources
+/// are written by one writer per destination, under its shared-resources lease, before the Bundles that refer to them.
 /// </summary>
 [Collection(FhirServerCollection.Name)]
 public sealed class SharedResourcesTests(FhirServerFixture server)
@@ -15,7 +15,7 @@ public sealed class SharedResourcesTests(FhirServerFixture server)
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task No_Bundle_that_would_create_a_Practitioner_is_sent_while_another_instance_holds_the_lease_and_each_is_created_once()
+    public async Task No_Practitioner_nor_what_refers_to_it_is_sent_while_another_instance_holds_the_lease_and_each_is_created_once()
     {
         await server.ResetAsync();
         using var setup = new SyncSetup(server.BaseUrl);
@@ -35,19 +35,23 @@ public sealed class SharedResourcesTests(FhirServerFixture server)
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.False(sync.IsCompleted, "the sync finished while another instance held the shared-resources lease");
         Assert.Empty(await ServerContents.AllAsync(server, "Practitioner"));
+        Assert.Empty(await ServerContents.AllAsync(server, "Encounter"));
 
         await worker.Store.ReleaseAsync("another-instance", [key], CancellationToken.None);
         var report = await sync.WaitAsync(Timeout);
 
         Assert.True(report.Sent > 0, "nothing was sent");
-        Assert.NotEmpty(await ServerContents.AllAsync(server, "Practitioner"));
+        var practitioners = await ServerContents.AllAsync(server, "Practitioner");
+        Assert.NotEmpty(practitioners);
         Assert.Empty(await ServerContents.DuplicatesAsync(server));
+        var stats = await server.StatsAsync();
+        Assert.Equal(practitioners.Count, (int)stats["entriesByType"]!["Practitioner"]!); // each written once, never again with a patient
         Assert.Equal(0, report.Rejected);
     }
 
     private static async Task<bool> AllMappedAndPendingAsync(InProcessWorker worker)
     {
         var summary = await worker.Store.GetSummaryAsync(TimeSpan.FromDays(3), CancellationToken.None);
-        return summary.DirtyPatients == 0 && summary.Deliveries.Sum(d => d.Pending) > 0;
+        return summary.DirtyPatients == 0 && summary.Deliveries.Sum(d => d.PendingPatients) > 0;
     }
 }

@@ -1,7 +1,9 @@
+using System.Globalization;
 using FhirAdapter.Api.Accounting;
 using FhirAdapter.Api.Auth;
 using FhirAdapter.Api.Disclosure;
 using FhirAdapter.Api.Export;
+using FhirAdapter.Store;
 using FhirAdapter.Api.Http;
 using FhirAdapter.Api.Metadata;
 using FhirAdapter.Api.Options;
@@ -18,22 +20,18 @@ public static class FhirApiEndpoints
 {
     /// <summary>
     /// Maps <c>POST /auth/token</c>, the anonymous <c>/fhir/metadata</c> and <c>/fhir/.well-known/smart-configuration</c>,
-    /// and the protected FHIR endpoints (search, read, <c>$everything</c>, Bulk Data, the accounting of disclosures as AuditEvents). Needs
-    /// <see cref="Microsoft.Extensions.DependencyInjection.FhirApiServiceCollectionExtensions.AddFhirApi"/>. No middleware is
-    /// required: authentication, rate limiting and errors are endpoint filters.
+    /// and the protected FHIR endpoints (search, read, vread, <c>$everything</c>, Bulk Data, the accounting of disclosures as
+    /// AuditEvents). Needs <see cref="Microsoft.Extensions.DependencyInjection.FhirApiServiceCollectionExtensions.AddFhirApi"/>.
+    /// No middleware is required: authentication, rate limiting, content negotiation and errors are endpoint filters.
+    /// The routes are those of <see cref="FhirRoutes.Interactions"/>; anything else under <c>/fhir</c> is a 404 or 405 with an OperationOutcome.
     /// </summary>
     public static IEndpointRouteBuilder MapFhirApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapPost(ApiUrls.TokenPath, TokenEndpoint.HandleAsync).DisableAntiforgery();
-        endpoints.MapGet(ApiUrls.AuthorizePath, () => Results.Json(
-            new Dictionary<string, string> { ["error"] = "unsupported_response_type", ["error_description"] = "Only SMART Backend Services is supported: POST /auth/token" },
-            statusCode: 400));
-
-        var fhir = endpoints.MapGroup(ApiUrls.FhirPath).AddEndpointFilter<FhirErrorFilter>();
-        fhir.MapGet("/metadata", (HttpContext c, ApiUrls urls, TimeProvider time) =>
-            FhirResults.Resource(CapabilityStatementBuilder.Build(urls.Fhir(c.Request), urls.Token(c.Request), urls.Base(c.Request) + ApiUrls.AuthorizePath, time.GetUtcNow())));
-        fhir.MapGet("/.well-known/smart-configuration", (HttpContext c, ApiUrls urls) => Results.Json(new Dictionary<string, object>
+        // SMART App Launch 2.x: authorization_endpoint is required only with the launch-ehr or launch-standalone
+        // capability; this server has neither (Backend Services only), so it advertises no authorize endpoint and has none.
+        endpoints.MapGet(ApiUrls.FhirPath + "/.well-known/smart-configuration", (HttpContext c, ApiUrls urls) => Results.Json(new Dictionary<string, object>
         {
             ["token_endpoint"] = urls.Token(c.Request),
             ["token_endpoint_auth_methods_supported"] = new[] { "private_key_jwt" },
@@ -43,19 +41,25 @@ public static class FhirApiEndpoints
             ["capabilities"] = new[] { "client-confidential-asymmetric", "permission-v2", "permission-v1" },
         }));
 
-        var data = fhir.MapGroup("").AddEndpointFilter<ClientAuthenticationFilter>();
-        data.MapGet("/$export", (HttpContext c, ExportJobs jobs, ApiUrls urls, TimeProvider time) => ExportEndpoints.KickOff(c, patientLevel: false, jobs, urls, time));
-        data.MapGet("/Patient/$export", (HttpContext c, ExportJobs jobs, ApiUrls urls, TimeProvider time) => ExportEndpoints.KickOff(c, patientLevel: true, jobs, urls, time));
-        data.MapGet($"/{ExportEndpoints.StatusPath}/{{id}}", (HttpContext c, string id, ExportJobs jobs) => ExportEndpoints.Status(c, id, jobs));
-        data.MapDelete($"/{ExportEndpoints.StatusPath}/{{id}}", (HttpContext c, string id, ExportJobs jobs) => ExportEndpoints.Cancel(c, id, jobs));
-        data.MapGet($"/{ExportEndpoints.FilePath}/{{id}}/{{name}}", (HttpContext c, string id, string name, ExportJobs jobs, PatientAccess access) =>
-            ExportEndpoints.FileAsync(c, id, name, jobs, access));
+        var fhir = endpoints.MapGroup(ApiUrls.FhirPath).AddEndpointFilter<FhirErrorFilter>();
+        fhir.MapGet("/metadata", (HttpContext c, ApiUrls urls, TimeProvider time) =>
+            FhirResults.Resource(CapabilityStatementBuilder.Build(urls.Fhir(c.Request), time.GetUtcNow())));
 
-        data.MapGet("/Patient/{id}/$everything", EverythingAsync);
+        var data = fhir.MapGroup("").AddEndpointFilter<ClientAuthenticationFilter>();
+        data.MapMethods("/$export", ["GET", "POST"], (HttpContext c, ExportJobs jobs, ApiUrls urls, TimeProvider time) => ExportEndpoints.KickOffAsync(c, patientLevel: false, jobs, urls, time)).DisableAntiforgery();
+        data.MapMethods("/Patient/$export", ["GET", "POST"], (HttpContext c, ExportJobs jobs, ApiUrls urls, TimeProvider time) => ExportEndpoints.KickOffAsync(c, patientLevel: true, jobs, urls, time)).DisableAntiforgery();
+        data.MapGet($"/{ExportEndpoints.StatusPath}/{{id}}", (HttpContext c, string id, ExportJobs jobs) => ExportEndpoints.StatusAsync(c, id, jobs)).WithMetadata(FhirFormats.NotNegotiated);
+        data.MapDelete($"/{ExportEndpoints.StatusPath}/{{id}}", (HttpContext c, string id, ExportJobs jobs) => ExportEndpoints.CancelAsync(c, id, jobs)).WithMetadata(FhirFormats.NotNegotiated);
+        data.MapGet($"/{ExportEndpoints.FilePath}/{{id}}/{{name}}", (HttpContext c, string id, string name, ExportJobs jobs, PatientAccess access, IApiStateStore state) =>
+            ExportEndpoints.FileAsync(c, id, name, jobs, access, state)).WithMetadata(FhirFormats.NotNegotiated);
+
+        // POST as well: operations may be invoked with a Parameters body (fhir-kit-client and HAPI's client POST $everything).
+        data.MapMethods("/Patient/{id}/$everything", ["GET", "POST"], EverythingAsync).DisableAntiforgery();
         // The accounting of disclosures: literal routes, so they win over the generic /{type} ones.
         data.MapGet($"/{AuditEventService.ResourceType}", AuditEventEndpoints.SearchAsync);
         data.MapPost($"/{AuditEventService.ResourceType}/_search", AuditEventEndpoints.SearchAsync).DisableAntiforgery();
         data.MapGet($"/{AuditEventService.ResourceType}/{{id}}", AuditEventEndpoints.ReadAsync);
+        data.MapGet("/{type}/{id}/_history/{vid}", VReadAsync);
         data.MapGet("/{type}/{id}", ReadAsync);
         data.MapGet("/{type}", SearchQueryAsync);
         // POST _search keeps search values (an MRN) out of URLs, and so out of proxy and access logs.
@@ -69,8 +73,13 @@ public static class FhirApiEndpoints
             var form = await c.Request.ReadFormAsync(c.RequestAborted);
             return await SearchAsync(c, type, search, access, options, new QueryCollection(form.ToDictionary(f => f.Key, f => f.Value)));
         }).DisableAntiforgery();
+
+        // Whatever no route above takes: 405 for our URLs with another method, 404 otherwise; an OperationOutcome either way.
+        fhir.Map("/{**rest}", (HttpContext c) => FhirRoutes.Unmatched(c, IsServedType)).WithMetadata(FhirFormats.NotNegotiated).DisableAntiforgery();
         return endpoints;
     }
+
+    private static bool IsServedType(string type) => SearchTypes.Readable.Contains(type) || type == AuditEventService.ResourceType;
 
     private static Task<IResult> SearchQueryAsync(HttpContext c, string type, SearchService search, PatientAccess access, IOptions<FhirApiOptions> options) =>
         SearchAsync(c, type, search, access, options, c.Request.Query);
@@ -79,7 +88,7 @@ public static class FhirApiEndpoints
     {
         if (!SearchTypes.IsSearchable(type))
         {
-            throw new FhirApiException(404, OperationOutcome.IssueType.NotSupported, $"Searching {type} is not supported");
+            throw FhirApiException.NotFound($"Searching {type} is not supported (GET metadata lists the types and their parameters)");
         }
 
         var grant = ClientAuthenticationFilter.Grant(c);
@@ -88,15 +97,36 @@ public static class FhirApiEndpoints
             throw FhirApiException.Forbidden($"The access token has no search scope for {type} (e.g. system/{type}.rs)");
         }
 
-        var request = SearchRequest.Parse(type, parameters, options.Value);
-        return FhirResults.Resource(await search.SearchAsync(request, access.Begin(grant), c.Request, c.RequestAborted));
+        var request = SearchRequest.Parse(type, parameters, options.Value, SearchRequest.IsStrict(c.Request));
+        return FhirResults.Resource(await search.SearchAsync(request, access.Begin(grant), c.Request, c.RequestAborted), filter: request.Filter);
     }
 
     private static async Task<IResult> ReadAsync(HttpContext c, string type, string id, SearchService search, PatientAccess access)
     {
+        var resource = await ReadResourceAsync(c, type, id, search, access);
+        return Versioned(c, resource);
+    }
+
+    /// <summary>
+    /// vread of the current version: the store keeps one version of each resource (its versionId is a prefix of its
+    /// content hash, so it moves whenever the content changes); any other version answers 404.
+    /// </summary>
+    private static async Task<IResult> VReadAsync(HttpContext c, string type, string id, string vid, SearchService search, PatientAccess access)
+    {
         if (!SearchTypes.Readable.Contains(type))
         {
-            throw new FhirApiException(404, OperationOutcome.IssueType.NotSupported, $"Reading {type} is not supported");
+            throw FhirApiException.NotFound($"Reading {type} is not supported");
+        }
+
+        var resource = await ReadResourceAsync(c, type, id, search, access, vid);
+        return Versioned(c, resource);
+    }
+
+    private static async Task<Resource> ReadResourceAsync(HttpContext c, string type, string id, SearchService search, PatientAccess access, string? version = null)
+    {
+        if (!SearchTypes.Readable.Contains(type))
+        {
+            throw FhirApiException.NotFound($"Reading {type} is not supported (GET metadata lists the types)");
         }
 
         var grant = ClientAuthenticationFilter.Grant(c);
@@ -105,7 +135,23 @@ public static class FhirApiEndpoints
             throw FhirApiException.Forbidden($"The access token has no read scope for {type} (e.g. system/{type}.rs)");
         }
 
-        return FhirResults.Resource(await search.ReadAsync(type, id, access.Begin(grant), c.RequestAborted));
+        return await search.ReadAsync(type, id, version, access.Begin(grant), c.RequestAborted);
+    }
+
+    /// <summary>http.html: "Servers SHOULD return an ETag header with the versionId of the resource ... and a Last-Modified header".</summary>
+    private static IResult Versioned(HttpContext c, Resource resource)
+    {
+        if (resource.Meta?.VersionId is { } version)
+        {
+            c.Response.Headers.ETag = $"W/\"{version}\"";
+        }
+
+        if (resource.Meta?.LastUpdated is { } updated)
+        {
+            c.Response.Headers.LastModified = updated.ToUniversalTime().ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        return FhirResults.Resource(resource);
     }
 
     private static async Task<IResult> EverythingAsync(HttpContext c, string id, SearchService search, PatientAccess access)
@@ -116,25 +162,51 @@ public static class FhirApiEndpoints
             throw FhirApiException.Forbidden("The access token has no read scope for Patient (e.g. system/Patient.rs)");
         }
 
+        var parameters = await OperationParameters.ReadAsync(c.Request, c.RequestAborted);
+        var strict = SearchRequest.IsStrict(c.Request);
         IReadOnlySet<string>? types = null;
         DateTimeOffset? since = null;
-        foreach (var (name, value) in c.Request.Query)
+        var ignored = new List<string>();
+        foreach (var (name, value) in parameters)
         {
             switch (name)
             {
                 case "_type":
                     types = value.SelectMany(v => v!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
                     break;
-                case "_since" when DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var s):
-                    since = s;
+                case "_since":
+                    since = DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var s)
+                        ? s : throw FhirApiException.BadRequest("_since must be a FHIR instant, e.g. 2026-03-01T00:00:00Z");
                     break;
                 case "_format":
                     break;
                 default:
-                    throw FhirApiException.BadRequest($"Parameter '{name}' is not supported by $everything (supported: _type, _since)");
+                    var message = $"Parameter '{name}' is not supported by $everything (supported: _type, _since)";
+                    if (strict)
+                    {
+                        throw FhirApiException.BadRequest(message + " (Prefer: handling=strict)");
+                    }
+
+                    ignored.Add(message + ": ignored");
+                    break;
             }
         }
 
-        return FhirResults.Resource(await search.EverythingAsync(id, types, since, access.Begin(grant), c.Request, c.RequestAborted));
+        var bundle = await search.EverythingAsync(id, types, since, access.Begin(grant), c.Request, c.RequestAborted);
+        if (ignored.Count > 0)
+        {
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                FullUrl = $"urn:uuid:{Guid.NewGuid()}",
+                Resource = new OperationOutcome
+                {
+                    Id = Guid.NewGuid().ToString("N"),
+                    Issue = [.. ignored.Select(i => new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Warning, Code = OperationOutcome.IssueType.NotSupported, Diagnostics = i })],
+                },
+                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Outcome },
+            });
+        }
+
+        return FhirResults.Resource(bundle);
     }
 }

@@ -29,31 +29,43 @@ public static class FhirApiServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        var section = configuration.GetSection(FhirApiOptions.SectionName);
-        services.AddOptions<FhirApiOptions>().Bind(section).PostConfigure(options => ReadClients(section, options)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FhirApiOptions>, FhirApiOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddAdapterStore(configuration);
+        services.AddFhirApiClients(configuration);
         services.TryAddSingleton(sp => ResourceQueries.From(sp.GetRequiredService<IAdapterStore>()));
         services.TryAddSingleton(_ => new ClinicCanonicals(configuration[$"{MappingOptions.SectionName}:CanonicalBase"] is { Length: > 0 } b ? b : ClinicCanonicals.PackageBase));
         services.AddHttpClient(ClientKeyResolver.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
 
-        services.TryAddSingleton<ApiClientRegistry>();
-        services.TryAddSingleton<IApiClientRegistry>(sp => sp.GetRequiredService<ApiClientRegistry>());
         services.TryAddSingleton<ClientKeyResolver>();
-        services.TryAddSingleton<ReplayCache>();
         services.TryAddSingleton<AccessTokens>();
         services.TryAddSingleton<ClientAssertionValidator>();
         services.TryAddSingleton<ClientRateLimiter>();
         services.TryAddSingleton<ApiUrls>();
         services.TryAddSingleton<PatientAccess>();
+        services.TryAddSingleton<VisibilityHistory>();
         services.TryAddSingleton<SearchService>();
         services.TryAddSingleton<AuditEventService>();
         services.TryAddSingleton<ExportJobs>();
-        // By type, so that calling AddFhirApi twice still starts one runner (the export queue has a single reader).
+        // By type, so that calling AddFhirApi twice still starts one runner.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ExportRunner>());
         services.TryAddSingleton<FhirErrorFilter>();
         services.TryAddSingleton<ClientAuthenticationFilter>();
+        return services;
+    }
+
+    /// <summary>
+    /// What the <c>clients</c> commands need without the API itself: <c>Adapter:Api</c> bound and validated on start,
+    /// the store, and <see cref="IApiClientRegistry"/> (configuration's clients and the store's).
+    /// </summary>
+    public static IServiceCollection AddFhirApiClients(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(FhirApiOptions.SectionName);
+        services.AddOptions<FhirApiOptions>().Bind(section).PostConfigure(options => ReadClients(section, options)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FhirApiOptions>, FhirApiOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddAdapterStore(configuration);
+        services.TryAddSingleton<ApiClientRegistry>();
+        services.TryAddSingleton<IApiClientRegistry>(sp => sp.GetRequiredService<ApiClientRegistry>());
         return services;
     }
 

@@ -52,4 +52,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7015, Level = LogLevel.Information, Message = "Served {Count} AuditEvents of the accounting of disclosures to organization {OrganizationId} (client {ClientId})")]
     public static partial void AccountingServed(ILogger logger, int count, string organizationId, string clientId);
+
+    [LoggerMessage(EventId = 7016, Level = LogLevel.Information, Message = "Export {JobId} given back to the queue: this instance stops")]
+    public static partial void ExportReleased(ILogger logger, string jobId);
+
+    [LoggerMessage(EventId = 7017, Level = LogLevel.Warning, Message = "Could not look for export jobs in the store ({Error}); trying again shortly")]
+    public static partial void ExportClaimFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 7018, Level = LogLevel.Warning, Message = "The sweep of expired exports and tokens failed ({Error}); trying again in a minute")]
+    public static partial void ExportSweepFailed(ILogger logger, string error);
 }

@@ -5,7 +5,7 @@ namespace FhirAdapter.Store;
 /// when it returns, all of it is stored; when it throws (or the process dies), none of it is. The schema is
 /// migrated on first use, or explicitly with <see cref="MigrateAsync"/>.
 /// </summary>
-public interface IAdapterStore : IRecordStore, IPatientStore, IDeliveryStore, IQuarantineStore, ISyncRunStore, IDisclosureStore, ILeaseStore,
+public interface IAdapterStore : IRecordStore, IPatientStore, IDeliveryStore, IQuarantineStore, ISyncRunStore, IDisclosureStore, ILeaseStore, IApiStateStore,
     IOperatorStore, IPatientViewStore, ISyncReportStore, IOperationsQueries
 {
     /// <summary>The provider's name, e.g. <c>Sqlite</c>.</summary>

@@ -34,6 +34,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<ISyncRunStore>(sp => sp.GetRequiredService<IAdapterStore>());
         services.TryAddSingleton<IDisclosureStore>(sp => sp.GetRequiredService<IAdapterStore>());
         services.TryAddSingleton<ILeaseStore>(sp => sp.GetRequiredService<IAdapterStore>());
+        services.TryAddSingleton<IApiStateStore>(sp => sp.GetRequiredService<IAdapterStore>());
         services.TryAddSingleton<IOperatorStore>(sp => sp.GetRequiredService<IAdapterStore>());
         services.TryAddSingleton<IPatientViewStore>(sp => sp.GetRequiredService<IAdapterStore>());
         services.TryAddSingleton<ISyncReportStore>(sp => sp.GetRequiredService<IAdapterStore>());

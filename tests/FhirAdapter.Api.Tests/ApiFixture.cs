@@ -22,7 +22,7 @@ public sealed class ApiFixture : IAsyncLifetime
 {
     public static readonly DateTimeOffset Now = new(2026, 3, 20, 12, 0, 0, TimeSpan.Zero);
 
-    private WebApplication? _app;
+    private ApiHost? _host;
 
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), "fhiradapter-api-tests", Guid.NewGuid().ToString("N"));
 
@@ -46,7 +46,7 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public IAdapterStore Store { get; private set; } = null!;
 
-    public IServiceProvider Services => _app!.Services;
+    public IServiceProvider Services => _host!.Services;
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -65,45 +65,20 @@ public sealed class ApiFixture : IAsyncLifetime
             ["Adapter:Store:ConnectionString"] = $"Data Source={database}",
             ["Adapter:Api:Export:Directory"] = Path.Combine(Directory, "exports"),
         };
-        var clients = new (TestClient Client, string Org, string Scopes, int? Limit)[]
-        {
+        ApiHost.AddClients(settings,
             (Rsa, "bhn", "system/*.rs", null), (Ec, "bhn", "system/*.read", null), (PatientOnly, "bhn", "system/Patient.rs", null),
             (Nobody, "nobody", "system/*.rs", null), (Limited, "bhn", "system/*.rs", 3),
             (CaseEhr, ConsentCases.Organization, "system/*.rs system/AuditEvent.rs", null),
-            (CaseOther, ConsentCases.OtherOrganization, "system/*.rs system/AuditEvent.rs", null),
-        };
-        for (var i = 0; i < clients.Length; i++)
-        {
-            settings[$"Adapter:Api:Clients:{i}:ClientId"] = clients[i].Client.ClientId;
-            settings[$"Adapter:Api:Clients:{i}:OrganizationId"] = clients[i].Org;
-            settings[$"Adapter:Api:Clients:{i}:Jwks"] = clients[i].Client.PublicJwks();
-            settings[$"Adapter:Api:Clients:{i}:Scopes"] = clients[i].Scopes;
-            if (clients[i].Limit is { } limit)
-            {
-                settings[$"Adapter:Api:Clients:{i}:PermitLimit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
-
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Logging.ClearProviders();
-        builder.Logging.AddFakeLogging();
-        builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Services.AddSingleton<TimeProvider>(Time);
-        builder.Services.AddFhirApi(builder.Configuration);
-        _app = builder.Build();
-        _app.MapFhirApi();
-        await _app.StartAsync();
-        BaseAddress = new Uri(_app.Urls.First() + "/");
+            (CaseOther, ConsentCases.OtherOrganization, "system/*.rs system/AuditEvent.rs", null));
+        _host = await ApiHost.StartAsync(settings, Time, logging: l => l.AddFakeLogging().SetMinimumLevel(LogLevel.Debug));
+        BaseAddress = _host.BaseAddress;
     }
 
     public async System.Threading.Tasks.Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
 
         Http.Dispose();

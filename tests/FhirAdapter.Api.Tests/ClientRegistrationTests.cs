@@ -16,31 +16,49 @@ namespace FhirAdapter.Api.Tests;
 public sealed class ClientRegistrationTests(ApiFixture api)
 {
     [Fact]
-    public async Task A_client_added_at_run_time_with_a_JWKS_url_gets_a_token()
+    public async Task A_client_added_at_run_time_with_a_JWKS_url_gets_a_token_and_rotates_its_key_without_a_restart()
     {
         var client = TestClient.Ec("ehr-jwks-url");
+        var rotated = TestClient.Ec("ehr-jwks-url", kid: "ehr-jwks-url-2027"); // the same client's next key, under its own kid
+        var served = client.PublicJwks();
+        var fetches = 0;
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
         await using var jwksHost = builder.Build();
-        jwksHost.MapGet("/jwks.json", () => Results.Text(client.PublicJwks(), "application/json"));
+        jwksHost.MapGet("/jwks.json", () =>
+        {
+            Interlocked.Increment(ref fetches);
+            return Results.Text(Volatile.Read(ref served), "application/json");
+        });
         await jwksHost.StartAsync();
 
         var registry = api.Services.GetRequiredService<IApiClientRegistry>();
-        registry.Add(new ApiClientOptions { ClientId = client.ClientId, OrganizationId = "bhn", JwksUrl = $"{jwksHost.Urls.First()}/jwks.json", Scopes = "system/*.rs" });
-        Assert.Contains(client.ClientId, registry.ClientIds);
+        await registry.AddAsync(new ApiClientOptions { ClientId = client.ClientId, OrganizationId = "bhn", JwksUrl = $"{jwksHost.Urls.First()}/jwks.json", Scopes = "system/*.rs" }, default);
+        Assert.Contains(await registry.ListAsync(default), c => c.ClientId == client.ClientId && c.Source == "store");
         var token = await api.TokenAsync(client);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("fhir/Patient", token)).Status);
 
-        Assert.True(registry.Remove(client.ClientId));
+        // The client publishes a new key at its URL and signs with it: an unknown kid makes the server fetch the set
+        // again, but not more than once a minute (a forged kid must not make us hammer the client's server).
+        Volatile.Write(ref served, rotated.PublicJwks());
+        var (tooSoon, _) = await api.RequestTokenAsync(rotated.Assertion(api.TokenUrl, api.Time.GetUtcNow()));
+        Assert.Equal(HttpStatusCode.Unauthorized, tooSoon);
+        Assert.Equal(1, Volatile.Read(ref fetches));
+        api.Time.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("fhir/Patient", await api.TokenAsync(rotated))).Status);
+        Assert.Equal(2, Volatile.Read(ref fetches));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.RequestTokenAsync(client.Assertion(api.TokenUrl, api.Time.GetUtcNow()))).Status);
+
+        Assert.True(await registry.RemoveAsync(client.ClientId, default));
         Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("fhir/Patient", token)).Status);
     }
 
     [Fact]
-    public void An_invalid_registration_is_refused_naming_each_problem()
+    public async Task An_invalid_registration_is_refused_naming_each_problem()
     {
         var registry = api.Services.GetRequiredService<IApiClientRegistry>();
-        var error = Assert.Throws<ArgumentException>(() => registry.Add(new ApiClientOptions { ClientId = "x", Scopes = "system/*.cruds", Jwks = """{"kty":"RSA","n":"AQAB","e":"AQAB","d":"AQAB"}""" }));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => registry.AddAsync(new ApiClientOptions { ClientId = "x", Scopes = "system/*.cruds", Jwks = """{"kty":"RSA","n":"AQAB","e":"AQAB","d":"AQAB"}""" }, default));
         Assert.Contains("OrganizationId", error.Message, StringComparison.Ordinal);
         Assert.Contains("read-only", error.Message, StringComparison.Ordinal);
         Assert.Contains("private", error.Message, StringComparison.Ordinal);
@@ -83,10 +101,10 @@ public sealed class ClientRegistrationTests(ApiFixture api)
         var script = Path.Combine(AppContext.BaseDirectory, "tools", "smart-client.sh");
         var dir = Path.Combine(api.Directory, "shell-client");
         await RunAsync(script, "keygen", dir);
-        api.Services.GetRequiredService<IApiClientRegistry>().Add(new ApiClientOptions
+        await api.Services.GetRequiredService<IApiClientRegistry>().AddAsync(new ApiClientOptions
         {
             ClientId = "ehr-shell", OrganizationId = "bhn", Jwks = await File.ReadAllTextAsync(Path.Combine(dir, "jwks.json")), Scopes = "system/*.rs",
-        });
+        }, default);
         var assertion = (await RunAsync(script, "assertion", dir, "ehr-shell", api.TokenUrl)).Trim();
         var (status, body) = await api.RequestTokenAsync(assertion);
         Assert.True(status == HttpStatusCode.OK, body.ToString());

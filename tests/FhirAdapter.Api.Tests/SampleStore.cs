@@ -13,24 +13,35 @@ internal static class SampleStore
 {
     public static readonly ExportMapper Mapper = new(new MappingOptions());
 
-    public static async Task<IAdapterStore> CreateAsync(string file, TimeProvider time)
+    /// <summary>The samples read, mapped and validated once per test run: several stores (SQLite, PostgreSQL) load the same.</summary>
+    private static readonly Lazy<Task<(List<ExportRecord> Records, List<(string Key, List<MappedResource> Resources)> Mappings)>> Samples = new(MapSamplesAsync);
+
+    public static Task<IAdapterStore> CreateAsync(string file, TimeProvider time) => CreateAsync(new StoreOptions { ConnectionString = $"Data Source={file}" }, time);
+
+    public static async Task<IAdapterStore> CreateAsync(StoreOptions options, TimeProvider time)
     {
-        var store = AdapterStores.Create(new StoreOptions { ConnectionString = $"Data Source={file}" }, time);
-        var snapshot = await InboxSnapshot.ReadAsync(Path.Combine(RepoRoot(), "samples", "inbox"));
-        var records = snapshot.Records.Records.ToList();
+        var store = AdapterStores.Create(options, time);
+        var (records, mappings) = await Samples.Value;
         await store.IngestAsync(new IngestBatch
         {
             Records = [.. records.Select(r => new RecordArrival(r, r.PatientMrn is { } mrn ? Mapper.PatientKey(mrn) : null))],
         }, CancellationToken.None);
-
-        var result = Mapper.Map(records);
-        foreach (var patient in result.Patients)
+        foreach (var (key, resources) in mappings)
         {
-            await SaveAsync(store, patient.PatientKey, patient.Bundle);
+            await store.SavePatientMappingAsync(new PatientMapping(key, long.MaxValue, resources, [], []), CancellationToken.None);
         }
 
-        await SaveAsync(store, StoreKeys.Questionnaires, result.Questionnaires!);
         return store;
+    }
+
+    private static async Task<(List<ExportRecord>, List<(string, List<MappedResource>)>)> MapSamplesAsync()
+    {
+        var snapshot = await InboxSnapshot.ReadAsync(Path.Combine(RepoRoot(), "samples", "inbox"));
+        var records = snapshot.Records.Records.ToList();
+        var result = Mapper.Map(records);
+        var mappings = result.Patients.Select(p => (p.PatientKey, p.Bundle.Entry.Select(Mapped).ToList())).ToList();
+        mappings.Add((StoreKeys.Questionnaires, result.Questionnaires!.Entry.Select(Mapped).ToList()));
+        return (records, mappings);
     }
 
     /// <summary>

@@ -88,7 +88,6 @@ public sealed class SearchTests(ApiFixture api)
     }
 
     [Theory]
-    [InlineData("fhir/Patient?name=x")]
     [InlineData("fhir/Encounter?_count=abc")]
     [InlineData("fhir/Encounter?_lastUpdated=yesterday")]
     [InlineData("fhir/Observation?patient=Encounter/1")]

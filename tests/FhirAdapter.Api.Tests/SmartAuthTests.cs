@@ -15,12 +15,17 @@ public sealed class SmartAuthTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.OK, status);
         var capability = Assert.IsType<CapabilityStatement>(resource);
         var issues = SampleStore.Validator.Validate(capability).Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal);
-        Assert.Empty(issues);
-        var oauth = capability.Rest[0].Security.Extension.Single(e => e.Url.EndsWith("oauth-uris", StringComparison.Ordinal));
-        Assert.Equal(api.TokenUrl, ((FhirUri)oauth.GetExtension("token").Value).Value);
+        Assert.True(!issues.Any(), string.Join("; ", issues.Select(i => i.Diagnostics + " @ " + string.Join(",", i.Expression))));
+        Assert.Contains(capability.Rest[0].Security.Service.SelectMany(s => s.Coding), c => c.Code == "SMART-on-FHIR");
+        // Backend Services only: no authorize endpoint is advertised anywhere (SMART 2.x: required only for app launch).
+        Assert.DoesNotContain("\"authorize\"", FhirAdapter.Core.Mapping.FhirJson.Serialize(capability), StringComparison.Ordinal);
 
         using var smart = await api.SendAsync(HttpMethod.Get, "fhir/.well-known/smart-configuration", null);
-        Assert.Contains(api.TokenUrl, await smart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var configuration = System.Text.Json.JsonDocument.Parse(await smart.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(api.TokenUrl, configuration.GetProperty("token_endpoint").GetString());
+        Assert.False(configuration.TryGetProperty("authorization_endpoint", out _));
+        using var authorize = await api.SendAsync(HttpMethod.Get, "auth/authorize?response_type=code", null);
+        Assert.Equal(HttpStatusCode.NotFound, authorize.StatusCode);
     }
 
     [Theory]

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -26,7 +25,7 @@ public sealed partial class FhirServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var dir = FindServerDirectory();
-        await EnsureInstalledAsync(dir);
+        await NpmPackages.EnsureInstalledAsync(dir, Path.Combine("node_modules", "@medplum", "fhir-router", "package.json"));
 
         var start = new ProcessStartInfo("node", "server.mjs")
         {
@@ -146,59 +145,6 @@ public sealed partial class FhirServerFixture : IAsyncLifetime
         }
 
         throw new InvalidOperationException("tests/FhirServer not found above " + AppContext.BaseDirectory);
-    }
-
-    /// <summary>
-    /// Runs <c>npm ci</c> when node_modules is missing. Test processes of several projects (or runs) may start at
-    /// once: an exclusive lock file makes one install and the others wait, then find it done.
-    /// </summary>
-    private static async Task EnsureInstalledAsync(string dir)
-    {
-        static bool Installed(string d) => File.Exists(Path.Combine(d, "node_modules", "@medplum", "fhir-router", "package.json"));
-        if (Installed(dir))
-        {
-            return;
-        }
-
-        var lockName = "fhiradapter-npm-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(dir)))[..16] + ".lock";
-        using var held = await AcquireLockAsync(Path.Combine(Path.GetTempPath(), lockName), TimeSpan.FromMinutes(5));
-        if (Installed(dir))
-        {
-            return;
-        }
-
-        var npm = new ProcessStartInfo("npm", "ci --no-audit --no-fund")
-        {
-            WorkingDirectory = dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(npm) ?? throw new InvalidOperationException("npm did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0 || !Installed(dir))
-        {
-            throw new InvalidOperationException($"npm ci failed in {dir} ({process.ExitCode}):\n{await stdout}\n{await stderr}");
-        }
-    }
-
-    private static async Task<FileStream> AcquireLockAsync(string path, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException) when (DateTime.UtcNow < until)
-            {
-                await Task.Delay(250);
-            }
-        }
     }
 
     [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+/?)")]

@@ -1,6 +1,7 @@
 using FhirAdapter.Api.Auth;
 using FhirAdapter.Api.Http;
 using FhirAdapter.Api.Options;
+using FhirAdapter.Api.Search;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +26,7 @@ internal static class AuditEventEndpoints
             parameters = new QueryCollection(form.ToDictionary(f => f.Key, f => f.Value));
         }
 
-        var request = AuditEventSearch.Parse(parameters, options.Value);
+        var request = AuditEventSearch.Parse(parameters, options.Value, SearchRequest.IsStrict(context.Request));
         return FhirResults.Resource(await service.SearchAsync(request, grant, context.Request, context.RequestAborted));
     }
 

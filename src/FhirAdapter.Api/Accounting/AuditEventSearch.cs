@@ -26,25 +26,33 @@ internal sealed record AuditEventSearch
     /// <summary>The parameters as given, for the self and next links.</summary>
     public IQueryCollection Parameters { get; init; } = QueryCollection.Empty;
 
-    public static AuditEventSearch Parse(IQueryCollection query, FhirApiOptions options)
+    /// <summary>Unknown or unsupported parameters ignored (lenient handling, the default), one message each.</summary>
+    public IReadOnlyList<string> Ignored { get; init; } = [];
+
+    public static AuditEventSearch Parse(IQueryCollection query, FhirApiOptions options, bool strict = false)
     {
+        var ignored = new List<string>();
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(options);
         foreach (var (name, values) in query)
         {
             if (name == "_format")
             {
-                if (!values.ToString().Contains("json", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw FhirApiException.BadRequest("_format: only JSON is served");
-                }
-
+                // Content negotiation (FhirFormats) has decided already.
                 continue;
             }
 
             if (!Supported.Contains(name) && name is not "_count" and not SearchRequest.CursorParameter)
             {
-                throw FhirApiException.BadRequest($"Unknown or unsupported search parameter '{name}' for {AuditEventService.ResourceType}; supported: {string.Join(", ", Supported)}, _count");
+                // As for every search (SearchRequest): 400 only under Prefer: handling=strict.
+                var message = $"Unknown or unsupported search parameter '{name}' for {AuditEventService.ResourceType}; supported: {string.Join(", ", Supported)}, _count";
+                if (strict)
+                {
+                    throw FhirApiException.BadRequest(message + " (Prefer: handling=strict)");
+                }
+
+                ignored.Add(message + ": ignored");
+                continue;
             }
 
             if (values.Any(string.IsNullOrWhiteSpace))
@@ -65,7 +73,8 @@ internal sealed record AuditEventSearch
             Date = DateRange.Parse(query["date"].OfType<string>(), "date"),
             Count = SearchRequest.PageSize(query, options),
             Cursor = query[SearchRequest.CursorParameter],
-            Parameters = query,
+            Parameters = new QueryCollection(query.Where(q => Supported.Contains(q.Key) || q.Key is "_count" or "_format" or SearchRequest.CursorParameter).ToDictionary(q => q.Key, q => q.Value)),
+            Ignored = ignored,
         };
     }
 }

@@ -81,6 +81,20 @@ internal sealed class AuditEventService(IDisclosureStore store, SearchService se
                 Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
             })],
         };
+        if (request.Ignored.Count > 0)
+        {
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                FullUrl = $"urn:uuid:{Guid.NewGuid()}",
+                Resource = new OperationOutcome
+                {
+                    Id = Guid.NewGuid().ToString("N"),
+                    Issue = [.. request.Ignored.Select(i => new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Warning, Code = OperationOutcome.IssueType.NotSupported, Diagnostics = i })],
+                },
+                Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Outcome },
+            });
+        }
+
         if (bundle.Entry.Count > 0)
         {
             // The accounting names patients: the page is as restricted as each AuditEvent in it.

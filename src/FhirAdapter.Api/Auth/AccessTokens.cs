@@ -1,63 +1,45 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using FhirAdapter.Api.Options;
+using FhirAdapter.Store;
+using FhirAdapter.Store.Api;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace FhirAdapter.Api.Auth;
 
 /// <summary>
-/// Issues opaque bearer tokens and looks them up. Only a SHA-256 of each token is kept, in memory: a token is worth
-/// nothing after a restart (clients simply ask again, as they must every few minutes anyway).
+/// Issues opaque bearer tokens and looks them up in the store, where only a SHA-256 of each token is kept: a token
+/// issued by one instance works on every other, and after a restart, until it expires.
 /// </summary>
-internal sealed class AccessTokens
+internal sealed class AccessTokens(IApiStateStore store, ApiClientRegistry clients, TimeProvider time, IOptions<FhirApiOptions> options)
 {
-    private readonly ConcurrentDictionary<string, AccessGrant> _grants = new(StringComparer.Ordinal);
-    private readonly TimeProvider _time;
-    private readonly ApiClientRegistry _clients;
-    private readonly TimeSpan _lifetime;
+    public TimeSpan Lifetime { get; } = options.Value.AccessTokenLifetime;
 
-    public AccessTokens(TimeProvider time, ApiClientRegistry clients, IOptions<FhirApiOptions> options)
+    public async Task<string> IssueAsync(RegisteredClient client, IReadOnlyList<SmartScope> scopes, CancellationToken cancellationToken)
     {
-        _time = time;
-        _clients = clients;
-        _lifetime = options.Value.AccessTokenLifetime;
-    }
-
-    public TimeSpan Lifetime => _lifetime;
-
-    public string Issue(RegisteredClient client, IReadOnlyList<SmartScope> scopes)
-    {
-        var now = _time.GetUtcNow();
-        foreach (var (key, grant) in _grants)
-        {
-            if (grant.ExpiresAt <= now)
-            {
-                _grants.TryRemove(new KeyValuePair<string, AccessGrant>(key, grant));
-            }
-        }
-
+        var now = time.GetUtcNow();
         var token = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
-        _grants[Hash(token)] = new AccessGrant(client, scopes, now + _lifetime);
+        await store.SaveAccessTokenAsync(new ApiAccessToken(Hash(token), client.ClientId, string.Join(' ', scopes.Select(s => s.Text)), now, now + Lifetime), cancellationToken);
         return token;
     }
 
     /// <summary>The grant of a live token whose client is still registered; null otherwise.</summary>
-    public AccessGrant? Find(string token)
+    public async Task<AccessGrant?> FindAsync(string token, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(token) || !_grants.TryGetValue(Hash(token), out var grant))
+        if (string.IsNullOrEmpty(token) || token.Length > 200 || await store.FindAccessTokenAsync(Hash(token), cancellationToken) is not { } stored)
         {
             return null;
         }
 
-        if (grant.ExpiresAt <= _time.GetUtcNow() || !_clients.TryGet(grant.Client.ClientId, out var current))
+        if (await clients.FindAsync(stored.ClientId, cancellationToken) is not { } current)
         {
             return null;
         }
 
         // A re-registered client (new organization or scopes) keeps no more than it has now.
-        return grant with { Client = current, Scopes = [.. grant.Scopes.Where(s => current.Scopes.Any(c => c.Covers(s)))] };
+        var granted = stored.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => SmartScope.TryParse(t, out var s) ? s : null).OfType<SmartScope>();
+        return new AccessGrant(current, [.. granted.Where(s => current.Scopes.Any(c => c.Covers(s)))], stored.ExpiresAt);
     }
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

@@ -1,4 +1,5 @@
 using FhirAdapter.Api.Options;
+using FhirAdapter.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -9,7 +10,7 @@ namespace FhirAdapter.Api.Auth;
 /// <summary>
 /// Checks a SMART Backend Services client assertion: a JWT signed (RS384 or ES384) with a key the client registered,
 /// <c>iss</c> = <c>sub</c> = a registered client id, <c>aud</c> = our token URL, <c>exp</c> in the future but at
-/// most five minutes ahead, and a <c>jti</c> never seen before. Times are checked against <see cref="TimeProvider"/>.
+/// most five minutes ahead, and a <c>jti</c> never seen before by any instance (the store keeps them). Times are checked against <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed class ClientAssertionValidator
 {
@@ -21,13 +22,13 @@ internal sealed class ClientAssertionValidator
     private readonly JsonWebTokenHandler _handler = new();
     private readonly ApiClientRegistry _clients;
     private readonly ClientKeyResolver _keys;
-    private readonly ReplayCache _replays;
+    private readonly IApiStateStore _replays;
     private readonly TimeProvider _time;
     private readonly TimeSpan _skew;
     private readonly ILogger _logger;
 
     public ClientAssertionValidator(
-        ApiClientRegistry clients, ClientKeyResolver keys, ReplayCache replays, TimeProvider time, IOptions<FhirApiOptions> options, ILogger<ClientAssertionValidator> logger)
+        ApiClientRegistry clients, ClientKeyResolver keys, IApiStateStore replays, TimeProvider time, IOptions<FhirApiOptions> options, ILogger<ClientAssertionValidator> logger)
     {
         _clients = clients;
         _keys = keys;
@@ -51,12 +52,36 @@ internal sealed class ClientAssertionValidator
         }
 
         var clientId = unverified.Issuer;
-        if (string.IsNullOrEmpty(clientId) || !_clients.TryGet(clientId, out var client))
+        if (string.IsNullOrEmpty(clientId) || clientId.Length > 200 || await _clients.FindAsync(clientId, cancellationToken) is not { } client)
         {
             return Reject(null, "the assertion's iss is not a registered client");
         }
 
-        var keys = await _keys.GetKeysAsync(client, unverified.Kid, cancellationToken);
+        // SMART Backend Services: "If the jku header is present, verify that the jku is whitelisted (i.e., that it matches
+        // the JWKS URL value supplied at registration time for the specified client_id). If the jku header is not
+        // whitelisted, the signature verification fails."
+        if (unverified.TryGetHeaderValue<string>("jku", out var jku) && jku is not null
+            && (client.JwksUrl is null || !Uri.TryCreate(jku, UriKind.Absolute, out var jkuUrl) || jkuUrl.AbsoluteUri != client.JwksUrl.AbsoluteUri))
+        {
+            return Reject(client.ClientId, "jku is not the JWKS URL registered for the client");
+        }
+
+        var kid = string.IsNullOrEmpty(unverified.Kid) ? null : unverified.Kid;
+        var keys = await _keys.GetKeysAsync(client, kid, cancellationToken);
+        if (kid is null && keys.Count > 1)
+        {
+            // SMART asks every assertion for a kid; with a single registered key we still know which one is meant.
+            return Reject(client.ClientId, "kid is missing and the client has several keys");
+        }
+
+        if (kid is not null)
+        {
+            keys = [.. keys.Where(k => k.KeyId == kid)];
+            if (keys.Count == 0)
+            {
+                return Reject(client.ClientId, "no registered key has the assertion's kid");
+            }
+        }
         var parameters = new TokenValidationParameters
         {
             ValidIssuer = client.ClientId,
@@ -117,7 +142,7 @@ internal sealed class ClientAssertionValidator
         }
 
         // Only after the signature: otherwise anyone could burn a client's future jtis.
-        if (!_replays.TryUse(client.ClientId, jti, exp + _skew))
+        if (!await _replays.TryUseAssertionIdAsync(client.ClientId, jti, exp + _skew, cancellationToken))
         {
             return Reject(client.ClientId, "jti was used before (replay)");
         }

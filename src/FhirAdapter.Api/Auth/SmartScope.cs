@@ -73,6 +73,51 @@ internal sealed record SmartScope(string Text, string ResourceType, bool Create,
         return true;
     }
 
+    /// <summary>
+    /// The scopes granted for a request: each requested scope (v2 <c>.cruds</c> subsets, v1 <c>.read</c>, <c>.write</c>,
+    /// <c>.*</c>) narrowed to read and search (the API is read-only) and to what a registered scope covers, in the form
+    /// it was asked (v1 <c>.read</c> stays v1 when it is granted whole). Never refused for asking more than it gets: RFC
+    /// 6749 §3.3 lets the server issue a narrower scope, and the token response's <c>scope</c> says which. A wildcard does
+    /// not reach <see cref="ExplicitOnlyTypes"/>: AuditEvent is granted only when both the request and the registration name it.
+    /// Unknown or malformed scopes are dropped.
+    /// </summary>
+    public static IReadOnlyList<SmartScope> Negotiate(IEnumerable<string> requested, IReadOnlyList<SmartScope> registered)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        ArgumentNullException.ThrowIfNull(registered);
+        var granted = new List<SmartScope>();
+        foreach (var text in requested)
+        {
+            if (!TryParse(text, out var asked))
+            {
+                continue;
+            }
+
+            var v1 = text.EndsWith(".read", StringComparison.Ordinal) || text.EndsWith(".*", StringComparison.Ordinal) || text.EndsWith(".write", StringComparison.Ordinal);
+            foreach (var held in registered)
+            {
+                var type = asked.ResourceType == held.ResourceType ? asked.ResourceType
+                    : asked.ResourceType == AnyType && !ExplicitOnlyTypes.Contains(held.ResourceType) ? held.ResourceType
+                    : held.ResourceType == AnyType && !ExplicitOnlyTypes.Contains(asked.ResourceType) ? asked.ResourceType
+                    : null;
+                var read = asked.Read && held.Read;
+                var search = asked.Search && held.Search;
+                if (type is null || (!read && !search))
+                {
+                    continue;
+                }
+
+                var form = v1 && read && search ? $"system/{type}.read" : $"system/{type}.{(read ? "r" : "")}{(search ? "s" : "")}";
+                if (granted.All(g => g.Text != form) && TryParse(form, out var scope))
+                {
+                    granted.Add(scope);
+                }
+            }
+        }
+
+        return granted;
+    }
+
     /// <summary>Whether holding this scope allows everything <paramref name="requested"/> asks for.</summary>
     public bool Covers(SmartScope requested)
     {

@@ -47,7 +47,7 @@ internal static class TokenEndpoint
 
         try
         {
-            limiter.Acquire(client.ClientId);
+            limiter.Acquire(client);
         }
         catch (FhirApiException e) when (e.Status == 429)
         {
@@ -55,22 +55,14 @@ internal static class TokenEndpoint
             return Error(429, "slow_down", e.Message);
         }
 
-        var requested = form["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var granted = new List<SmartScope>();
-        foreach (var text in requested)
-        {
-            if (SmartScope.TryParse(text, out var scope) && client.Scopes.Any(s => s.Covers(scope)))
-            {
-                granted.Add(scope);
-            }
-        }
-
+        var granted = SmartScope.Negotiate(form["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries), client.Scopes);
         if (granted.Count == 0)
         {
-            return Error(400, "invalid_scope", "None of the requested scopes is granted to this client (e.g. system/*.rs)");
+            // Nothing asked for is both readable here and in the client's registration: nothing to grant.
+            return Error(400, "invalid_scope", "None of the requested scopes can be granted to this client: it is registered for " + string.Join(' ', client.Scopes.Select(c => c.Text)));
         }
 
-        var token = tokens.Issue(client, granted);
+        var token = await tokens.IssueAsync(client, granted, context.RequestAborted);
         var scopeText = string.Join(' ', granted.Select(s => s.Text));
         Log.TokenIssued(logger, client.ClientId, scopeText, tokens.Lifetime);
         return Results.Json(new Dictionary<string, object>

@@ -55,7 +55,27 @@ internal sealed class PatientAccess
         }
 
         var resources = await _store.GetResourcesAsync(patientKey, cancellationToken);
-        return resources.Count == 0 ? null : new PatientView(patientKey, mrn, decision, resources);
+        if (resources.Count == 0)
+        {
+            return null;
+        }
+
+        // Each resource's served version (meta.versionId), moved by the store when its content or its labels changed.
+        var view = new PatientView(patientKey, mrn, decision, resources);
+        view.ApplyVersions(await _store.TrackServedVersionsAsync(patientKey, view.ServedStates(), cancellationToken));
+        return view;
+    }
+
+    /// <summary>A form (Questionnaire): no patient's data, served as mapped, without consent or labels, with its served version.</summary>
+    internal async Task<Hl7.Fhir.Model.Resource> ServeFormAsync(Store.Patients.StoredResource stored, CancellationToken cancellationToken)
+    {
+        var resource = ResourceMaterializer.Materialize(stored, new Dictionary<string, string>());
+        var version = (await _store.TrackServedVersionsAsync(StoreKeys.Questionnaires,
+            [new Store.Api.ServedState(stored.ResourceType, stored.LogicalId, stored.ContentHash[..32], stored.MappedAt)], cancellationToken)).Single();
+        resource.Meta ??= new Hl7.Fhir.Model.Meta();
+        resource.Meta.VersionId = version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        resource.Meta.LastUpdated = version.ChangedAt;
+        return resource;
     }
 
     /// <summary>Writes one disclosure (channel pull) to the accounting: call before the data is sent.</summary>

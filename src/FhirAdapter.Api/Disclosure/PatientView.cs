@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Text;
 using FhirAdapter.Core.Privacy;
+using FhirAdapter.Store.Api;
 using FhirAdapter.Store.Patients;
 using Hl7.Fhir.Model;
 
@@ -13,6 +16,7 @@ internal sealed class PatientView
 {
     private readonly Dictionary<string, Resource> _served = new(StringComparer.Ordinal);
     private readonly IReadOnlyDictionary<string, string> _typeByLogicalId;
+    private readonly Dictionary<string, ServedVersion> _versions = new(StringComparer.Ordinal);
 
     public PatientView(string patientKey, string mrn, ConsentDecision decision, IReadOnlyList<StoredResource> resources)
     {
@@ -37,7 +41,10 @@ internal sealed class PatientView
     /// <summary>Every current resource of the patient's last mapping (valid or not).</summary>
     public IReadOnlyList<StoredResource> Stored { get; }
 
-    /// <summary>The resource as the API shows it (id, lastUpdated, resolvable references), unlabelled and unfiltered; parsed once per request.</summary>
+    /// <summary>
+    /// The resource as the API shows it (id, resolvable references, meta.versionId and meta.lastUpdated of its served
+    /// version), unlabelled and unfiltered; parsed once per request.
+    /// </summary>
     public Resource Served(StoredResource stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
@@ -46,8 +53,49 @@ internal sealed class PatientView
         {
             resource = ResourceMaterializer.Materialize(stored, _typeByLogicalId);
             _served[key] = resource;
+            Stamp(resource, key);
         }
 
         return resource;
+    }
+
+    /// <summary>
+    /// What the store's served versions (<see cref="Store.IApiStateStore.TrackServedVersionsAsync"/>) are asked about:
+    /// each resource's content, whether it passed validation (one that becomes valid later, its content unchanged, is
+    /// new to every client) and the labels every resource of this patient carries, hashed.
+    /// </summary>
+    public IReadOnlyList<ServedState> ServedStates() => [.. Stored.DistinctBy(s => (s.ResourceType, s.LogicalId)).Select(s => new ServedState(
+        s.ResourceType, s.LogicalId, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{s.ContentHash}|{s.Validation.IsValid}|{Sensitivity}")))[..32], s.MappedAt))];
+
+    /// <summary>Sets each resource's meta.versionId (the counter) and meta.lastUpdated (when what is served last changed).</summary>
+    public void ApplyVersions(IReadOnlyList<ServedVersion> versions)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        foreach (var version in versions)
+        {
+            _versions[$"{version.ResourceType}/{version.LogicalId}"] = version;
+        }
+
+        foreach (var (key, resource) in _served)
+        {
+            Stamp(resource, key);
+        }
+    }
+
+    /// <summary>Whether what a client is served of the resource changed after <paramref name="since"/> (content or labels).</summary>
+    public bool ChangedAfter(StoredResource stored, DateTimeOffset since)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return (_versions.TryGetValue($"{stored.ResourceType}/{stored.LogicalId}", out var version) ? version.ChangedAt : stored.MappedAt) > since;
+    }
+
+    private void Stamp(Resource resource, string key)
+    {
+        if (_versions.TryGetValue(key, out var version))
+        {
+            resource.Meta ??= new Meta();
+            resource.Meta.VersionId = version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            resource.Meta.LastUpdated = version.ChangedAt;
+        }
     }
 }

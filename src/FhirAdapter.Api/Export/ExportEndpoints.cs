@@ -3,6 +3,9 @@ using FhirAdapter.Api.Auth;
 using FhirAdapter.Api.Disclosure;
 using FhirAdapter.Api.Http;
 using FhirAdapter.Api.Search;
+using FhirAdapter.Core.Privacy;
+using FhirAdapter.Store;
+using FhirAdapter.Store.Api;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Http;
 
@@ -14,34 +17,59 @@ internal static class ExportEndpoints
     public const string StatusPath = "$export-status";
     public const string FilePath = "$export-file";
 
+    /// <summary>The accounting entries of an export, written beside its files and recorded when the first file is fetched.</summary>
+    public const string PendingDisclosuresFile = ".disclosures.ndjson";
+
+    /// <summary>The OperationOutcome of the parameters ignored (lenient handling): the manifest's error array points at it.</summary>
+    public const string OutcomeFile = "OperationOutcome.ndjson";
+
     /// <summary>What a system-level export may hold besides the patient compartment: forms, and what references point at.</summary>
     private static readonly string[] SystemTypes = ["Questionnaire", "Practitioner", "Medication"];
 
     private static readonly string[] OutputFormats = ["application/fhir+ndjson", "application/ndjson", "ndjson"];
 
+    /// <summary>The manifest extension that carries the §2.32 notice when _type leaves Provenance out.</summary>
+    public static readonly string RedisclosureNoticeExtension = Core.Mapping.ClinicCanonicals.Extension("redisclosure-notice");
+
     private static readonly string[] KnownParameters = ["_outputFormat", "_since", "_type"];
 
-    public static IResult KickOff(HttpContext context, bool patientLevel, ExportJobs jobs, ApiUrls urls, TimeProvider time)
+    /// <summary>
+    /// Kick-off, by GET (parameters in the query) or POST (a Parameters resource; Bulk Data 2.0: "servers SHALL support
+    /// GET requests and MAY support POST requests that supply parameters using the FHIR Parameters Resource").
+    /// </summary>
+    public static async Task<IResult> KickOffAsync(HttpContext context, bool patientLevel, ExportJobs jobs, ApiUrls urls, TimeProvider time)
     {
         var grant = ClientAuthenticationFilter.Grant(context);
         var request = context.Request;
-        if (!request.Headers["Prefer"].ToString().Contains("respond-async", StringComparison.OrdinalIgnoreCase))
+        var prefer = request.Headers["Prefer"].SelectMany(v => (v ?? "").Split([',', ';'], StringSplitOptions.TrimEntries)).ToList();
+        if (!prefer.Contains("respond-async", StringComparer.OrdinalIgnoreCase))
         {
             throw FhirApiException.BadRequest("Bulk export runs asynchronously: send the header Prefer: respond-async");
         }
 
-        foreach (var name in request.Query.Keys.Where(k => !KnownParameters.Contains(k)))
+        var parameters = await OperationParameters.ReadAsync(request, context.RequestAborted);
+        var lenient = prefer.Contains("handling=lenient", StringComparer.OrdinalIgnoreCase);
+        var ignored = new List<string>();
+        foreach (var name in parameters.Keys.Where(k => !KnownParameters.Contains(k) && k != "_format"))
         {
-            throw FhirApiException.BadRequest($"Parameter '{name}' is not supported by $export (supported: {string.Join(", ", KnownParameters)})");
+            // Bulk Data 2.0: a parameter the server does not support is an error unless the client sent
+            // Prefer: handling=lenient; then it is ignored and said so in the manifest's error array.
+            var message = $"Parameter '{name}' is not supported by $export (supported: {string.Join(", ", KnownParameters)})";
+            if (!lenient)
+            {
+                throw FhirApiException.BadRequest(message + "; send Prefer: handling=lenient to have it ignored");
+            }
+
+            ignored.Add(message + ": ignored");
         }
 
-        if (request.Query["_outputFormat"] is { Count: > 0 } format && !OutputFormats.Contains(format.ToString()))
+        if (parameters["_outputFormat"] is { Count: > 0 } format && !OutputFormats.Contains(format.ToString()))
         {
             throw FhirApiException.BadRequest("_outputFormat must be application/fhir+ndjson");
         }
 
         DateTimeOffset? since = null;
-        if (request.Query["_since"] is { Count: > 0 } sinceText)
+        if (parameters["_since"] is { Count: > 0 } sinceText)
         {
             if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
             {
@@ -53,9 +81,13 @@ internal static class ExportEndpoints
 
         var exportable = SearchTypes.PatientCompartment.Append(SearchTypes.Patient).Concat(patientLevel ? [] : SystemTypes).ToHashSet(StringComparer.Ordinal);
         HashSet<string> types;
-        if (request.Query["_type"] is { Count: > 0 } typeText)
+        // The disclosure notice (Provenance.ndjson) goes unless _type leaves Provenance out: Bulk Data 2.0 says the
+        // output SHALL be filtered to _type; the manifest then carries the notice's text in an extension instead.
+        var notice = true;
+        if (parameters["_type"] is { Count: > 0 } typeText)
         {
             types = typeText.SelectMany(t => t!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
+            notice = types.Remove("Provenance");
             if (types.FirstOrDefault(t => !exportable.Contains(t)) is { } unknown)
             {
                 throw FhirApiException.BadRequest($"_type: {unknown} is not exported by this server");
@@ -75,111 +107,116 @@ internal static class ExportEndpoints
             }
         }
 
-        if (jobs.ActiveFor(grant.Client.ClientId) >= jobs.Options.MaxActivePerClient)
+        var id = Guid.NewGuid().ToString("N");
+        var fhirBase = urls.Fhir(request);
+        var exportRequest = new ExportRequest(string.Join(' ', grant.Scopes.Select(g => g.Text)), urls.Self(request), fhirBase, patientLevel,
+            [.. types.Order(StringComparer.Ordinal)], since, notice, ignored);
+        var now = time.GetUtcNow();
+        var job = new ApiExportJob(id, grant.Client.ClientId, ApiExportState.Queued, exportRequest.ToJson(), now, now, null, null, 0, 0, null, null, null, false);
+        if (!await jobs.AddAsync(job, context.RequestAborted))
         {
             var busy = new FhirApiException(429, OperationOutcome.IssueType.Throttled, "An export of this client is still running; wait for it or cancel it");
             busy.Headers["Retry-After"] = Seconds(jobs.Options.PollInterval);
             throw busy;
         }
 
-        var id = Guid.NewGuid().ToString("N");
-        var job = new ExportJob
-        {
-            Id = id,
-            Grant = grant,
-            RequestUrl = urls.Self(request),
-            FhirBase = urls.Fhir(request),
-            PatientLevel = patientLevel,
-            Types = types,
-            Since = since,
-            TransactionTime = time.GetUtcNow(),
-            Directory = Path.Combine(jobs.Root, id),
-        };
-        jobs.Enqueue(job);
-        context.Response.Headers.ContentLocation = $"{job.FhirBase}/{StatusPath}/{id}";
+        context.Response.Headers.ContentLocation = $"{fhirBase}/{StatusPath}/{id}";
         return FhirResults.Resource(FhirResults.Outcome(OperationOutcome.IssueType.Informational, "Export accepted; poll the Content-Location URL", OperationOutcome.IssueSeverity.Information), 202);
     }
 
-    public static IResult Status(HttpContext context, string id, ExportJobs jobs)
+    public static async Task<IResult> StatusAsync(HttpContext context, string id, ExportJobs jobs)
     {
-        var job = Find(context, id, jobs);
+        var (job, request) = await FindAsync(context, id, jobs);
         switch (job.State)
         {
-            case ExportState.Queued:
-            case ExportState.Running:
-                context.Response.Headers["X-Progress"] = job.State == ExportState.Queued ? "queued" : $"{job.PatientsDone}/{job.PatientsTotal} patients";
+            case ApiExportState.Queued:
+            case ApiExportState.Running:
+                // Only what this client will receive: a count of all the clinic's patients would tell it what it may not see.
+                context.Response.Headers["X-Progress"] = job.State == ApiExportState.Queued ? "queued" : $"running: {job.PatientsExported} patients exported so far";
                 context.Response.Headers.RetryAfter = Seconds(jobs.Options.PollInterval);
                 return Results.StatusCode(202);
-            case ExportState.Failed:
+            case ApiExportState.Failed:
                 throw new FhirApiException(500, OperationOutcome.IssueType.Exception, job.Error ?? "The export failed");
         }
 
         context.Response.Headers.Expires = job.ExpiresAt!.Value.ToString("R", CultureInfo.InvariantCulture);
-        return Results.Json(new Dictionary<string, object>
+        var manifest = new Dictionary<string, object>
         {
             ["transactionTime"] = job.TransactionTime.ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
-            ["request"] = job.RequestUrl,
+            ["request"] = request.RequestUrl,
             ["requiresAccessToken"] = true,
-            ["output"] = job.Files.Select(f => new Dictionary<string, object>
+            ["output"] = ExportFile.Parse(job.FilesJson).Select(f => new Dictionary<string, object>
             {
                 ["type"] = f.ResourceType,
-                ["url"] = $"{job.FhirBase}/{FilePath}/{job.Id}/{f.Name}",
+                ["url"] = $"{request.FhirBase}/{FilePath}/{job.Id}/{f.Name}",
                 ["count"] = f.Count,
             }).ToList(),
             ["error"] = Array.Empty<object>(),
-        });
+        };
+        if (request.Ignored.Count > 0)
+        {
+            manifest["error"] = new[] { new Dictionary<string, object> { ["type"] = "OperationOutcome", ["url"] = $"{request.FhirBase}/{FilePath}/{job.Id}/{OutcomeFile}" } };
+        }
+
+        if (!request.IncludeNotice)
+        {
+            // The §2.32 notice must accompany the disclosure even when _type leaves its Provenance out.
+            manifest["extension"] = new Dictionary<string, object> { [RedisclosureNoticeExtension] = RedisclosureNotice.Text };
+        }
+
+        return Results.Json(manifest);
     }
 
-    public static IResult Cancel(HttpContext context, string id, ExportJobs jobs)
+    public static async Task<IResult> CancelAsync(HttpContext context, string id, ExportJobs jobs)
     {
-        jobs.Remove(Find(context, id, jobs));
+        await jobs.DeleteAsync((await FindAsync(context, id, jobs)).Job, context.RequestAborted);
         return FhirResults.Resource(FhirResults.Outcome(OperationOutcome.IssueType.Informational, "Export cancelled and its files deleted", OperationOutcome.IssueSeverity.Information), 202);
     }
 
-    public static async Task<IResult> FileAsync(HttpContext context, string id, string name, ExportJobs jobs, PatientAccess access)
+    public static async Task<IResult> FileAsync(HttpContext context, string id, string name, ExportJobs jobs, PatientAccess access, IApiStateStore state)
     {
-        var job = Find(context, id, jobs);
-        var file = job.State == ExportState.Completed ? job.Files.FirstOrDefault(f => f.Name == name) : null;
+        var (job, request) = await FindAsync(context, id, jobs);
+        var folder = jobs.Folder(job);
+        if (job.State == ApiExportState.Completed && name == OutcomeFile && request.Ignored.Count > 0)
+        {
+            // No patient data: the OperationOutcome of the manifest's error array.
+            return Results.File(Path.Combine(folder, OutcomeFile), FhirResults.NdjsonContentType);
+        }
+
+        var file = job.State == ApiExportState.Completed ? ExportFile.Parse(job.FilesJson).FirstOrDefault(f => f.Name == name) : null;
         if (file is null)
         {
             throw FhirApiException.NotFound($"{name} is not a file of export {id}");
         }
 
-        await RecordDisclosuresAsync(job, access, context.RequestAborted);
-        return Results.File(Path.Combine(job.Directory, file.Name), FhirResults.NdjsonContentType);
+        if (!job.DisclosuresRecorded)
+        {
+            await RecordDisclosuresAsync(job, folder, access, state, context.RequestAborted);
+        }
+
+        return Results.File(Path.Combine(folder, file.Name), FhirResults.NdjsonContentType);
     }
 
     /// <summary>
-    /// The accounting of an export: written when its data first leaves, i.e. on the first file fetched. A patient's
-    /// entry lists all of its exported resources, whichever file the client fetches (the safe side).
+    /// The accounting of an export: written when its data first leaves, i.e. on the first file fetched, by whichever
+    /// instance serves it. A patient's entry lists all of its exported resources, whichever file the client fetches
+    /// (the safe side). Two first fetches at once write the same entries, which the store keeps once (by id).
     /// </summary>
-    private static async System.Threading.Tasks.Task RecordDisclosuresAsync(ExportJob job, PatientAccess access, CancellationToken cancellationToken)
+    private static async System.Threading.Tasks.Task RecordDisclosuresAsync(ApiExportJob job, string folder, PatientAccess access, IApiStateStore state, CancellationToken cancellationToken)
     {
-        await job.DisclosureGate.WaitAsync(cancellationToken);
-        try
+        using var reader = new StreamReader(Path.Combine(folder, PendingDisclosuresFile));
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
-            if (job.DisclosuresRecorded)
-            {
-                return;
-            }
-
-            using var reader = new StreamReader(Path.Combine(job.Directory, ExportJob.PendingDisclosuresFile));
-            while (await reader.ReadLineAsync(cancellationToken) is { } line)
-            {
-                var disclosure = System.Text.Json.JsonSerializer.Deserialize<FhirAdapter.Store.Disclosures.Disclosure>(line) ?? throw new InvalidOperationException("An empty accounting line");
-                await access.RecordAsync(disclosure, cancellationToken);
-            }
-
-            job.DisclosuresRecorded = true;
+            var disclosure = System.Text.Json.JsonSerializer.Deserialize<FhirAdapter.Store.Disclosures.Disclosure>(line) ?? throw new InvalidOperationException("An empty accounting line");
+            await access.RecordAsync(disclosure, cancellationToken);
         }
-        finally
-        {
-            job.DisclosureGate.Release();
-        }
+
+        await state.MarkExportDisclosedAsync(job.Id, cancellationToken);
     }
 
-    private static ExportJob Find(HttpContext context, string id, ExportJobs jobs) =>
-        jobs.Find(id, ClientAuthenticationFilter.Grant(context).Client.ClientId) ?? throw FhirApiException.NotFound($"No export {id} (unknown, expired or cancelled)");
+    private static async Task<(ApiExportJob Job, ExportRequest Request)> FindAsync(HttpContext context, string id, ExportJobs jobs) =>
+        await jobs.FindAsync(id, ClientAuthenticationFilter.Grant(context).Client.ClientId, context.RequestAborted)
+        ?? throw FhirApiException.NotFound($"No export {id} (unknown, expired or cancelled)");
 
     private static string Seconds(TimeSpan value) => ((int)Math.Ceiling(value.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 }

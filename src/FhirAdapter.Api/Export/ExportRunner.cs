@@ -4,35 +4,74 @@ using FhirAdapter.Api.Auth;
 using FhirAdapter.Api.Disclosure;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Store;
+using FhirAdapter.Store.Api;
 using FhirAdapter.Store.Search;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FhirAdapter.Api.Export;
 
 /// <summary>
-/// Runs bulk exports in the background, one at a time, patient by patient: each patient is decided, filtered and
-/// labelled like any API answer, and its resources are appended to one NDJSON file per type, so memory stays flat
-/// however large the store. Each patient's disclosure Provenance (the redisclosure notice) goes to Provenance.ndjson.
-/// The accounting entries are kept beside the files and recorded when the client fetches the first file.
+/// Runs bulk exports in the background, one at a time per instance, patient by patient: each patient is decided,
+/// filtered and labelled like any API answer, and its resources are appended to one NDJSON file per type, so memory
+/// stays flat however large the store. Each patient's disclosure Provenance (the redisclosure notice) goes to
+/// Provenance.ndjson. The accounting entries are kept beside the files and recorded when the client fetches the first file.
+/// <para>
+/// Jobs come from the store: any instance takes the oldest queued one, holds it under a lease it renews while it
+/// writes, and saves the manifest only once every file is closed. An instance that stops gives its job back to the
+/// queue; one that dies loses it when the lease runs out. Either way another instance (or the next start) runs the job
+/// again from the start, in a new folder, under the same id and transactionTime, so its status URL keeps answering.
+/// </para>
 /// </summary>
-internal sealed class ExportRunner(ExportJobs jobs, IResourceQuery query, IAdapterStore store, PatientAccess access, TimeProvider time, ILogger<ExportRunner> logger)
+internal sealed class ExportRunner(
+    ExportJobs jobs, IApiStateStore state, ApiClientRegistry clients, IResourceQuery query, IAdapterStore store, PatientAccess access,
+    VisibilityHistory history, TimeProvider time, IOptions<StoreOptions> storeOptions, ILogger<ExportRunner> logger)
     : BackgroundService
 {
     public const string MarkerFile = ".fhiradapter-export";
     private const int PatientPage = 100;
+
+    /// <summary>Progress is saved (and the lease renewed) after this many patients, or a quarter of the lease, whichever comes first.</summary>
+    private const int SaveEvery = 25;
+
+    /// <summary>How often an idle runner looks for jobs queued by other instances or left by a stopped one.</summary>
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(5);
+
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>This runner's name in the store's lease (unique per instance, also for two hosts in one process).</summary>
+    public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
+    /// <summary>Test hook: awaited after each patient a job exported (the job, the patients so far).</summary>
+    internal Func<ApiExportJob, int, CancellationToken, System.Threading.Tasks.Task>? AfterPatient { get; set; }
 
     protected override async System.Threading.Tasks.Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        jobs.DeleteOrphans();
         var sweeper = SweepAsync(stoppingToken);
         try
         {
-            await foreach (var job in jobs.Queue.ReadAllAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await RunAsync(job, stoppingToken);
+                ApiExportJob? job = null;
+                try
+                {
+                    job = await state.ClaimExportJobAsync(Owner, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // The store is unreachable for a moment: try again after the idle pause rather than stop the host.
+                    Log.ExportClaimFailed(logger, e.GetType().Name);
+                }
+
+                if (job is not null)
+                {
+                    await RunAsync(job, stoppingToken);
+                    continue;
+                }
+
+                await jobs.WaitForWorkAsync(IdlePoll, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -47,84 +86,155 @@ internal sealed class ExportRunner(ExportJobs jobs, IResourceQuery query, IAdapt
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            do
             {
-                jobs.SweepExpired();
+                try
+                {
+                    await jobs.SweepAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    Log.ExportSweepFailed(logger, e.GetType().Name);
+                }
             }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
 
-    internal async System.Threading.Tasks.Task RunAsync(ExportJob job, CancellationToken stoppingToken)
+    internal async System.Threading.Tasks.Task RunAsync(ApiExportJob job, CancellationToken stoppingToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, job.Cancellation.Token);
-        var cancellationToken = linked.Token;
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return;
-        }
-
-        job.State = ExportState.Running;
-        var writers = new Dictionary<string, (StreamWriter Writer, long Count)>(StringComparer.Ordinal);
+        using var local = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var tracked = jobs.Track(job.Id, local);
+        var cancellationToken = local.Token;
+        var folder = jobs.Folder(job);
         try
         {
-            Directory.CreateDirectory(job.Directory);
-            await File.WriteAllTextAsync(Path.Combine(job.Directory, MarkerFile), "FhirAdapter bulk export; deleted when it expires\n", cancellationToken);
-            await using var pending = new StreamWriter(Path.Combine(job.Directory, ExportJob.PendingDisclosuresFile), false, Utf8);
-            job.PatientsTotal = await CountPatientsAsync(cancellationToken);
-            var patients = 0;
-            string? after = null;
-            while (true)
+            var request = ExportRequest.Parse(job.RequestJson);
+            var grant = await GrantAsync(job, request, cancellationToken);
+            var (files, patients) = await WriteAsync(job, request, grant, folder, local);
+            var done = job with
             {
-                var keys = await query.GetPatientKeysAsync(after, PatientPage, cancellationToken);
-                foreach (var key in keys)
-                {
-                    if (await ExportPatientAsync(job, key, writers, pending, cancellationToken))
-                    {
-                        patients++;
-                    }
-
-                    job.PatientsDone++;
-                }
-
-                if (keys.Count < PatientPage)
-                {
-                    break;
-                }
-
-                after = keys[^1];
-            }
-
-            if (!job.PatientLevel && job.Types.Contains("Questionnaire"))
+                State = ApiExportState.Completed, PatientsExported = patients, FilesJson = ExportFile.ToJson(files), ExpiresAt = time.GetUtcNow() + jobs.Options.FileLifetime,
+            };
+            if (await state.UpdateExportJobAsync(done, Owner, CancellationToken.None))
             {
-                await ExportQuestionnairesAsync(job.Directory, writers, cancellationToken);
+                Log.ExportCompleted(logger, job.Id, files.Count, files.Sum(f => f.Count), patients);
             }
-
-            foreach (var (writer, _) in writers.Values)
+            else
             {
-                await writer.FlushAsync(cancellationToken);
+                ExportJobs.DeleteFiles(folder);
+                Log.ExportCancelled(logger, job.Id);
             }
-
-            job.Files = [.. writers.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => new ExportFile(w.Key, $"{w.Key}.ndjson", w.Value.Count))];
-            job.ExpiresAt = time.GetUtcNow() + jobs.Options.FileLifetime;
-            job.State = ExportState.Completed;
-            Log.ExportCompleted(logger, job.Id, job.Files.Count, job.Files.Sum(f => f.Count), patients);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            job.State = ExportState.Failed;
-            job.Error = "cancelled";
+            // This instance stops: the job goes back to the queue, for the next start or another instance.
+            ExportJobs.DeleteFiles(folder);
+            await state.ReleaseExportJobAsync(job.Id, Owner, CancellationToken.None);
+            Log.ExportReleased(logger, job.Id);
+        }
+        catch (OperationCanceledException) when (local.IsCancellationRequested)
+        {
+            // Cancelled by its client (DELETE), here or on another instance, or taken over by another instance.
+            ExportJobs.DeleteFiles(folder);
             Log.ExportCancelled(logger, job.Id);
         }
         catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
             // Whatever fails, the job fails and the runner goes on: an exception escaping a BackgroundService stops the host.
-            job.State = ExportState.Failed;
-            job.Error = "The export failed; the error is logged.";
-            job.ExpiresAt = time.GetUtcNow() + jobs.Options.FileLifetime;
+            ExportJobs.DeleteFiles(folder);
+            await state.UpdateExportJobAsync(job with
+            {
+                State = ApiExportState.Failed, Error = e is ExportRefusedException ? e.Message : "The export failed; the error is logged.",
+                ExpiresAt = time.GetUtcNow() + jobs.Options.FileLifetime,
+            }, Owner, CancellationToken.None);
             Log.ExportFailed(logger, job.Id, e.GetType().Name);
+        }
+    }
+
+    /// <summary>The kick-off's grant, narrowed to what the client is registered for now.</summary>
+    private async Task<AccessGrant> GrantAsync(ApiExportJob job, ExportRequest request, CancellationToken cancellationToken)
+    {
+        var client = await clients.FindAsync(job.ClientId, cancellationToken) ?? throw new ExportRefusedException("The client is no longer registered");
+        var scopes = request.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => SmartScope.TryParse(t, out var s) ? s : null).OfType<SmartScope>()
+            .Where(s => client.Scopes.Any(c => c.Covers(s))).ToList();
+        return new AccessGrant(client, scopes, DateTimeOffset.MaxValue);
+    }
+
+    /// <summary>Writes every file of the job and closes them all (the manifest must never name a file still being written).</summary>
+    private async Task<(List<ExportFile> Files, int Patients)> WriteAsync(ApiExportJob job, ExportRequest request, AccessGrant grant, string folder, CancellationTokenSource local)
+    {
+        var cancellationToken = local.Token;
+        ExportJobs.DeleteFiles(folder);
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, MarkerFile), "FhirAdapter bulk export; deleted when it expires\n", cancellationToken);
+        if (request.Ignored.Count > 0)
+        {
+            var outcome = new OperationOutcome
+            {
+                Id = job.Id,
+                Issue = [.. request.Ignored.Select(i => new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Warning, Code = OperationOutcome.IssueType.NotSupported, Diagnostics = i })],
+            };
+            await File.WriteAllTextAsync(Path.Combine(folder, ExportEndpoints.OutcomeFile), FhirJson.Serialize(outcome, pretty: false) + "\n", cancellationToken);
+        }
+
+        var types = request.Types.Where(t => grant.Allows(t, Auth.SmartPermission.Read)).ToHashSet(StringComparer.Ordinal);
+        var writers = new Dictionary<string, (StreamWriter Writer, long Count)>(StringComparer.Ordinal);
+        var patients = 0;
+        try
+        {
+            await using (var pending = new StreamWriter(Path.Combine(folder, ExportEndpoints.PendingDisclosuresFile), false, Utf8))
+            {
+                var (saved, renewed) = (0, time.GetUtcNow());
+                string? after = null;
+                while (true)
+                {
+                    var keys = await query.GetPatientKeysAsync(after, PatientPage, cancellationToken);
+                    foreach (var key in keys)
+                    {
+                        if (!await ExportPatientAsync(request, grant, types, key, folder, writers, pending, job.Id, cancellationToken))
+                        {
+                            continue;
+                        }
+
+                        patients++;
+                        if (patients - saved >= SaveEvery || time.GetUtcNow() - renewed >= storeOptions.Value.LeaseDuration / 4)
+                        {
+                            // Progress for X-Progress on every instance, and the lease renewed; false: cancelled or taken over.
+                            if (!await state.UpdateExportJobAsync(job with { PatientsExported = patients }, Owner, cancellationToken))
+                            {
+                                await local.CancelAsync();
+                            }
+
+                            (saved, renewed) = (patients, time.GetUtcNow());
+                        }
+
+                        if (AfterPatient is { } hook)
+                        {
+                            await hook(job, patients, cancellationToken);
+                        }
+
+                        cancellationToken.ThrowIfCancellationRequested();
+                    }
+
+                    if (keys.Count < PatientPage)
+                    {
+                        break;
+                    }
+
+                    after = keys[^1];
+                }
+
+                if (!request.PatientLevel && types.Contains("Questionnaire"))
+                {
+                    await ExportQuestionnairesAsync(folder, writers, cancellationToken);
+                }
+            }
+
+            return ([.. writers.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => new ExportFile(w.Key, $"{w.Key}.ndjson", w.Value.Count))], patients);
         }
         finally
         {
@@ -132,49 +242,36 @@ internal sealed class ExportRunner(ExportJobs jobs, IResourceQuery query, IAdapt
             {
                 await writer.DisposeAsync();
             }
-
-            if (job.Cancellation.IsCancellationRequested)
-            {
-                ExportJobs.DeleteFiles(job.Directory);
-            }
-        }
-    }
-
-    private async Task<int> CountPatientsAsync(CancellationToken cancellationToken)
-    {
-        var total = 0;
-        string? after = null;
-        while (true)
-        {
-            var keys = await query.GetPatientKeysAsync(after, 1000, cancellationToken);
-            total += keys.Count;
-            if (keys.Count < 1000)
-            {
-                return total;
-            }
-
-            after = keys[^1];
         }
     }
 
     private async Task<bool> ExportPatientAsync(
-        ExportJob job, string patientKey, Dictionary<string, (StreamWriter Writer, long Count)> writers, StreamWriter pending, CancellationToken cancellationToken)
+        ExportRequest request, AccessGrant grant, IReadOnlySet<string> types, string patientKey, string folder,
+        Dictionary<string, (StreamWriter Writer, long Count)> writers, StreamWriter pending, string jobId, CancellationToken cancellationToken)
     {
-        var patient = await access.LoadAsync(patientKey, job.Grant, cancellationToken);
+        var patient = await access.LoadAsync(patientKey, grant, cancellationToken);
         if (patient is null)
         {
             return false;
         }
 
+        // _since: what changed after it, and what the organization could not see then (VisibilityHistory): a patient
+        // whose consent arrived later comes with the whole of its permitted record.
+        var then = request.Since is { } at ? await history.DecisionAtAsync(patientKey, grant.Client, at, cancellationToken) : null;
         var disclosed = new List<Resource>();
         foreach (var stored in patient.Stored)
         {
-            if (!stored.Validation.IsValid || !job.Types.Contains(stored.ResourceType) || (job.Since is { } since && stored.MappedAt <= since))
+            if (!stored.Validation.IsValid || !types.Contains(stored.ResourceType))
             {
                 continue;
             }
 
             var resource = patient.Served(stored);
+            if (request.Since is { } since && !patient.ChangedAfter(stored, since) && VisibilityHistory.WasVisible(resource, then!, access.Filter))
+            {
+                continue;
+            }
+
             if (!ResourceMaterializer.IsEnteredInError(resource) && access.Filter.FilterResource(resource, patient.Decision, patient.Sensitivity) is { } labelled)
             {
                 disclosed.Add(labelled);
@@ -188,18 +285,20 @@ internal sealed class ExportRunner(ExportJobs jobs, IResourceQuery query, IAdapt
 
         foreach (var resource in disclosed)
         {
-            await WriteAsync(job.Directory, writers, resource, cancellationToken);
+            await WriteAsync(folder, writers, resource, cancellationToken);
         }
 
-        var notice = access.Filter.BuildNoticeProvenance(patient.Decision, patient.Sensitivity,
-            disclosed.Select(r => new ResourceReference($"{r.TypeName}/{r.Id}")),
-            ConsentReference(patient, patient.Decision.ConsentRecordId!),
-            patient.Decision.CounselingNotesConsentRecordId is { } notes ? ConsentReference(patient, notes) : null);
-        notice.Id = StableIds.For("Provenance", access.Canonicals.RecordSystem, $"{patientKey}.export.{job.Id}").ToString();
-        await WriteAsync(job.Directory, writers, notice, cancellationToken);
+        if (request.IncludeNotice)
+        {
+            var notice = access.Filter.BuildNoticeProvenance(patient.Decision, patient.Sensitivity,
+                disclosed.Select(r => new ResourceReference($"{r.TypeName}/{r.Id}")),
+                ConsentReference(patient, patient.Decision.ConsentRecordId!),
+                patient.Decision.CounselingNotesConsentRecordId is { } notes ? ConsentReference(patient, notes) : null);
+            notice.Id = StableIds.For("Provenance", access.Canonicals.RecordSystem, $"{patientKey}.export.{jobId}").ToString();
+            await WriteAsync(folder, writers, notice, cancellationToken);
+        }
 
-        var disclosure = access.Account(patient, disclosed);
-        await pending.WriteLineAsync(JsonSerializer.Serialize(disclosure).AsMemory(), cancellationToken);
+        await pending.WriteLineAsync(JsonSerializer.Serialize(access.Account(patient, disclosed)).AsMemory(), cancellationToken);
         return true;
     }
 
@@ -222,7 +321,7 @@ internal sealed class ExportRunner(ExportJobs jobs, IResourceQuery query, IAdapt
         {
             if (stored.Validation.IsValid && stored.ResourceType == "Questionnaire")
             {
-                await WriteAsync(directory, writers, ResourceMaterializer.Materialize(stored, new Dictionary<string, string>()), cancellationToken);
+                await WriteAsync(directory, writers, await access.ServeFormAsync(stored, cancellationToken), cancellationToken);
             }
         }
     }
@@ -238,3 +337,6 @@ internal sealed class ExportRunner(ExportJobs jobs, IResourceQuery query, IAdapt
         writers[resource.TypeName] = (entry.Writer, entry.Count + 1);
     }
 }
+
+/// <summary>An export that cannot run, for a reason the client may read in the status answer.</summary>
+internal sealed class ExportRefusedException(string message) : Exception(message);

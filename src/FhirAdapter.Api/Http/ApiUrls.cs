@@ -9,7 +9,6 @@ internal sealed class ApiUrls(IOptions<FhirApiOptions> options)
 {
     public const string FhirPath = "/fhir";
     public const string TokenPath = "/auth/token";
-    public const string AuthorizePath = "/auth/authorize";
 
     private readonly string? _configured = string.IsNullOrWhiteSpace(options.Value.PublicBaseUrl) ? null : options.Value.PublicBaseUrl.TrimEnd('/');
 

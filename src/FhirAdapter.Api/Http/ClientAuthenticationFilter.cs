@@ -24,7 +24,7 @@ internal sealed class ClientAuthenticationFilter(AccessTokens tokens, ClientRate
             throw FhirApiException.Unauthorized("An access token is required (SMART Backend Services: POST /auth/token)");
         }
 
-        var grant = tokens.Find(header["Bearer ".Length..].Trim());
+        var grant = await tokens.FindAsync(header["Bearer ".Length..].Trim(), context.HttpContext.RequestAborted);
         if (grant is null)
         {
             var error = FhirApiException.Unauthorized("The access token is unknown or expired");
@@ -32,7 +32,7 @@ internal sealed class ClientAuthenticationFilter(AccessTokens tokens, ClientRate
             throw error;
         }
 
-        limiter.Acquire(grant.Client.ClientId);
+        limiter.Acquire(grant.Client);
         context.HttpContext.Items[GrantKey] = grant;
         return await next(context);
     }

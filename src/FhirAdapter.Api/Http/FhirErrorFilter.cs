@@ -14,6 +14,12 @@ internal sealed class FhirErrorFilter(ILogger<FhirErrorFilter> logger) : IEndpoi
         ArgumentNullException.ThrowIfNull(next);
         try
         {
+            if (FhirFormats.IsNegotiated(context.HttpContext.GetEndpoint()))
+            {
+                // Before the handler: a 406 must come before anything is disclosed (and accounted).
+                FhirFormats.Negotiate(context.HttpContext);
+            }
+
             return await next(context);
         }
         catch (FhirApiException e)

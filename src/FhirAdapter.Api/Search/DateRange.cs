@@ -41,8 +41,36 @@ internal sealed record DateRange(DateTimeOffset? From, DateTimeOffset? Before)
         return new DateRange(from, before);
     }
 
+    /// <summary>
+    /// The conditions of a <c>date</c> parameter on a resource's period (each repetition must hold). FHIR search.html
+    /// §3.1.1.4.2: eq — the search range fully contains the target's; ge / gt — the range above the value intersects
+    /// the target's; le / lt — the range below it does (the ap prefix and the others are not supported).
+    /// </summary>
+    public static IReadOnlyList<DateCondition> Conditions(IEnumerable<string> values, string name)
+    {
+        var conditions = new List<DateCondition>();
+        foreach (var raw in values)
+        {
+            var prefix = raw.Length > 2 && char.IsAsciiLetterLower(raw[0]) ? raw[..2] : "eq";
+            var text = raw.Length > 2 && char.IsAsciiLetterLower(raw[0]) ? raw[2..] : raw;
+            if (prefix is not ("eq" or "ge" or "gt" or "le" or "lt"))
+            {
+                throw FhirApiException.BadRequest($"{name}: prefix '{prefix}' is not supported (eq, gt, ge, lt, le)");
+            }
+
+            if (!TryParse(text, out var start, out var end))
+            {
+                throw FhirApiException.BadRequest($"{name}: '{raw}' is not a FHIR date or dateTime (e.g. 2026-03-01 or 2026-03-01T12:00:00Z)");
+            }
+
+            conditions.Add(new DateCondition(prefix, start, end));
+        }
+
+        return conditions;
+    }
+
     /// <summary>The instants the value covers at its own precision; a date without a zone is taken as UTC.</summary>
-    private static bool TryParse(string text, out DateTimeOffset start, out DateTimeOffset end)
+    public static bool TryParse(string text, out DateTimeOffset start, out DateTimeOffset end)
     {
         var styles = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
         start = end = default;
@@ -77,5 +105,25 @@ internal sealed record DateRange(DateTimeOffset? From, DateTimeOffset? Before)
         }
 
         return false;
+    }
+}
+
+/// <summary>One <c>date</c> condition: a prefix and the instants its value covers, [Start, End).</summary>
+internal sealed record DateCondition(string Prefix, DateTimeOffset Start, DateTimeOffset End)
+{
+    /// <summary>Whether a target period [from, to) meets the condition (an open end is unbounded).</summary>
+    public bool Matches(DateTimeOffset? from, DateTimeOffset? to)
+    {
+        var low = from ?? DateTimeOffset.MinValue;
+        var high = to ?? DateTimeOffset.MaxValue;
+        return Prefix switch
+        {
+            "eq" => low >= Start && high <= End,
+            "ge" => high > Start,
+            "gt" => high > End,
+            "le" => low < End,
+            "lt" => low < Start,
+            _ => false,
+        };
     }
 }

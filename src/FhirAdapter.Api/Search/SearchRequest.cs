@@ -1,18 +1,28 @@
 using System.Globalization;
 using FhirAdapter.Api.Http;
 using FhirAdapter.Api.Options;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Rest;
+using Hl7.Fhir.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace FhirAdapter.Api.Search;
 
-/// <summary>A type search's parameters, checked: an unknown or malformed parameter is a 400, never silently ignored.</summary>
+/// <summary>
+/// A type search's parameters, checked. FHIR search.html §3.1.1.4 leaves unknown or unsupported parameters to the
+/// server unless the client says: with <c>Prefer: handling=strict</c> each one is a 400; otherwise (lenient, the
+/// default here) it is ignored, left out of the <c>self</c> link ("servers SHALL return the parameters that were
+/// actually used to process the search") and named in an OperationOutcome entry (search mode <c>outcome</c>).
+/// A malformed value of a supported parameter is a 400 either way.
+/// </summary>
 internal sealed record SearchRequest(string ResourceType)
 {
-    /// <summary>Our keyset cursor in next links (the position of the last row looked at).</summary>
+    /// <summary>Our cursor in next links: a keyset position, or <c>o{offset}</c> in a sorted search.</summary>
     public const string CursorParameter = "_cursor";
 
-    /// <summary>Accepted and without effect: JSON is the only format, and the notice Provenance is always included.</summary>
-    private static readonly string[] Ignored = ["_format", "_revinclude"];
+    /// <summary>Sorted searches sort in memory: at most this many matches.</summary>
+    public const int MaxSorted = 5000;
 
     public string? Id { get; init; }
 
@@ -28,29 +38,61 @@ internal sealed record SearchRequest(string ResourceType)
 
     public DateRange LastUpdated { get; init; } = new(null, null);
 
+    public IReadOnlyList<DateCondition> Date { get; init; } = [];
+
     public int Count { get; init; }
 
     public long Cursor { get; init; }
 
-    /// <summary>The parameters as given (query string, or form of a POST <c>_search</c>): what self and next links repeat.</summary>
+    /// <summary>The offset of a sorted search's page.</summary>
+    public int Offset { get; init; }
+
+    public IReadOnlyList<(string Key, bool Descending)> Sort { get; init; } = [];
+
+    public IReadOnlyList<IncludeParameter> Includes { get; init; } = [];
+
+    public IReadOnlyList<IncludeParameter> RevIncludes { get; init; } = [];
+
+    /// <summary><c>_summary</c> / <c>_elements</c> as a serializer filter; null for the full resources.</summary>
+    public Func<SerializationFilter>? Filter { get; init; }
+
+    /// <summary>The parameters used (query string or form of a POST <c>_search</c>): what self and next links repeat.</summary>
     public IQueryCollection Parameters { get; init; } = QueryCollection.Empty;
 
-    public static SearchRequest Parse(string type, IQueryCollection query, FhirApiOptions options)
+    /// <summary>What was ignored, and why (lenient handling): one warning each in the Bundle's outcome entry.</summary>
+    public IReadOnlyList<string> Ignored { get; init; } = [];
+
+    public static bool IsStrict(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Headers["Prefer"].SelectMany(v => (v ?? "").Split([',', ';'], StringSplitOptions.TrimEntries))
+            .Any(p => p.Equals("handling=strict", StringComparison.OrdinalIgnoreCase));
+    }
+
+    public static SearchRequest Parse(string type, IQueryCollection query, FhirApiOptions options, bool strict)
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(options);
-        var allowed = SearchTypes.Parameters(type).Concat(SearchTypes.Common).Append(CursorParameter).ToHashSet(StringComparer.Ordinal);
-        foreach (var (name, values) in query)
+        var known = SearchTypes.AllParameters(type).Concat(SearchTypes.Result).Append(CursorParameter).Append("_format").ToHashSet(StringComparer.Ordinal);
+        var ignored = new List<string>();
+        var used = new Dictionary<string, StringValues>(StringComparer.Ordinal);
+
+        void Unsupported(string message)
         {
-            if (Ignored.Contains(name))
+            if (strict)
             {
-                continue;
+                throw FhirApiException.BadRequest(message + " (Prefer: handling=strict)");
             }
 
-            if (!allowed.Contains(name))
+            ignored.Add(message + ": ignored");
+        }
+
+        foreach (var (name, values) in query)
+        {
+            if (!known.Contains(name))
             {
-                throw FhirApiException.BadRequest(
-                    $"Unknown or unsupported search parameter '{name}' for {type}; supported: {string.Join(", ", SearchTypes.Parameters(type).Concat(SearchTypes.Common))}");
+                Unsupported($"Unknown or unsupported search parameter '{name}' for {type} (supported: {string.Join(", ", SearchTypes.AllParameters(type).Concat(SearchTypes.Result))})");
+                continue;
             }
 
             if (values.Any(string.IsNullOrWhiteSpace))
@@ -58,38 +100,121 @@ internal sealed record SearchRequest(string ResourceType)
                 throw FhirApiException.BadRequest($"Search parameter '{name}' has an empty value");
             }
 
-            if (values.Count > 1 && name is not ("_lastUpdated" or "category" or "code"))
+            if (values.Count > 1 && name is not ("_lastUpdated" or "category" or "code" or "date" or "_include" or "_revinclude" or "_elements"))
             {
                 throw FhirApiException.BadRequest($"Search parameter '{name}' may be given once");
             }
-        }
 
-        if (query["_format"] is { Count: > 0 } format && !format.ToString().Contains("json", StringComparison.OrdinalIgnoreCase))
-        {
-            throw FhirApiException.BadRequest("_format: only JSON is served");
+            used[name] = values;
         }
 
         var count = PageSize(query, options);
         long cursor = 0;
-        if (query.TryGetValue(CursorParameter, out var cursorText) && !long.TryParse(cursorText, NumberStyles.None, CultureInfo.InvariantCulture, out cursor))
+        var offset = 0;
+        if (used.TryGetValue(CursorParameter, out var cursorText))
         {
-            throw FhirApiException.BadRequest($"{CursorParameter} is not a cursor from a next link");
+            var text = cursorText.ToString();
+            var valid = text.StartsWith('o')
+                ? int.TryParse(text.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out offset)
+                : long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out cursor);
+            if (!valid)
+            {
+                throw FhirApiException.BadRequest($"{CursorParameter} is not a cursor from a next link");
+            }
         }
 
-        var patient = PatientId(query["patient"]);
-        return new SearchRequest(type)
+        var sort = new List<(string, bool)>();
+        if (used.TryGetValue("_sort", out var sortText))
         {
-            Id = query["_id"],
-            Patient = patient,
-            Identifier = query["identifier"],
-            Url = query["url"],
-            Category = Tokens(query["category"]),
-            Code = Tokens(query["code"]),
-            LastUpdated = DateRange.Parse(query["_lastUpdated"].OfType<string>(), "_lastUpdated"),
+            foreach (var key in sortText.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var descending = key.StartsWith('-');
+                var name = key.TrimStart('-');
+                if (SearchTypes.SortKeys(type).Contains(name))
+                {
+                    sort.Add((name, descending));
+                }
+                else
+                {
+                    Unsupported($"_sort by '{name}' is not supported for {type} (supported: {string.Join(", ", SearchTypes.SortKeys(type))})");
+                }
+            }
+
+            Replace(used, "_sort", sort.Count == 0 ? StringValues.Empty : new StringValues(string.Join(',', sort.Select(s => (s.Item2 ? "-" : "") + s.Item1))));
+        }
+
+        var includes = ParseIncludes(type, used, "_include", reverse: false, Unsupported);
+        var revIncludes = ParseIncludes(type, used, "_revinclude", reverse: true, Unsupported);
+
+        Func<SerializationFilter>? filter = null;
+        if (used.TryGetValue("_summary", out var summaryText))
+        {
+            SummaryType? summary = summaryText.ToString() switch
+            {
+                "true" => SummaryType.True,
+                "text" => SummaryType.Text,
+                "data" => SummaryType.Data,
+                "false" => SummaryType.False,
+                _ => null,
+            };
+            if (summary is null)
+            {
+                Unsupported($"_summary={summaryText} is not supported (true, text, data, false; count is not: totals are not given)");
+                used.Remove("_summary");
+            }
+            else if (summary != SummaryType.False)
+            {
+                var chosen = summary.Value;
+                filter = () => new BundleFilter(chosen switch
+                {
+                    SummaryType.True => SerializationFilter.ForSummary(),
+                    SummaryType.Text => SerializationFilter.ForText(),
+                    _ => SerializationFilter.ForData(),
+                });
+            }
+        }
+
+        if (used.TryGetValue("_elements", out var elementsText))
+        {
+            if (filter is not null)
+            {
+                throw FhirApiException.BadRequest("_summary and _elements cannot be combined");
+            }
+
+            var elements = elementsText.SelectMany(v => v!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+            filter = () => new BundleFilter(SerializationFilter.ForElements(elements));
+        }
+
+        StringValues Get(string name) => used.TryGetValue(name, out var v) ? v : StringValues.Empty;
+        var format = used.Remove("_format", out var formatValue);
+        var request = new SearchRequest(type)
+        {
+            Id = Get("_id"),
+            Patient = PatientId(Get("patient")),
+            Identifier = Get("identifier"),
+            Url = Get("url"),
+            Category = Tokens(Get("category")),
+            Code = Tokens(Get("code")),
+            LastUpdated = DateRange.Parse(Get("_lastUpdated").OfType<string>(), "_lastUpdated"),
+            Date = SearchTypes.HasDate(type) ? DateRange.Conditions(Get("date").OfType<string>(), "date") : [],
             Count = count,
             Cursor = cursor,
-            Parameters = query,
+            Offset = offset,
+            Sort = sort,
+            Includes = includes,
+            RevIncludes = revIncludes,
+            Filter = filter,
+            Ignored = ignored,
+            Parameters = new QueryCollection(used),
         };
+        if (format)
+        {
+            // _format stays in the links, so that the next page comes in the same format.
+            used["_format"] = formatValue;
+            request = request with { Parameters = new QueryCollection(used) };
+        }
+
+        return request;
     }
 
     /// <summary><c>_count</c>: the page size asked for, capped; the default without one; 400 when it is not a positive number.</summary>
@@ -128,7 +253,43 @@ internal sealed record SearchRequest(string ResourceType)
         return patient[(slash + 1)..];
     }
 
+    private static List<IncludeParameter> ParseIncludes(string type, Dictionary<string, StringValues> used, string name, bool reverse, Action<string> unsupported)
+    {
+        var found = new List<IncludeParameter>();
+        if (!used.TryGetValue(name, out var values))
+        {
+            return found;
+        }
+
+        foreach (var value in values.OfType<string>())
+        {
+            if (IncludeParameter.TryParse(value, type, reverse, out var include))
+            {
+                found.Add(include);
+            }
+            else
+            {
+                unsupported($"{name}={value} is not supported (e.g. {(reverse ? "Provenance:target" : $"{type}:patient")}: a reference search parameter of a type this server reads)");
+            }
+        }
+
+        Replace(used, name, new StringValues([.. found.Select(f => f.Text)]));
+        return found;
+    }
+
+    private static void Replace(Dictionary<string, StringValues> used, string name, StringValues value)
+    {
+        if (value.Count > 0)
+        {
+            used[name] = value;
+        }
+        else
+        {
+            used.Remove(name);
+        }
+    }
+
     /// <summary>Each repetition must hold (AND); within one, any comma-separated value may (OR).</summary>
-    private static IReadOnlyList<IReadOnlyList<TokenParameter>> Tokens(Microsoft.Extensions.Primitives.StringValues values) =>
+    private static IReadOnlyList<IReadOnlyList<TokenParameter>> Tokens(StringValues values) =>
         [.. values.OfType<string>().Select(v => (IReadOnlyList<TokenParameter>)[.. v.Split(',').Select(TokenParameter.Parse)])];
 }

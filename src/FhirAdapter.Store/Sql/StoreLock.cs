@@ -8,4 +8,7 @@ internal enum StoreLock
     /// version rules read a record's current version and then move it on, and their patient-row locks never deadlock.
     /// </summary>
     DirtyMarkers = 1,
+
+    /// <summary>Taken by a bulk export kick-off: a client's running exports are counted and the new one added as one step, on any instance.</summary>
+    ExportJobs = 2,
 }

@@ -27,6 +27,7 @@ internal static class AdapterCommandLine
         root.Subcommands.Add(StatusCommand.Create(output, error));
         root.Subcommands.Add(QuarantineCommand.Create(output, error));
         root.Subcommands.Add(DisclosuresCommand.Create(output, error));
+        root.Subcommands.Add(ClientsCommand.Create(output, error));
         root.Subcommands.Add(ResendCommand.Create(output, error));
         root.Subcommands.Add(OperatorsCommand.Create(output, error, input ?? Console.In));
         ServeCommand.Attach(root, error);

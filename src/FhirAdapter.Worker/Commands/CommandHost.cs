@@ -12,9 +12,11 @@ namespace FhirAdapter.Worker.Commands;
 /// </summary>
 internal static class CommandHost
 {
-    public static async Task<int> RunAsync(ParseResult parse, TextWriter error, Func<IServiceProvider, Task<int>> command, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        ParseResult parse, TextWriter error, Func<IServiceProvider, Task<int>> command, CancellationToken cancellationToken,
+        Action<IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration>? addServices = null)
     {
-        using var host = AdapterHost.BuildForCommand([.. parse.UnmatchedTokens]);
+        using var host = AdapterHost.BuildForCommand([.. parse.UnmatchedTokens], addServices);
         try
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);

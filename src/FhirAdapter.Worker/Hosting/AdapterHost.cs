@@ -54,12 +54,13 @@ internal static class AdapterHost
         return app;
     }
 
-    /// <summary>A host for one command: the pipeline without the scheduler; logs go to stderr so stdout stays the command's.</summary>
-    public static IHost BuildForCommand(string[] configurationArgs)
+    /// <summary>A host for one command: the pipeline without the scheduler (plus what the command adds); logs go to stderr so stdout stays the command's.</summary>
+    public static IHost BuildForCommand(string[] configurationArgs, Action<IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration>? addServices = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configurationArgs, ContentRootPath = Directory.GetCurrentDirectory() });
         ConfigureLogging(builder.Services, builder.Configuration, toStandardError: true);
         builder.Services.AddAdapterPipeline(builder.Configuration);
+        addServices?.Invoke(builder.Services, builder.Configuration);
         return builder.Build();
     }
 

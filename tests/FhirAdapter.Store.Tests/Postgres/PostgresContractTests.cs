@@ -33,4 +33,8 @@ public sealed class PostgresAtomicityTests(PostgresFixture f) : AtomicityContrac
 [RequiresPostgres]
 public sealed class PostgresResourceQueryTests(PostgresFixture f) : ResourceQueryContract<PostgresFixture>(f), IClassFixture<PostgresFixture>;
 
+[RequiresPostgres]
+public sealed class PostgresApiStateStoreTests(PostgresFixture f) : ApiStateStoreContract<PostgresFixture>(f), IClassFixture<PostgresFixture>;
+
+[RequiresPostgres]
 public sealed class PostgresOperationsStoreTests(PostgresFixture f) : OperationsStoreContract<PostgresFixture>(f), IClassFixture<PostgresFixture>;

@@ -21,4 +21,6 @@ public sealed class SqliteMigrationTests(SqliteFixture f) : MigrationContract<Sq
 
 public sealed class SqliteAtomicityTests(SqliteFixture f) : AtomicityContract<SqliteFixture>(f), IClassFixture<SqliteFixture>;
 
+public sealed class SqliteApiStateStoreTests(SqliteFixture f) : ApiStateStoreContract<SqliteFixture>(f), IClassFixture<SqliteFixture>;
+
 public sealed class SqliteOperationsStoreTests(SqliteFixture f) : OperationsStoreContract<SqliteFixture>(f), IClassFixture<SqliteFixture>;

@@ -3,10 +3,10 @@ using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace FhirAdapter.Api.Tests;
+namespace FhirAdapter.Testing;
 
-/// <summary>A SMART backend client with its own generated key (RSA → RS384, EC P-384 → ES384).</summary>
-internal sealed class TestClient
+/// <summary>A SMART Backend Services client with its own generated key (RSA → RS384, EC P-384 → ES384): its public JWK Set to register, its signed assertions.</summary>
+public sealed class TestClient
 {
     private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
 
@@ -23,9 +23,9 @@ internal sealed class TestClient
 
     public string Algorithm { get; }
 
-    public static TestClient Rsa(string clientId) => new(clientId, new RsaSecurityKey(RSA.Create(2048)) { KeyId = clientId + "-rsa" }, SecurityAlgorithms.RsaSha384);
+    public static TestClient Rsa(string clientId, string? kid = null) => new(clientId, new RsaSecurityKey(RSA.Create(2048)) { KeyId = kid ?? clientId + "-rsa" }, SecurityAlgorithms.RsaSha384);
 
-    public static TestClient Ec(string clientId) => new(clientId, new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP384)) { KeyId = clientId + "-ec" }, SecurityAlgorithms.EcdsaSha384);
+    public static TestClient Ec(string clientId, string? kid = null) => new(clientId, new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP384)) { KeyId = kid ?? clientId + "-ec" }, SecurityAlgorithms.EcdsaSha384);
 
     /// <summary>The public JWK Set to register.</summary>
     public string PublicJwks()

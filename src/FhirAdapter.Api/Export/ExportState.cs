@@ -1,9 +1,0 @@
-namespace FhirAdapter.Api.Export;
-
-internal enum ExportState
-{
-    Queued,
-    Running,
-    Completed,
-    Failed,
-}

@@ -12,6 +12,9 @@ namespace FhirAdapter.Validation;
 /// </summary>
 internal sealed class BindingMemo(BindingValidator binding, BindingSuccesses successes) : IValidatable
 {
+    /// <summary>The binding this memo stands in front of.</summary>
+    public BindingValidator Binding => binding;
+
     public ResultReport Validate(PocoNode input, ValidationSettings vc, ValidationState state)
     {
         var key = input is null ? null : BindingSuccesses.KeyOf(binding, input);

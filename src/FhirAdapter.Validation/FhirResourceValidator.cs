@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FhirAdapter.Validation.FastPath;
 using Firely.Fhir.Validation;
 using Firely.Fhir.Validation.Compilation;
 using Hl7.Fhir.Model;
@@ -24,6 +25,12 @@ public sealed class FhirResourceValidator
     private readonly bool _redactValues;
     private readonly ValidatorPool _pool;
     private readonly PackageCodeChecker _codeChecker;
+    private readonly FastPlan? _plan;
+    private readonly long _doubleCheckPeriod;
+    private long _fastAccepted;
+    private long _fastRefused;
+    private long _doubleChecked;
+    private long _disagreements;
 
     /// <summary>Loads the package and the specification with default options (profiles/ found by walking up).</summary>
     public FhirResourceValidator()
@@ -64,6 +71,7 @@ public sealed class FhirResourceValidator
         // Firely's schemas as Firely builds them, for holding the shortcuts above to Firely's own results (tests only).
         var plainSchemas = new Lazy<IElementSchemaResolver>(() => new SharedSchemaResolver(StructureDefinitionToElementSchemaResolver.CreatedCached(resolver), resolver.Gate));
 #pragma warning restore ExperimentalApi
+        PlainSchemas = plainSchemas;
         _pool = new ValidatorPool(() => new SchemaRun(schemas, plainSchemas, terminology, resolver));
         _codeChecker = new PackageCodeChecker(_package);
         _packageProfiles = _package.StructureDefinitions.Select(sd => sd.Url!).ToHashSet(StringComparer.Ordinal);
@@ -74,6 +82,17 @@ public sealed class FhirResourceValidator
         {
             foreach (var url in _packageProfiles)
                 schemas.GetSchema(new Firely.Fhir.Validation.Canonical(url));
+        }
+
+        if (options.FastPath)
+        {
+            if (options.FastPathDoubleCheck is < 0 or > 1 || double.IsNaN(options.FastPathDoubleCheck))
+                throw new ArgumentOutOfRangeException(nameof(options), "Adapter:Validation:FastPathDoubleCheck must be between 0 and 1.");
+            var compiler = new PlanCompiler(schemas, terminology, _package, options.ReportUncheckedCodes);
+            _plan = compiler.Compile(_packageProfiles.Concat(FastPlanRoots.CoreTypes.Select(FastPlan.CoreCanonical)));
+            _plan.CheckPackageCodes(new PackageCodingCheck(_codeChecker));
+            NotModelled = compiler.NotModelled;
+            _doubleCheckPeriod = options.FastPathDoubleCheck <= 0 ? 0 : (long)Math.Max(1, Math.Round(1 / options.FastPathDoubleCheck));
         }
 
         Package = _package.ToInfo();
@@ -97,6 +116,27 @@ public sealed class FhirResourceValidator
 
     internal PackageTerminologyService Terminology { get; }
 
+    /// <summary>The fast path's plan, or null when it is switched off.</summary>
+    internal FastPlan? Plan => _plan;
+
+    /// <summary>Whether the fast path (<see cref="FhirValidationOptions.FastPath"/>) is on.</summary>
+    public bool FastPathEnabled => _plan is not null;
+
+    /// <summary>The assertions of Firely's schemas the fast path does not model (an element reaching one goes to Firely).</summary>
+    internal IReadOnlyList<string> NotModelled { get; } = [];
+
+    /// <summary>How the fast path has fared since the start: accepted, sent to Firely, double-checked, disagreements.</summary>
+    public FastPathCounts FastPathCounts => new(
+        Interlocked.Read(ref _fastAccepted), Interlocked.Read(ref _fastRefused), Interlocked.Read(ref _doubleChecked), Interlocked.Read(ref _disagreements));
+
+    /// <summary>
+    /// Raised when Firely finds a problem in a resource the fast path accepted (a sampled double check): the resource
+    /// gets Firely's outcome. Carries the resource's type and id and the outcome's issue count, never its content.
+    /// </summary>
+    public event Action<FastPathDisagreement>? FastPathDisagreed;
+
+    internal Lazy<IElementSchemaResolver> PlainSchemas { get; }
+
     internal IReadOnlyList<StructureDefinition> PackageStructureDefinitions => _package.StructureDefinitions;
 
     /// <summary>
@@ -115,7 +155,39 @@ public sealed class FhirResourceValidator
     {
         ArgumentNullException.ThrowIfNull(resource);
 
-        var outcome = ValidateWithFirely(resource, profile);
+        if (profile is null && _plan is not null)
+        {
+            if (_plan.Accept(resource, out _))
+            {
+                var accepted = Interlocked.Increment(ref _fastAccepted);
+                if (_doubleCheckPeriod == 0 || accepted % _doubleCheckPeriod != 0)
+                    return _plan.ChecksPackageCodes ? new OperationOutcome() : Finish(resource, new OperationOutcome());
+                Interlocked.Increment(ref _doubleChecked);
+                return DoubleCheck(resource);
+            }
+
+            Interlocked.Increment(ref _fastRefused);
+        }
+
+        return Finish(resource, ValidateWithFirely(resource, profile));
+    }
+
+    // Firely's outcome for a resource it finds valid with no message is an OperationOutcome without issues: the fast
+    // path's answer. The sampled double check holds it to that.
+    private OperationOutcome DoubleCheck(Resource resource)
+    {
+        var outcome = ValidateWithFirely(resource, profile: null);
+        if (outcome.Issue.Count > 0)
+        {
+            Interlocked.Increment(ref _disagreements);
+            FastPathDisagreed?.Invoke(new FastPathDisagreement(resource.TypeName, resource.Id, outcome.Issue.Count));
+        }
+
+        return Finish(resource, outcome);
+    }
+
+    private OperationOutcome Finish(Resource resource, OperationOutcome outcome)
+    {
         if (_redactValues)
             ValueRedactor.Redact(outcome);
         _codeChecker.Check(resource, outcome.Issue);
@@ -167,7 +239,10 @@ public sealed class FhirResourceValidator
         return outcomes;
     }
 
-    /// <summary>Firely's outcome alone (no redaction, no local code check), by this class's route or by Firely's public Validator.</summary>
+    /// <summary>The package code check alone (what <see cref="Validate(Resource)"/> adds to Firely's outcome).</summary>
+    internal void CheckPackageCodes(Resource resource, List<OperationOutcome.IssueComponent> issues) => _codeChecker.Check(resource, issues);
+
+    /// <summary>Firely's outcome alone (no fast path, no redaction, no local code check), by this class's route or by Firely's public Validator.</summary>
     internal OperationOutcome ValidateSchemaOnly(Resource resource, bool throughFirelysValidator)
     {
         var run = _pool.Rent();
@@ -258,7 +333,8 @@ public sealed class FhirResourceValidator
         var modules = new[] { typeof(FhirResourceValidator), typeof(Validator), typeof(Resource), typeof(StructureDefinitionToElementSchemaResolver) }
             .Select(t => t.Assembly.ManifestModule.ModuleVersionId.ToString("N"));
 #pragma warning restore ExperimentalApi
-        var parts = string.Join('|', [package.ContentHash, specification.Identity, $"{options.RedactValues}/{options.ReportUncheckedCodes}", .. modules]);
+        // The fast path's plan is code of this assembly (its module version id above); FastPlan.Version says so in words.
+        var parts = string.Join('|', [package.ContentHash, specification.Identity, $"{options.RedactValues}/{options.ReportUncheckedCodes}", FastPlan.Version, .. modules]);
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(parts)))[..32];
     }
 

@@ -35,4 +35,20 @@ public sealed class FhirValidationOptions
 
     /// <summary>Compile the package's profiles while constructing, so the first validation does not pay for it.</summary>
     public bool WarmUp { get; set; } = true;
+
+    /// <summary>
+    /// Accept resources through the fast path (<c>Adapter:Validation:FastPath</c>): a plan compiled from Firely's own
+    /// schemas that can only say "valid, no message"; anything else is validated by Firely (docs/validation.md, "The
+    /// fast path", for its proof). On by default; off validates every resource with Firely alone.
+    /// </summary>
+    public bool FastPath { get; set; } = true;
+
+    /// <summary>
+    /// The share of fast-accepted resources that Firely validates as well (<c>Adapter:Validation:FastPathDoubleCheck</c>,
+    /// 0 to 1; default 0.001, one in a thousand: Firely costs some fifteen fast-path validations, so this adds about
+    /// 1.5%). A disagreement is reported (<see cref="FhirResourceValidator.FastPathDisagreed"/>)
+    /// and the resource gets Firely's outcome.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0.0, 1.0, ErrorMessage = "Adapter:Validation:FastPathDoubleCheck must be between 0 and 1.")]
+    public double FastPathDoubleCheck { get; set; } = 0.001;
 }

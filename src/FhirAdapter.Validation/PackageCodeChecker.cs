@@ -54,18 +54,19 @@ internal sealed class PackageCodeChecker(ProfilePackage package)
 
     private void CheckCoding(Coding coding, List<string> path, List<OperationOutcome.IssueComponent> issues)
     {
+        if (Problem(coding) is { } problem)
+            issues.Add(Issue(path, problem));
+    }
+
+    /// <summary>What is wrong with a Coding that claims one of the package's code systems, or null (also for any other system).</summary>
+    public string? Problem(Coding coding)
+    {
         var system = coding.System;
         if (system is null || !system.StartsWith(_codeSystemBase, StringComparison.Ordinal))
-            return;
-
+            return null;
         if (!package.CodeSystemCodes.TryGetValue(system, out var codes))
-        {
-            issues.Add(Issue(path, $"The code system '{system}' is not in the profiles package."));
-        }
-        else if (coding.Code is null || !codes.Contains(coding.Code))
-        {
-            issues.Add(Issue(path, $"The code '{coding.Code}' is not defined in the code system '{system}'."));
-        }
+            return $"The code system '{system}' is not in the profiles package.";
+        return coding.Code is null || !codes.Contains(coding.Code) ? $"The code '{coding.Code}' is not defined in the code system '{system}'." : null;
     }
 
     private static OperationOutcome.IssueComponent Issue(List<string> path, string message) => new()

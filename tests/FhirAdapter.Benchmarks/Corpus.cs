@@ -17,6 +17,8 @@ internal sealed class Corpus
 
     private static readonly Lazy<Corpus> Shared = new(() => Build(CorpusPatients()));
     private static readonly Lazy<FhirResourceValidator> SharedValidator = new(() => new FhirResourceValidator(new FhirValidationOptions()));
+    private static readonly Lazy<FhirResourceValidator> SharedFirelyValidator = new(() => new FhirResourceValidator(new FhirValidationOptions { FastPath = false }));
+    private static readonly Lazy<FhirResourceValidator> SharedFastValidator = new(() => new FhirResourceValidator(new FhirValidationOptions { FastPath = true, FastPathDoubleCheck = 0 }));
 
     private Corpus(IReadOnlyList<(string Name, byte[] Bytes)> files, IReadOnlyList<ExportRecord> records, MappingResult mapping, ExportMapper mapper)
     {
@@ -38,6 +40,12 @@ internal sealed class Corpus
 
     /// <summary>The validator, loaded once per process (the benchmarks measure it warm).</summary>
     public static FhirResourceValidator Validator => SharedValidator.Value;
+
+    /// <summary>Firely alone (the fast path off), loaded once per process.</summary>
+    public static FhirResourceValidator FirelyValidator => SharedFirelyValidator.Value;
+
+    /// <summary>The validator with the fast path on (no double check), loaded once per process.</summary>
+    public static FhirResourceValidator FastValidator => SharedFastValidator.Value;
 
     public IReadOnlyList<(string Name, byte[] Bytes)> Files { get; }
 

@@ -33,7 +33,13 @@ internal static class PipelineRun
 
         var total = Stopwatch.StartNew();
         var clock = Stopwatch.StartNew();
-        var validator = new FhirResourceValidator(new FhirValidationOptions());
+        // As the worker: the options' defaults, and Adapter__Validation__FastPath / __FastPathDoubleCheck from the environment.
+        var options = new FhirValidationOptions();
+        if (Environment.GetEnvironmentVariable("Adapter__Validation__FastPath") is { } fastPath)
+            options.FastPath = bool.Parse(fastPath);
+        if (Environment.GetEnvironmentVariable("Adapter__Validation__FastPathDoubleCheck") is { } doubleCheck)
+            options.FastPathDoubleCheck = double.Parse(doubleCheck, CultureInfo.InvariantCulture);
+        var validator = new FhirResourceValidator(options);
         var load = clock.Elapsed;
 
         clock.Restart();
@@ -45,7 +51,7 @@ internal static class PipelineRun
         // mapping of the next ones goes on (a bounded queue keeps no more than a few Bundles waiting).
         var workers = Environment.ProcessorCount;
         var queue = new System.Collections.Concurrent.BlockingCollection<Bundle>(boundedCapacity: workers * 2);
-        long validateTicks = 0, serializeTicks = 0, chars = 0;
+        long validateTicks = 0, validateCpuTicks = 0, serializeTicks = 0, chars = 0;
         int resources = 0, invalid = 0, patients = 0;
         var consumers = Enumerable.Range(0, workers).Select(_ => new Thread(() =>
         {
@@ -54,8 +60,10 @@ internal static class PipelineRun
             {
                 var entries = bundle.Entry.Select(e => e.Resource).OfType<Resource>().ToList();
                 stage.Restart();
+                var cpu = ThreadCpu.Now();
                 var outcomes = validator.ValidateAll(entries, maxDegreeOfParallelism: 1);
                 Interlocked.Add(ref validateTicks, stage.Elapsed.Ticks);
+                Interlocked.Add(ref validateCpuTicks, (ThreadCpu.Now() - cpu).Ticks);
                 Interlocked.Add(ref resources, entries.Count);
                 Interlocked.Add(ref invalid, outcomes.Count(o => o.Issue.Any(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)));
 
@@ -92,7 +100,9 @@ internal static class PipelineRun
         Console.WriteLine(string.Create(c, $"Load:       {load.TotalSeconds,8:F2} s  (validator: specification, snapshots, profiles)"));
         Console.WriteLine(string.Create(c, $"Read:       {read.TotalSeconds,8:F2} s  {snapshot.Records.Read / read.TotalSeconds,10:F0} records/s"));
         Console.WriteLine(string.Create(c, $"Map:        {map.TotalSeconds,8:F2} s  {records.Count / map.TotalSeconds,10:F0} records/s (one thread, beside the validation)"));
-        Console.WriteLine(string.Create(c, $"Validate:   {validate.TotalSeconds,8:F2} s  of {workers} threads: {validate.TotalMilliseconds * 1000 / resources,6:F0} µs per resource on a thread"));
+        Console.WriteLine(string.Create(c, $"Validate:   {validate.TotalSeconds,8:F2} s  of {workers} threads: {validate.TotalMilliseconds * 1000 / resources,6:F0} µs per resource on a thread, {TimeSpan.FromTicks(validateCpuTicks).TotalMilliseconds * 1000 / resources:F0} µs of the thread's CPU"));
+        var fast = validator.FastPathCounts;
+        Console.WriteLine(string.Create(c, $"Fast path:  {(validator.FastPathEnabled ? $"on: {fast.Accepted} accepted, {fast.SentToFirely} sent to Firely, {fast.DoubleChecked} double-checked, {fast.Disagreements} disagreements" : "off (Adapter__Validation__FastPath=false)")}"));
         Console.WriteLine(string.Create(c, $"Serialize:  {serialize.TotalSeconds,8:F2} s  of {workers} threads: {chars / 1e6:F1} M chars"));
         var share = map + validate + serialize;
         Console.WriteLine(string.Create(c, $"Split:      map {100 * map / share:F1}%, validate {100 * validate / share:F1}%, serialize {100 * serialize / share:F1}% of the stages' time"));

@@ -16,6 +16,8 @@ internal static class Program
             return await PipelineRun.RunAsync(args[1..]).ConfigureAwait(false);
         if (args.Length > 0 && args[0] == "loop")
             return ValidateLoop.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "differential")
+            return DifferentialRun.Run(args[1..]);
         if (args.Length > 0 && args[0] == "store")
             return await StoreWrites.RunAsync(args[1..]).ConfigureAwait(false);
         if (args.Length > 0 && args[0] == "feed")

@@ -17,13 +17,19 @@ public class ValidationBenchmarks
         "MedicationAdministration", "EpisodeOfCare", "Provenance", "Questionnaire")]
     public string ResourceType { get; set; } = "";
 
+    /// <summary>Firely alone (FastPath=False, the baseline), or the fast path (Adapter:Validation:FastPath) falling back to Firely.</summary>
+    [Params(false, true)]
+    public bool FastPath { get; set; }
+
+    private FhirAdapter.Validation.FhirResourceValidator Validator => FastPath ? Corpus.FastValidator : Corpus.FirelyValidator;
+
     [GlobalSetup]
     public void Setup()
     {
         var all = Corpus.Instance.Resources.Where(r => r.TypeName == ResourceType).ToList();
         Console.WriteLine($"// {ResourceType}: {all.Count} in the corpus");
         _resources = Corpus.Take(all, Sample);
-        _ = Corpus.Validator.Validate(_resources[0]);
+        _ = Validator.Validate(_resources[0]);
     }
 
     [Benchmark(OperationsPerInvoke = Sample)]
@@ -31,7 +37,7 @@ public class ValidationBenchmarks
     {
         var issues = 0;
         foreach (var resource in _resources)
-            issues += Corpus.Validator.Validate(resource).Issue.Count;
+            issues += Validator.Validate(resource).Issue.Count;
         return issues;
     }
 }

@@ -42,6 +42,27 @@ public sealed class OptionsTests(ValidatorFixture fixture)
     }
 
     [Fact]
+    public void The_fast_path_is_on_by_default_and_a_double_check_gives_a_fast_accepted_resource_Firelys_outcome()
+    {
+        Assert.True(fixture.Validator.FastPathEnabled);
+        var validator = new FhirResourceValidator(new FhirValidationOptions { FastPathDoubleCheck = 1, WarmUp = false });
+        var disagreements = 0;
+        validator.FastPathDisagreed += _ => disagreements++;
+        var resources = new Resource[] { Samples.Patient(), Samples.Phq9Total(), PatientWithMalformedBirthDate() };
+
+        var outcomes = resources.Select(validator.Validate).ToList();
+
+        var counts = validator.FastPathCounts;
+        Assert.Equal(2, counts.Accepted);
+        Assert.Equal(2, counts.DoubleChecked);
+        Assert.Equal(1, counts.SentToFirely);
+        Assert.Equal(0, disagreements);
+        Assert.Empty(outcomes[0].Issue);
+        Assert.Empty(outcomes[1].Issue);
+        OutcomeAssert.HasError(outcomes[2], "Patient.birthDate");
+    }
+
+    [Fact]
     public void Arguments_are_guarded()
     {
         Assert.Throws<ArgumentNullException>(() => fixture.Validator.Validate(null!));

@@ -13,3 +13,25 @@ public sealed class ValidatorCollection : ICollectionFixture<ValidatorFixture>
 {
     public const string Name = "validator";
 }
+
+/// <summary>
+/// A validator with the fast path on and no double check (the differential tests compare it with Firely), and the
+/// resources they start from: the golden files and a small generated clinic, loaded once for all of them.
+/// </summary>
+public sealed class FastPathValidatorFixture
+{
+    private readonly Lazy<List<Hl7.Fhir.Model.Resource>> _golden = new(() => [.. FhirAdapter.Testing.Validation.DifferentialReport.Load(FhirAdapter.Testing.RepoPaths.Expected)]);
+    private readonly Lazy<List<Hl7.Fhir.Model.Resource>> _generated = new(FastPathDifferentialTests.MutantRun.GeneratedClinic);
+
+    public FhirResourceValidator Validator { get; } = new(new FhirValidationOptions { FastPath = true, FastPathDoubleCheck = 0 });
+
+    public IReadOnlyList<Hl7.Fhir.Model.Resource> Golden => _golden.Value;
+
+    public IReadOnlyList<Hl7.Fhir.Model.Resource> Generated => _generated.Value;
+}
+
+[CollectionDefinition(Name)]
+public sealed class FastPathCollection : ICollectionFixture<FastPathValidatorFixture>
+{
+    public const string Name = "fast path";
+}

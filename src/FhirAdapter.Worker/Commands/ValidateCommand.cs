@@ -38,9 +38,11 @@ internal static class ValidateCommand
             var golden = parse.GetValue(expected) ?? (inbox == DefaultInbox && Directory.Exists(DefaultExpected) ? DefaultExpected : null);
             var configuration = AdapterConfiguration.Build(parse);
             MappingOptions mapping;
+            FhirValidationOptions validation;
             try
             {
                 mapping = AdapterConfiguration.Bind<MappingOptions>(configuration, MappingOptions.SectionName);
+                validation = AdapterConfiguration.Bind<FhirValidationOptions>(configuration, FhirValidationOptions.SectionName);
             }
             catch (OptionsValidationFailure ex)
             {
@@ -50,7 +52,7 @@ internal static class ValidateCommand
 
             var clock = Stopwatch.StartNew();
             // Loading the profiles and the specification takes seconds of its own: let it run beside reading.
-            var loading = System.Threading.Tasks.Task.Run(() => new FhirResourceValidator(new FhirValidationOptions { ProfilesPath = configuration["Adapter:Validation:ProfilesPath"] }), cancellationToken);
+            var loading = System.Threading.Tasks.Task.Run(() => new FhirResourceValidator(validation), cancellationToken);
             var report = new ValidationReport(output, json: parse.GetValue(format) == "json");
             var mapper = new ExportMapper(mapping);
             // Records grouped by patient in a temporary store; each patient mapped, validated, compared and reported in

@@ -19,6 +19,7 @@ public sealed class AdapterMetrics : IDisposable
     private readonly Counter<long> _resourcesRejected;
     private readonly Histogram<double> _deliveryLatency;
     private readonly Counter<long> _passes;
+    private readonly Counter<long> _fastPathDisagreements;
 
     public AdapterMetrics(IMeterFactory meterFactory)
     {
@@ -31,6 +32,7 @@ public sealed class AdapterMetrics : IDisposable
         _resourcesDelivered = _meter.CreateCounter<long>("fhiradapter.resources.delivered", "{resource}", "Resources accepted by a destination");
         _resourcesRejected = _meter.CreateCounter<long>("fhiradapter.resources.rejected", "{resource}", "Resources a destination rejected");
         _passes = _meter.CreateCounter<long>("fhiradapter.sync.passes", "{pass}", "Sync passes, tagged inbox=scanned or inbox=elsewhere (another instance had the tick's scan)");
+        _fastPathDisagreements = _meter.CreateCounter<long>("fhiradapter.validation.fastpath.disagreements", "{resource}", "Resources the validation fast path accepted in which Firely's double check found issues");
         _deliveryLatency = _meter.CreateHistogram<double>("fhiradapter.sync.duration", "s", "Duration of a sync pass");
     }
 
@@ -58,6 +60,13 @@ public sealed class AdapterMetrics : IDisposable
 
     /// <summary>One pass, and whether it read the inbox: across instances, one pass per tick says <c>scanned</c>.</summary>
     public void Pass(bool inboxScanned) => _passes.Add(1, new KeyValuePair<string, object?>("inbox", inboxScanned ? "scanned" : "elsewhere"));
+
+    public void FastPathDisagreement(string resourceType) =>
+        _fastPathDisagreements.Add(1, new KeyValuePair<string, object?>("resource_type", resourceType));
+
+    /// <summary>Observes the fast path's counts (accepted, sent to Firely, double-checked) when metrics are collected.</summary>
+    public void ObserveFastPath(Func<IEnumerable<Measurement<long>>> counts) =>
+        _meter.CreateObservableCounter("fhiradapter.validation.fastpath.resources", counts, "{resource}", "Resources the validation fast path accepted, sent to Firely or double-checked (tag outcome)");
 
     public void SyncDuration(TimeSpan duration) => _deliveryLatency.Record(duration.TotalSeconds);
 

@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Error, "The check for patients validated under other profiles failed ({ExceptionType}); run remap --all to validate everything again")]
     public static partial void RevalidationCheckFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(10, LogLevel.Error, "Validation fast path disagreement: Firely reported {Issues} issue(s) in {ResourceType}/{ResourceId}, which the fast path accepted; the resource takes Firely's outcome")]
+    public static partial void FastPathDisagreement(ILogger logger, string resourceType, string? resourceId, int issues);
 }

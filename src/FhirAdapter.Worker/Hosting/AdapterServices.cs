@@ -24,7 +24,7 @@ internal static class AdapterServices
     {
         services.AddOptions<WorkerOptions>().Bind(configuration.GetSection(WorkerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<MappingOptions>().Bind(configuration.GetSection(MappingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<FhirValidationOptions>().Bind(configuration.GetSection(FhirValidationOptions.SectionName));
+        services.AddOptions<FhirValidationOptions>().Bind(configuration.GetSection(FhirValidationOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
 

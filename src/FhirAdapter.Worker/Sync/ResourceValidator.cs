@@ -1,13 +1,42 @@
+using System.Diagnostics.Metrics;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Store.Patients;
 using FhirAdapter.Validation;
+using FhirAdapter.Worker.Diagnostics;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.Logging;
 
 namespace FhirAdapter.Worker.Sync;
 
-/// <summary>The validator as the pipeline uses it: a resource is valid when its outcome has no error or fatal issue.</summary>
-internal sealed class ResourceValidator(FhirResourceValidator validator)
+/// <summary>
+/// The validator as the pipeline uses it: a resource is valid when its outcome has no error or fatal issue. A
+/// disagreement of the fast path's sampled double check is logged as an error (type, id and issue count only) and
+/// counted in the metrics.
+/// </summary>
+internal sealed class ResourceValidator
 {
+    private readonly FhirResourceValidator validator;
+
+    public ResourceValidator(FhirResourceValidator validator, AdapterMetrics metrics, ILogger<ResourceValidator> logger)
+    {
+        this.validator = validator;
+        validator.FastPathDisagreed += d =>
+        {
+            Log.FastPathDisagreement(logger, d.ResourceType, d.ResourceId, d.Issues);
+            metrics.FastPathDisagreement(d.ResourceType);
+        };
+        metrics.ObserveFastPath(() =>
+        {
+            var counts = validator.FastPathCounts;
+            return
+            [
+                new Measurement<long>(counts.Accepted, new KeyValuePair<string, object?>("outcome", "accepted")),
+                new Measurement<long>(counts.SentToFirely, new KeyValuePair<string, object?>("outcome", "firely")),
+                new Measurement<long>(counts.DoubleChecked, new KeyValuePair<string, object?>("outcome", "double_checked")),
+            ];
+        });
+    }
+
     /// <summary>Names the validator that gave an outcome (see <see cref="FhirResourceValidator.Fingerprint"/>).</summary>
     public string Fingerprint => validator.Fingerprint;
 

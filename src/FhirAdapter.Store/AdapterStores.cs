@@ -1,3 +1,4 @@
+using FhirAdapter.Core.Configuration;
 using FhirAdapter.Store.Postgres;
 using FhirAdapter.Store.Sql;
 using FhirAdapter.Store.Sqlite;
@@ -21,10 +22,14 @@ public static class AdapterStores
     public static IAdapterStore Create(StoreOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var validation = new StoreOptionsValidator().Validate(null, options);
-        if (validation.Failed)
+        string[] failures =
+        [
+            .. ConfigurationKeys.Validate(new StoreOptionsValidator(), StoreOptions.SectionName, options).Failures ?? [],
+            .. new StoreOptionsRules().Validate(null, options).Failures ?? [],
+        ];
+        if (failures.Length > 0)
         {
-            throw new OptionsValidationException(Options.DefaultName, typeof(StoreOptions), validation.Failures);
+            throw new OptionsValidationException(Options.DefaultName, typeof(StoreOptions), failures);
         }
 
         loggers ??= NullLoggerFactory.Instance;

@@ -41,12 +41,12 @@ internal static class ValidateCommand
             FhirValidationOptions validation;
             try
             {
-                mapping = AdapterConfiguration.Bind<MappingOptions>(configuration, MappingOptions.SectionName);
-                validation = AdapterConfiguration.Bind<FhirValidationOptions>(configuration, FhirValidationOptions.SectionName);
+                mapping = AdapterConfiguration.Bind(configuration, MappingOptions.SectionName, new MappingOptionsValidator());
+                validation = AdapterConfiguration.Bind(configuration, FhirValidationOptions.SectionName, new Hosting.FhirValidationOptionsValidator());
             }
-            catch (OptionsValidationFailure ex)
+            catch (Microsoft.Extensions.Options.OptionsValidationException ex)
             {
-                await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                await error.WriteLineAsync(string.Join(Environment.NewLine, ex.Failures)).ConfigureAwait(false);
                 return AdapterCommandLine.UsageError;
             }
 

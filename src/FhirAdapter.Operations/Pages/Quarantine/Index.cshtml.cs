@@ -5,13 +5,12 @@ using FhirAdapter.Store.Patients;
 using FhirAdapter.Store.Quarantine;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace FhirAdapter.Operations.Pages.Quarantine;
 
 /// <summary>Quarantine and held records: each record's reason, file and line, how long it has waited; retry one or all.</summary>
-public sealed class IndexModel(IAdapterStore store, IQuarantineRetry retry, IConfiguration configuration, TimeProvider time, ILogger<IndexModel> logger) : PageModel
+public sealed class IndexModel(IAdapterStore store, IQuarantineRetry retry, SyncSettings settings, TimeProvider time, ILogger<IndexModel> logger) : PageModel
 {
     private const int Shown = 500;
 
@@ -21,7 +20,7 @@ public sealed class IndexModel(IAdapterStore store, IQuarantineRetry retry, ICon
 
     public DateTimeOffset Now { get; private set; }
 
-    public TimeSpan HeldWarningAfter => ConsoleSettings.HeldWarningAfter(configuration);
+    public TimeSpan HeldWarningAfter => settings.HeldWarningAfter;
 
     [TempData]
     public string? RetryMessages { get; set; }

@@ -19,7 +19,8 @@ public static class AdapterStores
     ];
 
     /// <exception cref="OptionsValidationException">The options are invalid; the message names each key at fault.</exception>
-    public static IAdapterStore Create(StoreOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null)
+    /// <param name="random">Uniform in [0, 1): spreads the retries of writers that collided (default: a shared generator).</param>
+    public static IAdapterStore Create(StoreOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null, Func<double>? random = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         string[] failures =
@@ -35,7 +36,10 @@ public static class AdapterStores
         loggers ??= NullLoggerFactory.Instance;
         time ??= TimeProvider.System;
         var logger = loggers.CreateLogger<IAdapterStore>();
-        return new SqlAdapterStore(CreateDialect(options, logger), options, time, logger);
+#pragma warning disable RS0030 // The store's factory is where its randomness is chosen; callers (tests) pass their own.
+        random ??= Random.Shared.NextDouble;
+#pragma warning restore RS0030
+        return new SqlAdapterStore(CreateDialect(options, logger), options, time, logger, random);
     }
 
     internal static SqlDialect CreateDialect(StoreOptions options, ILogger logger) =>

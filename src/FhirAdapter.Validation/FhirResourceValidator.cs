@@ -51,7 +51,7 @@ public sealed class FhirResourceValidator
     public FhirResourceValidator(FhirValidationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var clock = Stopwatch.StartNew();
+        var started = TimeProvider.System.GetTimestamp(); // how long loading took, for the log: no decision depends on it
 
         _package = ProfilePackage.Load(ProfilesLocator.ResolveProfilesPath(options.ProfilesPath));
         var specification = new CoreSpecificationSource(
@@ -97,7 +97,7 @@ public sealed class FhirResourceValidator
 
         Package = _package.ToInfo();
         Fingerprint = ComputeFingerprint(_package, specification, options);
-        LoadTime = clock.Elapsed;
+        LoadTime = TimeProvider.System.GetElapsedTime(started);
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace FhirAdapter.Store.Sql;
 /// another unit holds, and a unit that loses a race is run again from the start. Times come from
 /// <see cref="TimeProvider"/>, never the database's clock, so leases expire by the clock the worker uses.
 /// </summary>
-internal sealed partial class SqlAdapterStore(SqlDialect dialect, StoreOptions options, TimeProvider time, ILogger logger)
+internal sealed partial class SqlAdapterStore(SqlDialect dialect, StoreOptions options, TimeProvider time, ILogger logger, Func<double> random)
     : IAdapterStore, Search.IResourceQuery, IAsyncDisposable, IDisposable
 {
     private const int MaxAttempts = 5;
@@ -76,7 +76,7 @@ internal sealed partial class SqlAdapterStore(SqlDialect dialect, StoreOptions o
             catch (Exception e) when (attempt < MaxAttempts && dialect.IsTransient(e, out var code))
             {
                 Log.Retrying(logger, code, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50) * attempt), time, cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds((5 + (int)(random() * 45)) * attempt), time, cancellationToken);
             }
         }
     }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using FhirAdapter.Core.Export;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Validation;
@@ -50,7 +49,7 @@ internal static class ValidateCommand
                 return AdapterCommandLine.UsageError;
             }
 
-            var clock = Stopwatch.StartNew();
+            var started = TimeProvider.System.GetTimestamp(); // the command is its own composition root: the system clock
             // Loading the profiles and the specification takes seconds of its own: let it run beside reading.
             var loading = System.Threading.Tasks.Task.Run(() => new FhirResourceValidator(validation), cancellationToken);
             var report = new ValidationReport(output, json: parse.GetValue(format) == "json");
@@ -89,7 +88,7 @@ internal static class ValidateCommand
                 }
             }
 
-            report.Finish(inbox, bundles, clock.Elapsed);
+            report.Finish(inbox, bundles, TimeProvider.System.GetElapsedTime(started));
             return report.HasErrors ? AdapterCommandLine.Failures : AdapterCommandLine.Ok;
 
             void Check(string name, Bundle bundle)

@@ -33,8 +33,8 @@ public sealed class IndexModel(
             _ => null,
         };
         Activity = control.Current;
-        Summary = await store.GetSummaryAsync(settings.HeldWarningAfter, cancellationToken);
-        Runs = await reports.GetSyncReportsAsync(options.Value.SyncHistory, cancellationToken);
+        Summary = await store.GetSummaryAsync(settings.HeldWarningAfter, cancellationToken).ConfigureAwait(false);
+        Runs = await reports.GetSyncReportsAsync(options.Value.SyncHistory, cancellationToken).ConfigureAwait(false);
     }
 
     public IActionResult OnPostSyncNow()

@@ -39,7 +39,8 @@ internal static class MapCommand
             var held = new FirstItems<HeldRecord>(MapSummary.Listed);
             // The records are grouped by patient in a temporary store, not in memory; each Bundle is written as soon as it
             // is mapped: memory holds one patient at a time, whatever the size of the clinic.
-            await using var grouped = await GroupedInbox.ReadAsync(inbox, mapper, rejected.Add, cancellationToken).ConfigureAwait(false);
+            var grouped = await GroupedInbox.ReadAsync(inbox, mapper, rejected.Add, cancellationToken).ConfigureAwait(false);
+            await using var _ = grouped.ConfigureAwait(false);
             var target = parse.GetValue(outputDir)!;
             var writer = new MappingWriter(target);
             var mappingErrors = new List<RecordError>();

@@ -56,7 +56,8 @@ internal static class ValidateCommand
             var mapper = new ExportMapper(mapping);
             // Records grouped by patient in a temporary store; each patient mapped, validated, compared and reported in
             // turn: memory holds one patient and the report's counts, whatever the size of the clinic.
-            await using var grouped = await GroupedInbox.ReadAsync(inbox, mapper, report.AddRejected, cancellationToken).ConfigureAwait(false);
+            var grouped = await GroupedInbox.ReadAsync(inbox, mapper, report.AddRejected, cancellationToken).ConfigureAwait(false);
+            await using var _ = grouped.ConfigureAwait(false);
             var validator = await loading.ConfigureAwait(false);
             if (golden is not null)
             {

@@ -30,12 +30,12 @@ public sealed class IndexModel(IAdapterStore store, IQuarantineRetry retry, Sync
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Now = time.GetUtcNow();
-        Quarantined = await store.ListQuarantineAsync(Shown, cancellationToken);
-        var held = await store.GetHeldAsync(null, cancellationToken);
+        Quarantined = await store.ListQuarantineAsync(Shown, cancellationToken).ConfigureAwait(false);
+        var held = await store.GetHeldAsync(null, cancellationToken).ConfigureAwait(false);
         var rows = new List<HeldRow>();
         foreach (var h in held.OrderBy(h => h.HeldSince).Take(Shown))
         {
-            var record = await store.GetCurrentRecordAsync(h.Kind, h.RecordId, cancellationToken);
+            var record = await store.GetCurrentRecordAsync(h.Kind, h.RecordId, cancellationToken).ConfigureAwait(false);
             rows.Add(new HeldRow(h, record?.Source));
         }
 
@@ -44,15 +44,15 @@ public sealed class IndexModel(IAdapterStore store, IQuarantineRetry retry, Sync
 
     public async Task<IActionResult> OnPostRetryAsync(long id, CancellationToken cancellationToken)
     {
-        var entry = await store.GetQuarantinedAsync(id, cancellationToken);
-        RetryMessages = entry is null ? $"#{id}: no longer quarantined." : await RetryAsync([entry], cancellationToken);
+        var entry = await store.GetQuarantinedAsync(id, cancellationToken).ConfigureAwait(false);
+        RetryMessages = entry is null ? $"#{id}: no longer quarantined." : await RetryAsync([entry], cancellationToken).ConfigureAwait(false);
         return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostRetryAllAsync(CancellationToken cancellationToken)
     {
-        var entries = await store.ListQuarantineAsync(int.MaxValue, cancellationToken);
-        RetryMessages = entries.Count == 0 ? "Nothing was quarantined." : await RetryAsync(entries, cancellationToken);
+        var entries = await store.ListQuarantineAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
+        RetryMessages = entries.Count == 0 ? "Nothing was quarantined." : await RetryAsync(entries, cancellationToken).ConfigureAwait(false);
         return RedirectToPage();
     }
 
@@ -62,7 +62,7 @@ public sealed class IndexModel(IAdapterStore store, IQuarantineRetry retry, Sync
         var lines = new List<string>();
         foreach (var entry in entries)
         {
-            var outcome = await retry.RetryAsync(entry, cancellationToken);
+            var outcome = await retry.RetryAsync(entry, cancellationToken).ConfigureAwait(false);
             lines.Add($"#{entry.Id}{(entry.RecordId is null ? "" : $" record {entry.RecordId}")}: {outcome.Message}");
         }
 

@@ -26,7 +26,11 @@ public static class ExchangeServiceCollectionExtensions
 
         var destinations = configuration.GetSection(ExchangeOptions.DestinationsPath);
         services.AddOptionsWithValidateOnStart<ExchangeOptions>()
-            .Configure(options => destinations.Bind(options.Destinations))
+            .Configure(options =>
+            {
+                options.Destinations.Clear(); // the same list whichever number of times this is registered
+                destinations.Bind(options.Destinations);
+            })
             .ValidateWithKeys(ExchangeOptions.Path, new ExchangeOptionsValidator());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<ExchangeOptions>>(new ConfigurationChangeTokenSource<ExchangeOptions>(destinations)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExchangeOptions>, ExchangeOptionsRules>());

@@ -37,6 +37,7 @@ public sealed class ConfigurationErrorTests
     [InlineData("--Adapter:Api:PublicBaseUrl=https://adapter.example/?x=1", "Adapter:Api:PublicBaseUrl must be an absolute http(s) URL without a query")]
     [InlineData("--Adapter:Console:SessionLifetime=00:00:10", "Adapter:Console:SessionLifetime must be between 00:01:00 and 1.00:00:00")]
     [InlineData("--Adapter:Console:MaxFailedSignIns=0", "Adapter:Console:MaxFailedSignIns must be between 1 and 100")]
+    [InlineData("--Adapter:Api:Clients:0:PermitLimit=many", "Adapter:Api:Clients:0:PermitLimit must be at least 1")]
     public async Task The_service_fails_at_start_naming_the_full_key(string setting, string message)
     {
         using var setup = new SyncSetup(serverBaseUrl: null);

@@ -80,7 +80,7 @@ internal static class SampleStore
     public static MappedResource Mapped(Bundle.EntryComponent entry)
     {
         var outcome = Validator.Validate(entry.Resource);
-        var valid = !outcome.Issue.Any(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal);
+        var valid = !outcome.HasErrors();
         if (!valid)
         {
             InvalidCount++;

@@ -143,7 +143,7 @@ public sealed class SearchTests(ApiFixture api)
 
         var disclosures = await api.Store.GetDisclosuresAsync(key, null, CancellationToken.None);
         Assert.True(disclosures.Count > before);
-        Assert.Equal(FhirAdapter.Store.Disclosures.DisclosureChannel.Pull, disclosures[^1].Channel);
+        Assert.Equal(DisclosureChannel.Pull, disclosures[^1].Channel);
         Assert.Equal("bhn", disclosures[^1].OrganizationId);
     }
 

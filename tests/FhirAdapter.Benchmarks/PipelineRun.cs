@@ -65,7 +65,7 @@ internal static class PipelineRun
                 Interlocked.Add(ref validateTicks, stage.Elapsed.Ticks);
                 Interlocked.Add(ref validateCpuTicks, (ThreadCpu.Now() - cpu).Ticks);
                 Interlocked.Add(ref resources, entries.Count);
-                Interlocked.Add(ref invalid, outcomes.Count(o => o.Issue.Any(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)));
+                Interlocked.Add(ref invalid, outcomes.Count(o => o.HasErrors()));
 
                 stage.Restart();
                 Interlocked.Add(ref chars, FhirJson.Serialize(bundle, pretty: false).Length);

@@ -95,7 +95,7 @@ internal sealed class PatientAccess
     {
         var record = _accounting.Record(patient.PatientKey, patient.Mrn, patient.Decision, DisclosureChannel.Pull, disclosed, _time.GetUtcNow());
         return new Store.Disclosures.Disclosure(record.Id, record.PatientKey, record.OrganizationId, record.Purpose.ExportCode(), record.ConsentRecordId,
-            Store.Disclosures.DisclosureChannel.Pull, record.Time, record.ResourceIds, record.AuditEventJson);
+            DisclosureChannel.Pull, record.Time, record.ResourceIds, record.AuditEventJson);
     }
 
     internal Task RecordAsync(Store.Disclosures.Disclosure disclosure, CancellationToken cancellationToken) => _store.RecordDisclosureAsync(disclosure, cancellationToken);

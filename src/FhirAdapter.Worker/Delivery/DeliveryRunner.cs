@@ -245,7 +245,7 @@ internal sealed class DeliveryRunner(
         {
             var record = accounting.Record(lease.PatientKey, mrn!, decision, DisclosureChannel.Push, disclosed, time.GetUtcNow());
             disclosure = new Store.Disclosures.Disclosure(record.Id, record.PatientKey, record.OrganizationId, record.Purpose.ExportCode(),
-                record.ConsentRecordId, Store.Disclosures.DisclosureChannel.Push, record.Time, record.ResourceIds, record.AuditEventJson);
+                record.ConsentRecordId, DisclosureChannel.Push, record.Time, record.ResourceIds, record.AuditEventJson);
         }
 
         await store.RecordDeliveryAsync(new DeliveryReport(destination.Name, lease.PatientKey, outcomes)

@@ -6,6 +6,7 @@ using FhirAdapter.Store;
 using FhirAdapter.Store.Leases;
 using FhirAdapter.Store.Patients;
 using FhirAdapter.Store.Quarantine;
+using FhirAdapter.Validation;
 using FhirAdapter.Worker.Scheduling;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
@@ -185,7 +186,7 @@ internal sealed class PatientRemapper(
             .OrderByDescending(r => r.RecordId.Length).FirstOrDefault()
             ?? records.Where(r => r.Kind == RecordKind.Intake).OrderByDescending(r => r.UpdatedAt).FirstOrDefault();
         var outcome = FhirJson.Parse<OperationOutcome>(resource.Validation.OperationOutcomeJson!);
-        var errors = outcome.Issue.Where(ResourceValidator.IsError).ToList();
+        var errors = outcome.Errors().ToList();
         var fields = string.Join(", ", errors.SelectMany(i => i.Expression).Distinct(StringComparer.Ordinal));
         var reasons = string.Join("; ", errors.Select(i => i.Details?.Text ?? i.Diagnostics ?? i.Code.ToString()));
         return new QuarantineEntry(source?.Source ?? new SourceLocation("(mapping)"), source?.RecordId, fields,

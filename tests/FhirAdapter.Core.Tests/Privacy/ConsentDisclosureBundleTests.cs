@@ -67,7 +67,7 @@ public sealed class ConsentDisclosureBundleTests
         var bundle = Filter.PrepareBundle(patient, decision);
 
         var fullUrls = bundle.Entry.Select(e => e.FullUrl).ToHashSet(StringComparer.Ordinal);
-        var local = Resources(bundle).SelectMany(r => Descendants(r)).OfType<ResourceReference>()
+        var local = Resources(bundle).SelectMany(FhirElements.Descendants).OfType<ResourceReference>()
             .Select(r => r.Reference).OfType<string>().Where(r => r.StartsWith("urn:uuid:", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(local);
         Assert.All(local, r => Assert.Contains(r, fullUrls));
@@ -264,11 +264,4 @@ public sealed class ConsentDisclosureBundleTests
         return copy;
     }
 
-    private static IEnumerable<Base> Descendants(Base root) =>
-        new[] { root }.Concat(root.EnumerateElements().SelectMany(kv => kv.Value switch
-        {
-            Base b => Descendants(b),
-            IEnumerable<Base> many => many.SelectMany(Descendants),
-            _ => Enumerable.Empty<Base>(),
-        }));
 }

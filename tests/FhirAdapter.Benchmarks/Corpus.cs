@@ -1,5 +1,5 @@
 using FhirAdapter.Core.Export;
-using FhirAdapter.Core.Generation;
+using FhirAdapter.Generation;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Validation;
 using Hl7.Fhir.Model;

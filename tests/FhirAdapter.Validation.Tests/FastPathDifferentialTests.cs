@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Generation;
+using FhirAdapter.Generation;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Testing;
 using FhirAdapter.Testing.Validation;

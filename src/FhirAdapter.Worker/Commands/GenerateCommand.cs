@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using FhirAdapter.Core.Generation;
+using FhirAdapter.Generation;
 
 namespace FhirAdapter.Worker.Commands;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 
 namespace FhirAdapter.Generation;
 
@@ -10,14 +10,14 @@ internal static class ClinicClock
     public static DateTimeOffset At(DateOnly day, int minuteOfDay)
     {
         var local = day.ToDateTime(new TimeOnly(minuteOfDay / 60, minuteOfDay % 60), DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, ExportDates.ClinicTimeZone.GetUtcOffset(local));
+        return new DateTimeOffset(local, RecordDates.ClinicTimeZone.GetUtcOffset(local));
     }
 
     /// <summary>A later instant, re-expressed in the offset in force then (it may cross a daylight-saving change).</summary>
     public static DateTimeOffset Later(DateTimeOffset from, int minutes)
     {
         var utc = from.UtcDateTime.AddMinutes(minutes);
-        return new DateTimeOffset(utc).ToOffset(ExportDates.ClinicTimeZone.GetUtcOffset(utc));
+        return new DateTimeOffset(utc).ToOffset(RecordDates.ClinicTimeZone.GetUtcOffset(utc));
     }
 
     /// <summary>The next clinic day (Monday to Saturday) on or after <paramref name="day"/>.</summary>

@@ -1,19 +1,19 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 
 namespace FhirAdapter.Generation;
 
 /// <summary>
-/// Writes a synthetic export of a ketamine &amp; wellness clinic to a folder, in the export contract's
+/// Writes a synthetic inbox of a ketamine &amp; wellness clinic to a folder, in the clinic export contract's
 /// formats: forms, intakes, consents and sessions in a real clinic's proportions, with late intakes,
 /// revocations, superseding updates, repeats and a small share of deliberately invalid records.
-/// The same options give byte-identical files. Patients are written one at a time into exports of
+/// The same options give byte-identical files. Patients are written one at a time into batches of
 /// bounded size, so memory stays flat however many patients there are. All data is fictional.
 /// </summary>
 public sealed partial class ClinicGenerator
 {
-    /// <summary>The tab-separated list of deliberately invalid records, beside the export (the inbox reader skips it).</summary>
+    /// <summary>The tab-separated list of deliberately invalid records, beside the batches (the inbox reader skips it).</summary>
     public const string InvalidRecordsFile = "invalid-records.tsv";
 
     private readonly ClinicGeneratorOptions _options;
@@ -25,16 +25,16 @@ public sealed partial class ClinicGenerator
         _options = options;
     }
 
-    /// <summary>Writes the export into <paramref name="outputDirectory"/>, first removing files an earlier run of ours left there.</summary>
+    /// <summary>Writes the inbox into <paramref name="outputDirectory"/>, first removing files an earlier run of ours left there.</summary>
     public GenerationSummary Generate(string outputDirectory, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
         Directory.CreateDirectory(outputDirectory);
         RemoveEarlierOutput(outputDirectory);
 
-        var exports = (_options.Patients + _options.PatientsPerExport - 1) / _options.PatientsPerExport;
-        var width = Math.Max(4, (exports + 1).ToString(CultureInfo.InvariantCulture).Length);
-        string Prefix(int export) => export.ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
+        var batches = (_options.Patients + _options.PatientsPerBatch - 1) / _options.PatientsPerBatch;
+        var width = Math.Max(4, (batches + 1).ToString(CultureInfo.InvariantCulture).Length);
+        string Prefix(int batchNumber) => batchNumber.ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
 
         var counts = new GenerationCounts();
         var files = new List<GeneratedFile>();
@@ -50,11 +50,11 @@ public sealed partial class ClinicGenerator
 
         var patients = new PatientGenerator(_options, counts, manifest);
         var deferred = new List<DeferredRecord>();
-        // One export more than the patients need, when the last one left follow-ups to deliver.
-        for (var export = 1; export <= exports || deferred.Count > 0; export++)
+        // One batch more than the patients need, when the last one left follow-ups to deliver.
+        for (var batchNumber = 1; batchNumber <= batches || deferred.Count > 0; batchNumber++)
         {
             var next = new List<DeferredRecord>();
-            var batch = new ExportBatch(outputDirectory, Prefix(export), CsvColumns(export), counts);
+            var batch = new InboxBatch(outputDirectory, Prefix(batchNumber), CsvColumns(batchNumber), counts);
             try
             {
                 foreach (var record in deferred)
@@ -62,8 +62,8 @@ public sealed partial class ClinicGenerator
                     batch.Update(record.Kind, record.Json);
                 }
 
-                var first = ((export - 1) * _options.PatientsPerExport) + 1;
-                var last = Math.Min(export * _options.PatientsPerExport, _options.Patients);
+                var first = ((batchNumber - 1) * _options.PatientsPerBatch) + 1;
+                var last = Math.Min(batchNumber * _options.PatientsPerBatch, _options.Patients);
                 for (var number = first; number <= last; number++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -111,15 +111,15 @@ public sealed partial class ClinicGenerator
         return day;
     }
 
-    /// <summary>Every third export's CSV has its columns in another order and an extra column, as exports do.</summary>
-    private IReadOnlyList<string> CsvColumns(int export)
+    /// <summary>Every third batch's CSV has its columns in another order and an extra column, as exports do.</summary>
+    private IReadOnlyList<string> CsvColumns(int batchNumber)
     {
-        if (export % 3 != 0)
+        if (batchNumber % 3 != 0)
         {
             return SessionDraft.CsvColumns;
         }
 
-        var dice = new Dice(Dice.SeedFor(_options.Seed, export, salt: 1));
+        var dice = new Dice(Dice.SeedFor(_options.Seed, batchNumber, salt: 1));
         var columns = SessionDraft.CsvColumns.Append("chair").ToList();
         for (var i = columns.Count - 1; i > 0; i--)
         {

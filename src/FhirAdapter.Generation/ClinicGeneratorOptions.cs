@@ -17,8 +17,8 @@ public sealed class ClinicGeneratorOptions
     /// <summary>New patients per clinic day (Monday to Saturday), across both sites.</summary>
     public int NewPatientsPerDay { get; set; } = 12;
 
-    /// <summary>Patients per export (one set of files): bounds every file's size.</summary>
-    public int PatientsPerExport { get; set; } = 1000;
+    /// <summary>Patients per batch (one set of files, named by the batch number): bounds every file's size.</summary>
+    public int PatientsPerBatch { get; set; } = 1000;
 
     /// <summary>Share of records made invalid on purpose (each later followed by a corrected version, unless only the mapping rejects it).</summary>
     public double InvalidRate { get; set; } = 0.005;
@@ -54,9 +54,9 @@ public sealed class ClinicGeneratorOptions
             throw new ArgumentOutOfRangeException(nameof(NewPatientsPerDay), NewPatientsPerDay, "NewPatientsPerDay must be at least 1.");
         }
 
-        if (PatientsPerExport < 1)
+        if (PatientsPerBatch < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(PatientsPerExport), PatientsPerExport, "PatientsPerExport must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(PatientsPerBatch), PatientsPerBatch, "PatientsPerBatch must be at least 1.");
         }
 
         Rate(InvalidRate, nameof(InvalidRate));

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 
 namespace FhirAdapter.Generation;
 

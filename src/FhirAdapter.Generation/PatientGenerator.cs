@@ -1,5 +1,5 @@
 using System.Globalization;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 
 namespace FhirAdapter.Generation;
 
@@ -29,7 +29,7 @@ internal sealed class PatientGenerator
 
     public static string MrnOf(int number) => string.Create(CultureInfo.InvariantCulture, $"KWC-{100_000 + number:D6}");
 
-    public void Generate(int number, DateOnly intakeDay, ExportBatch batch, List<DeferredRecord> next)
+    public void Generate(int number, DateOnly intakeDay, InboxBatch batch, List<DeferredRecord> next)
     {
         var dice = new Dice(Dice.SeedFor(_options.Seed, number));
         var site = dice.Chance(0.6) ? "BOCA" : "DELRAY";
@@ -177,7 +177,7 @@ internal sealed class PatientGenerator
         };
     }
 
-    private void WriteSession(Dice dice, SessionDraft session, ExportBatch batch, List<DeferredRecord> next)
+    private void WriteSession(Dice dice, SessionDraft session, InboxBatch batch, List<DeferredRecord> next)
     {
         var json = session.ToJson();
         var toCsv = session.Site == "BOCA" && !session.NeedsJson && dice.Chance(_options.CsvShare);

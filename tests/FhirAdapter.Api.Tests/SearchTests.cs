@@ -14,7 +14,7 @@ public sealed class SearchTests(ApiFixture api)
         var permitted = new List<string>();
         foreach (var key in keys)
         {
-            var records = (await api.Store.GetCurrentRecordsAsync(key, CancellationToken.None)).Select(r => r.ToExportRecord());
+            var records = (await api.Store.GetCurrentRecordsAsync(key, CancellationToken.None)).Select(r => r.ToClinicRecord());
             if (ConsentDecider.Decide(records, organization, DisclosurePurpose.Treatment, api.Time.GetUtcNow()).IsPermitted)
             {
                 permitted.Add(key);

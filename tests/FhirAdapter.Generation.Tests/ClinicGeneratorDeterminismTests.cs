@@ -42,8 +42,8 @@ public sealed class ClinicGeneratorDeterminismTests : IDisposable
     [Fact]
     public void A_patient_is_the_same_whatever_the_size_of_the_run()
     {
-        Generate("small", seed: 5, patients: 20, perExport: 1000);
-        Generate("large", seed: 5, patients: 300, perExport: 1000);
+        Generate("small", seed: 5, patients: 20, perBatch: 1000);
+        Generate("large", seed: 5, patients: 300, perBatch: 1000);
 
         var small = File.ReadLines(Path.Combine(_root, "small", "0001_intakes.ndjson")).Where(l => l.Length > 0).ToList();
         var large = File.ReadLines(Path.Combine(_root, "large", "0001_intakes.ndjson")).Where(l => l.Length > 0).Take(small.Count);
@@ -53,7 +53,7 @@ public sealed class ClinicGeneratorDeterminismTests : IDisposable
     [Fact]
     public void Files_are_bounded_by_the_patients_per_export()
     {
-        var summary = Generate("a", seed: 1, patients: 250, perExport: 50);
+        var summary = Generate("a", seed: 1, patients: 250, perBatch: 50);
 
         Assert.Equal(["0000_forms.json", "0001_consents.json", "0001_intakes.ndjson"], summary.Files.Select(f => f.Name).Take(3));
         Assert.Contains(summary.Files, f => f.Name == "0005_intakes.ndjson");
@@ -64,10 +64,10 @@ public sealed class ClinicGeneratorDeterminismTests : IDisposable
     [Fact]
     public void A_second_run_replaces_the_files_of_the_first()
     {
-        Generate("a", seed: 1, patients: 200, perExport: 50);
+        Generate("a", seed: 1, patients: 200, perBatch: 50);
         File.WriteAllText(Path.Combine(_root, "a", "notes.txt"), "kept");
 
-        var summary = Generate("a", seed: 1, patients: 50, perExport: 100);
+        var summary = Generate("a", seed: 1, patients: 50, perBatch: 100);
 
         var names = Directory.EnumerateFiles(Path.Combine(_root, "a")).Select(Path.GetFileName).Order().ToList();
         Assert.Equal(summary.Files.Select(f => f.Name).Append(ClinicGenerator.InvalidRecordsFile).Append("notes.txt").Order(), names);
@@ -102,7 +102,7 @@ public sealed class ClinicGeneratorDeterminismTests : IDisposable
 
     private const int CourseBuilderMax = 16; // two courses of at most 8 sessions
 
-    private GenerationSummary Generate(string folder, int seed, int patients = 150, int perExport = 50, double invalidRate = 0.005) =>
-        new ClinicGenerator(new ClinicGeneratorOptions { Patients = patients, Seed = seed, PatientsPerExport = perExport, InvalidRate = invalidRate })
+    private GenerationSummary Generate(string folder, int seed, int patients = 150, int perBatch = 50, double invalidRate = 0.005) =>
+        new ClinicGenerator(new ClinicGeneratorOptions { Patients = patients, Seed = seed, PatientsPerBatch = perBatch, InvalidRate = invalidRate })
             .Generate(Path.Combine(_root, folder));
 }

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Generation;
 
 namespace FhirAdapter.Generation.Tests;
@@ -148,7 +148,7 @@ public sealed partial class ClinicGeneratorTests : IClassFixture<GeneratedClinic
         var firstIntake = new Dictionary<string, int>();
         var firstSession = new Dictionary<string, int>();
         var index = 0;
-        foreach (var record in _clinic.Items.Select(i => i.Record).OfType<ExportRecord>())
+        foreach (var record in _clinic.Items.Select(i => i.Record).OfType<ClinicRecord>())
         {
             var map = record.Kind == RecordKind.Intake ? firstIntake : record.Kind == RecordKind.Session ? firstSession : null;
             map?.TryAdd(record.PatientMrn!, index);
@@ -173,7 +173,7 @@ public sealed partial class ClinicGeneratorTests : IClassFixture<GeneratedClinic
         _clinic.Records.Records.Where(r => r.Kind == kind).Select(r => r.As<T>());
 
     private string MrnOfIntake(string recordId) =>
-        _clinic.Items.Select(i => i.Record).OfType<ExportRecord>().First(r => r.RecordId == recordId).PatientMrn!;
+        _clinic.Items.Select(i => i.Record).OfType<ClinicRecord>().First(r => r.RecordId == recordId).PatientMrn!;
 
     [GeneratedRegex("^KWC-[0-9]{6}$")]
     private static partial Regex MrnPattern();

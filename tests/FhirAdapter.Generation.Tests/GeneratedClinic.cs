@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Generation;
 using FhirAdapter.Core.Mapping;
 
@@ -30,7 +30,7 @@ public sealed class GeneratedClinic : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new ClinicGeneratorOptions { Patients = PatientCount, Seed = 7, PatientsPerExport = 400 };
+        var options = new ClinicGeneratorOptions { Patients = PatientCount, Seed = 7, PatientsPerBatch = 400 };
         Summary = new ClinicGenerator(options).Generate(Directory);
         await foreach (var item in InboxReader.ReadDirectoryAsync(Directory))
         {
@@ -41,7 +41,7 @@ public sealed class GeneratedClinic : IAsyncLifetime
             }
         }
 
-        Mapping = new ExportMapper(new MappingOptions()).Map(Records.Records);
+        Mapping = new RecordMapper(new MappingOptions()).Map(Records.Records);
         Invalid = File.ReadLines(Path.Combine(Directory, ClinicGenerator.InvalidRecordsFile)).Skip(1)
             .Select(line => line.Split('\t'))
             .Select(c => new InvalidRow(c[0], int.Parse(c[1], System.Globalization.CultureInfo.InvariantCulture), c[2], c[3], c[4], c[5]))

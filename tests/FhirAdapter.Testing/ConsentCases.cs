@@ -4,7 +4,7 @@ namespace FhirAdapter.Testing;
 
 /// <summary>
 /// The consent cases of 42 CFR Part 2 that every way out (push and pull) must get right, built from the clinic export
-/// contract's example records (<see cref="RepoPaths.ExportExamples"/>), one patient per case, so that the push tests
+/// contract's example records (<see cref="RepoPaths.RecordExamples"/>), one patient per case, so that the push tests
 /// and the API tests run the very same table. Each patient has an intake and a session with notes (an SUD counseling
 /// note); the organization under test is <see cref="Organization"/>. The dates hold from <see cref="Now"/> (the fixed
 /// clock of both paths' tests) until the example consent expires (2027-03-02).
@@ -89,7 +89,7 @@ public static class ConsentCases
     private static JsonArray Array(params string[] values) => [.. values.Select(v => (JsonNode)JsonValue.Create(v))];
 
     private static JsonObject Example(string kind) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.ExportExamples, $"{kind}.json")))!.AsObject();
+        JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.RecordExamples, $"{kind}.json")))!.AsObject();
 
     private static JsonObject With(this JsonObject record, string name, JsonNode? value)
     {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Core.Tests.Support;
 
@@ -24,7 +24,7 @@ internal static class ConsentTestData
 
     public static JsonArray Array(params string[] values) => [.. values.Select(v => (JsonNode)JsonValue.Create(v))];
 
-    public static async Task<List<ExportRecord>> ReadAsync(params JsonObject[] records)
+    public static async Task<List<ClinicRecord>> ReadAsync(params JsonObject[] records)
     {
         var items = await Read.TextAsync("test.ndjson", string.Join('\n', records.Select(Records.Line)));
         Assert.All(items, i => Assert.Empty(i.Errors));

@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using System.Text.Json.Nodes;
 
@@ -17,7 +17,7 @@ internal static class Map
             set.Add(item.Record!);
         }
 
-        return new ExportMapper(new MappingOptions()).Map(set.Records);
+        return new RecordMapper(new MappingOptions()).Map(set.Records);
     }
 
     public static async Task<MappingResult> ExamplesAsync() =>

@@ -6,7 +6,7 @@ namespace FhirAdapter.Core.Tests.Support;
 internal static class Records
 {
     public static JsonObject Example(string kind) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.ExportExamples, $"{kind}.json")))!.AsObject();
+        JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.RecordExamples, $"{kind}.json")))!.AsObject();
 
     public static string Line(JsonObject record) => record.ToJsonString();
 

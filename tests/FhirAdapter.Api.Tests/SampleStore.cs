@@ -36,7 +36,7 @@ internal static class SampleStore
 
     private static async Task<(List<ClinicRecord>, List<(string, List<MappedResource>)>)> MapSamplesAsync()
     {
-        var snapshot = await InboxSnapshot.ReadAsync(Path.Combine(RepoRoot(), "samples", "inbox"));
+        var snapshot = await InboxSnapshot.ReadAsync(RepoPaths.Inbox);
         var records = snapshot.Records.Records.ToList();
         var result = Mapper.Map(records);
         var mappings = result.Patients.Select(p => (p.PatientKey, p.Bundle.Entry.Select(Mapped).ToList())).ToList();
@@ -92,18 +92,5 @@ internal static class SampleStore
             : query.StartsWith("_tag=", StringComparison.Ordinal) ? query["_tag=".Length..] : query;
         return new MappedResource(entry.Resource.TypeName, identifier, entry.FullUrl["urn:uuid:".Length..], url,
             FhirJson.Serialize(entry.Resource, pretty: false), valid ? ResourceValidation.Valid : ResourceValidation.Invalid(FhirJson.Serialize(outcome, pretty: false)));
-    }
-
-    public static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FhirAdapter.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("FhirAdapter.sln not found above the test binaries");
     }
 }

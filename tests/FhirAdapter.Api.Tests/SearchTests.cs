@@ -81,7 +81,9 @@ public sealed class SearchTests(ApiFixture api)
 
         var questionnaires = await api.SearchAsync("fhir/Questionnaire", token);
         var url = ((Questionnaire)questionnaires.Entry[0].Resource).Url;
-        Assert.All((await api.SearchAsync($"fhir/Questionnaire?url={url}", token)).Entry, e => Assert.Equal(url, ((Questionnaire)e.Resource).Url));
+        var byUrl = (await api.SearchAsync($"fhir/Questionnaire?url={url}", token)).Entry;
+        Assert.NotEmpty(byUrl);
+        Assert.All(byUrl, e => Assert.Equal(url, ((Questionnaire)e.Resource).Url));
 
         Assert.DoesNotContain((await api.SearchAsync("fhir/Encounter?_lastUpdated=lt2000-01-01", token)).Entry, e => e.Search.Mode == Bundle.SearchEntryMode.Match);
         Assert.NotEmpty((await api.SearchAsync($"fhir/Encounter?patient={patient.Id}&_lastUpdated=ge2026-01-01", token)).Entry);

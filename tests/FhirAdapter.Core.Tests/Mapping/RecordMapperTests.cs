@@ -8,7 +8,7 @@ public sealed class RecordMapperTests
     [Fact]
     public async Task Sessions_and_consents_wait_for_their_patients_intake()
     {
-        var result = await Map.RecordsAsync(Records.Example("form"), Records.Example("consent"), Records.Example("session"));
+        var result = await Map.RecordsAsync(RecordJson.Example("form"), RecordJson.Example("consent"), RecordJson.Example("session"));
 
         Assert.Empty(result.Patients);
         Assert.Equal(["CNS-2026-000311", "SES-2026-004410"], result.Held.Select(h => h.Record.RecordId).Order());
@@ -18,7 +18,7 @@ public sealed class RecordMapperTests
     [Fact]
     public async Task An_intake_waits_for_its_form_version()
     {
-        var result = await Map.RecordsAsync(Records.Example("intake").With("form.version", "9"));
+        var result = await Map.RecordsAsync(RecordJson.Example("intake").With("form.version", "9"));
 
         Assert.Equal("form intake version 9", Assert.Single(result.Held).WaitingFor);
     }
@@ -26,7 +26,7 @@ public sealed class RecordMapperTests
     [Fact]
     public async Task Held_records_are_mapped_once_what_they_wait_for_arrives()
     {
-        var result = await Map.RecordsAsync(Records.Example("consent"), Records.Example("session"), Records.Example("form"), Records.Example("intake"));
+        var result = await Map.RecordsAsync(RecordJson.Example("consent"), RecordJson.Example("session"), RecordJson.Example("form"), RecordJson.Example("intake"));
 
         Assert.Empty(result.Held);
         Assert.Single(result.All<Consent>());
@@ -37,8 +37,8 @@ public sealed class RecordMapperTests
     public async Task An_entered_in_error_record_updates_the_same_resources_to_that_status()
     {
         var active = await Map.ExamplesAsync();
-        var withdrawn = await Map.RecordsAsync(Records.Example("form"), Records.Example("intake"), Records.Example("consent"),
-            Records.Example("session").With("status", "entered-in-error").With("updatedAt", "2026-03-10T09:00:00-05:00"));
+        var withdrawn = await Map.RecordsAsync(RecordJson.Example("form"), RecordJson.Example("intake"), RecordJson.Example("consent"),
+            RecordJson.Example("session").With("status", "entered-in-error").With("updatedAt", "2026-03-10T09:00:00-05:00"));
 
         string UrlOf<T>(Hl7.Fhir.Model.Bundle b) where T : Resource => b.Entry.Single(e => e.Resource is T).Request!.Url!;
         var before = active.Patients.Single().Bundle;
@@ -62,9 +62,9 @@ public sealed class RecordMapperTests
     [Fact]
     public async Task Two_records_defining_one_form_version_use_the_newer_and_reject_the_other()
     {
-        var older = Records.Example("form").With("recordId", "FORM-intake-3-copy").With("updatedAt", "2026-01-01T09:00:00-05:00");
+        var older = RecordJson.Example("form").With("recordId", "FORM-intake-3-copy").With("updatedAt", "2026-01-01T09:00:00-05:00");
 
-        var result = await Map.RecordsAsync(Records.Example("form"), older, Records.Example("intake"));
+        var result = await Map.RecordsAsync(RecordJson.Example("form"), older, RecordJson.Example("intake"));
 
         var error = Assert.Single(result.Rejected);
         Assert.Equal(("FORM-intake-3-copy", "formId"), (error.RecordId, error.Field));

@@ -1,6 +1,7 @@
 using FhirAdapter.Core.Privacy;
 using FhirAdapter.Core.Tests.Support;
 using static FhirAdapter.Core.Tests.Privacy.ConsentTestData;
+using static FhirAdapter.Testing.RecordJson;
 
 namespace FhirAdapter.Core.Tests.Privacy;
 

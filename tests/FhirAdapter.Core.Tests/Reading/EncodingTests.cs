@@ -68,9 +68,9 @@ public sealed class EncodingTests
     public async Task An_NDJSON_line_in_a_Windows_code_page_is_rejected_as_not_UTF8_and_the_next_line_read()
     {
         // (JsonNode escapes what is not ASCII: put the accent in after it.)
-        var line = Records.Line(Records.Example("form").With("title", "Evaluation")).Replace("Evaluation", "Évaluation", StringComparison.Ordinal);
+        var line = RecordJson.Line(RecordJson.Example("form").With("title", "Evaluation")).Replace("Evaluation", "Évaluation", StringComparison.Ordinal);
         var latin = Encoding.Latin1.GetBytes(line + "\n");
-        var bytes = latin.Concat(Encoding.UTF8.GetBytes(Records.Line(Records.Example("consent")) + "\n")).ToArray();
+        var bytes = latin.Concat(Encoding.UTF8.GetBytes(RecordJson.Line(RecordJson.Example("consent")) + "\n")).ToArray();
 
         var items = await ReadAsync("cp1252.ndjson", bytes);
 
@@ -102,8 +102,8 @@ public sealed class EncodingTests
     private static string Content(string file)
     {
         // JsonNode escapes what is not ASCII: the title goes in as it would be written, unescaped.
-        var form = Records.Line(Records.Example("form").With("title", "TITLE")).Replace("TITLE", Title, StringComparison.Ordinal);
-        var consent = Records.Line(Records.Example("consent"));
+        var form = RecordJson.Line(RecordJson.Example("form").With("title", "TITLE")).Replace("TITLE", Title, StringComparison.Ordinal);
+        var consent = RecordJson.Line(RecordJson.Example("consent"));
         var csv = Csv.Replace("Mood brighter", Title, StringComparison.Ordinal);
         return Path.GetExtension(file) switch
         {

@@ -8,7 +8,7 @@ public sealed class JsonFileReaderTests
     [Fact]
     public async Task Reads_a_single_record()
     {
-        var items = await Read.TextAsync("one.json", Records.Example("intake").ToJsonString());
+        var items = await Read.TextAsync("one.json", RecordJson.Example("intake").ToJsonString());
 
         Assert.Equal("INT-2026-000123", Assert.Single(items).Record!.RecordId);
     }
@@ -16,7 +16,7 @@ public sealed class JsonFileReaderTests
     [Fact]
     public async Task Reads_an_array_naming_each_element_by_its_index()
     {
-        var text = $"[{Records.Line(Records.Example("form"))}, {Records.Line(Records.Example("consent").Without("patientMrn"))}]";
+        var text = $"[{RecordJson.Line(RecordJson.Example("form"))}, {RecordJson.Line(RecordJson.Example("consent").Without("patientMrn"))}]";
 
         var items = await Read.TextAsync("many.json", text);
 
@@ -30,7 +30,7 @@ public sealed class JsonFileReaderTests
     [Fact]
     public async Task A_syntax_error_keeps_the_records_before_it()
     {
-        var text = $"[{Records.Line(Records.Example("form"))}, {{\"recordType\": ";
+        var text = $"[{RecordJson.Line(RecordJson.Example("form"))}, {{\"recordType\": ";
 
         var items = await Read.TextAsync("cut.json", text);
 

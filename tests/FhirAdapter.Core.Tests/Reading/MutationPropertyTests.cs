@@ -32,8 +32,8 @@ public sealed class MutationPropertyTests
     [Fact]
     public void Damaged_records_never_crash_and_every_error_names_its_file_and_record()
     {
-        var form = Records.Line(Records.Example("form"));
-        var intake = Records.Line(Records.Example("intake"));
+        var form = RecordJson.Line(RecordJson.Example("form"));
+        var intake = RecordJson.Line(RecordJson.Example("intake"));
         Mutations.Sample(mutation =>
         {
             var (text, recordId) = mutation.Apply();
@@ -64,7 +64,7 @@ public sealed class MutationPropertyTests
     {
         public (string Text, string? RecordId) Apply()
         {
-            var record = Records.Example(Kind);
+            var record = RecordJson.Example(Kind);
             var paths = Paths(record, "").ToList();
             var path = paths[Pick % paths.Count];
             switch (How)
@@ -76,16 +76,16 @@ public sealed class MutationPropertyTests
                     Replace(record, path, Value?.DeepClone());
                     break;
                 case 2:
-                    var text = Records.Line(record);
+                    var text = RecordJson.Line(record);
                     return (text[..(Cut % text.Length)], null);
                 default:
-                    var garbled = Records.Line(record).ToCharArray();
+                    var garbled = RecordJson.Line(record).ToCharArray();
                     garbled[Cut % garbled.Length] = "{}[]\",:\\x0"[Cut % 10];
                     return (new string(garbled), null);
             }
 
             var id = record["recordId"] is JsonValue v && v.TryGetValue<string>(out var s) && RecordParserPattern.IsMatch(s) ? s : null;
-            return (Records.Line(record), id);
+            return (RecordJson.Line(record), id);
         }
 
         private static readonly System.Text.RegularExpressions.Regex RecordParserPattern = new("^[A-Za-z0-9._-]{1,64}$");

@@ -8,7 +8,7 @@ public sealed class NdjsonReaderTests
     [Fact]
     public async Task Reads_one_record_per_line_and_skips_blank_lines()
     {
-        var text = $"{Records.Line(Records.Example("form"))}\n\n  \n{Records.Line(Records.Example("intake"))}\r\n";
+        var text = $"{RecordJson.Line(RecordJson.Example("form"))}\n\n  \n{RecordJson.Line(RecordJson.Example("intake"))}\r\n";
 
         var items = await Read.TextAsync("a.ndjson", text);
 
@@ -20,7 +20,7 @@ public sealed class NdjsonReaderTests
     [Fact]
     public async Task A_malformed_line_is_rejected_with_its_line_number_and_the_next_line_still_read()
     {
-        var text = $"{{\"recordType\": \"form\",\n{Records.Line(Records.Example("consent"))}\n";
+        var text = $"{{\"recordType\": \"form\",\n{RecordJson.Line(RecordJson.Example("consent"))}\n";
 
         var items = await Read.TextAsync("bad.ndjson", text);
 
@@ -33,8 +33,8 @@ public sealed class NdjsonReaderTests
     [Fact]
     public async Task A_record_over_one_MiB_is_rejected_and_the_following_records_still_read()
     {
-        var huge = Records.Example("session").With("notes", new string('x', 1024 * 1024 + 10));
-        var text = $"{Records.Line(huge)}\n{Records.Line(Records.Example("consent"))}";
+        var huge = RecordJson.Example("session").With("notes", new string('x', 1024 * 1024 + 10));
+        var text = $"{RecordJson.Line(huge)}\n{RecordJson.Line(RecordJson.Example("consent"))}";
 
         var items = await Read.TextAsync("big.ndjson", text);
 

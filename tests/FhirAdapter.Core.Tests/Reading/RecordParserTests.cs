@@ -13,7 +13,7 @@ public sealed class RecordParserTests
     [InlineData("session")]
     public async Task The_contract_examples_are_valid(string kind)
     {
-        var item = await Read.OneAsync(Records.Line(Records.Example(kind)));
+        var item = await Read.OneAsync(RecordJson.Line(RecordJson.Example(kind)));
 
         Assert.Empty(item.Errors);
         Assert.Equal(kind, item.Record!.Kind.ToString(), ignoreCase: true);
@@ -32,10 +32,10 @@ public sealed class RecordParserTests
     [InlineData("submittedAt", null, "submittedAt", "is required")]
     public async Task An_invalid_intake_field_is_named_in_the_error(string path, string? value, string field, string message)
     {
-        var record = Records.Example("intake");
+        var record = RecordJson.Example("intake");
         record = value is null ? record.Without(path) : record.With(path, value);
 
-        var item = await Read.OneAsync(Records.Line(record));
+        var item = await Read.OneAsync(RecordJson.Line(record));
 
         Assert.Null(item.Record);
         var error = Assert.Single(item.Errors);
@@ -51,7 +51,7 @@ public sealed class RecordParserTests
     [InlineData("expiresAt", "next year", "expiresAt")]
     public async Task An_invalid_consent_field_is_named_in_the_error(string path, string value, string field)
     {
-        var item = await Read.OneAsync(Records.Line(Records.Example("consent").With(path, value)));
+        var item = await Read.OneAsync(RecordJson.Line(RecordJson.Example("consent").With(path, value)));
 
         Assert.Equal(field, Assert.Single(item.Errors).Field);
     }
@@ -66,7 +66,7 @@ public sealed class RecordParserTests
     {
         var node = value is string s ? JsonValue.Create(s) : JsonValue.Create((int)value);
 
-        var item = await Read.OneAsync(Records.Line(Records.Example("session").With(path, node)));
+        var item = await Read.OneAsync(RecordJson.Line(RecordJson.Example("session").With(path, node)));
 
         Assert.Equal(field, Assert.Single(item.Errors).Field);
     }
@@ -74,9 +74,9 @@ public sealed class RecordParserTests
     [Fact]
     public async Task Every_problem_with_a_record_is_reported_at_once()
     {
-        var record = Records.Example("intake").With("patient.dateOfBirth", "soon").With("patient.sexAtBirth", "?").Without("submittedAt");
+        var record = RecordJson.Example("intake").With("patient.dateOfBirth", "soon").With("patient.sexAtBirth", "?").Without("submittedAt");
 
-        var item = await Read.OneAsync(Records.Line(record));
+        var item = await Read.OneAsync(RecordJson.Line(record));
 
         Assert.Equal(["patient.dateOfBirth", "patient.sexAtBirth", "submittedAt"], item.Errors.Select(e => e.Field).Order());
     }
@@ -84,9 +84,9 @@ public sealed class RecordParserTests
     [Fact]
     public async Task Unknown_fields_are_ignored_and_status_defaults_to_active()
     {
-        var record = Records.Example("consent").With("newField", "x").With("patientPortalId", 42).Without("status");
+        var record = RecordJson.Example("consent").With("newField", "x").With("patientPortalId", 42).Without("status");
 
-        var item = await Read.OneAsync(Records.Line(record));
+        var item = await Read.OneAsync(RecordJson.Line(record));
 
         Assert.Equal(RecordStatus.Active, item.Record!.Status);
     }
@@ -94,7 +94,7 @@ public sealed class RecordParserTests
     [Fact]
     public async Task An_entered_in_error_record_is_read_as_such()
     {
-        var item = await Read.OneAsync(Records.Line(Records.Example("session").With("status", "entered-in-error")));
+        var item = await Read.OneAsync(RecordJson.Line(RecordJson.Example("session").With("status", "entered-in-error")));
 
         Assert.True(item.Record!.IsEnteredInError);
     }
@@ -102,7 +102,7 @@ public sealed class RecordParserTests
     [Fact]
     public async Task Short_code_system_names_are_expanded()
     {
-        var form = (await Read.OneAsync(Records.Line(Records.Example("form")))).Record!.As<FormPayload>();
+        var form = (await Read.OneAsync(RecordJson.Line(RecordJson.Example("form")))).Record!.As<FormPayload>();
 
         Assert.Equal("http://loinc.org", form.Items.Single(i => i.LinkId == "phq9").Code[0].System);
     }
@@ -110,10 +110,10 @@ public sealed class RecordParserTests
     [Fact]
     public async Task A_form_whose_enableWhen_names_a_missing_item_is_rejected()
     {
-        var form = Records.Example("form");
+        var form = RecordJson.Example("form");
         form["items"]![1]!["enableWhen"]!["linkId"] = "nowhere";
 
-        var error = Assert.Single((await Read.OneAsync(Records.Line(form))).Errors);
+        var error = Assert.Single((await Read.OneAsync(RecordJson.Line(form))).Errors);
 
         Assert.Contains("'nowhere'", error.Message, StringComparison.Ordinal);
     }
@@ -121,9 +121,9 @@ public sealed class RecordParserTests
     [Fact]
     public async Task Error_messages_never_echo_a_patient_value()
     {
-        var record = Records.Example("intake").With("patient.dateOfBirth", "Maria-Alvarez-1984").With("patient.mrn", 4821);
+        var record = RecordJson.Example("intake").With("patient.dateOfBirth", "Maria-Alvarez-1984").With("patient.mrn", 4821);
 
-        var item = await Read.OneAsync(Records.Line(record));
+        var item = await Read.OneAsync(RecordJson.Line(record));
 
         Assert.Equal(2, item.Errors.Count);
         Assert.All(item.Errors, e => Assert.DoesNotContain("Maria", e.ToString(), StringComparison.Ordinal));
@@ -133,12 +133,12 @@ public sealed class RecordParserTests
     [Fact]
     public async Task The_same_record_has_the_same_content_hash_in_any_key_order_or_format()
     {
-        var record = Records.Example("consent");
+        var record = RecordJson.Example("consent");
         var reordered = new JsonObject(record.Reverse().Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
 
-        var a = (await Read.OneAsync(Records.Line(record))).Record!;
-        var b = (await Read.OneAsync(Records.Line(reordered.With("unknownExtra", true)))).Record!;
-        var c = (await Read.OneAsync(Records.Line(record.With("dataScope", "all")))).Record!;
+        var a = (await Read.OneAsync(RecordJson.Line(record))).Record!;
+        var b = (await Read.OneAsync(RecordJson.Line(reordered.With("unknownExtra", true)))).Record!;
+        var c = (await Read.OneAsync(RecordJson.Line(record.With("dataScope", "all")))).Record!;
 
         Assert.Equal(a.ContentHash, b.ContentHash);
         Assert.NotEqual(a.ContentHash, c.ContentHash);

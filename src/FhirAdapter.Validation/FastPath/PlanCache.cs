@@ -67,11 +67,13 @@ internal static class PlanCache
         All,
     }
 
-    /// <summary>Writes <paramref name="plan"/> (before the package code check is added) to <paramref name="path"/>, atomically.</summary>
+    /// <summary>
+    /// Writes <paramref name="plan"/> to <paramref name="path"/>, atomically (a reader sees the old file or the new one).
+    /// The package code check is left out: it is the package's, and the validator adds it to a loaded plan as to a
+    /// compiled one.
+    /// </summary>
     public static void Write(string path, string fingerprint, FastPlan plan, IReadOnlyList<string> notModelled)
     {
-        if (plan.ChecksPackageCodes)
-            throw new InvalidOperationException("Save the plan before the package code check is added.");
         var body = new PlanWriter(plan, notModelled).Body();
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
@@ -157,8 +159,11 @@ internal static class PlanCache
 
         public byte[] Body()
         {
-            foreach (var entry in plan.Entries.Values.Concat(plan.Schemas.Values))
+            // In canonical order, so that the same plan always gives the same bytes.
+            foreach (var (_, entry) in plan.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
                 Visit(entry);
+            foreach (var (_, schema) in plan.Schemas.OrderBy(e => e.Key, StringComparer.Ordinal))
+                Visit(schema);
 
             using var stream = new MemoryStream();
             using var w = new BinaryWriter(stream, Encoding.UTF8);
@@ -166,7 +171,7 @@ internal static class PlanCache
             foreach (var (contents, _) in _contents.OrderBy(c => c.Value))
             {
                 w.Write(contents.Codings.Count);
-                foreach (var (system, code) in contents.Codings)
+                foreach (var (system, code) in contents.Codings.Order())
                 {
                     WriteNullable(w, system);
                     w.Write(code);
@@ -207,7 +212,7 @@ internal static class PlanCache
             {
                 if (check is SchemaCheck schema)
                 {
-                    WriteIds(w, schema.Members);
+                    WriteIds(w, Saved(schema.Members));
                     WriteIds(w, schema.SliceMembers);
                 }
                 else
@@ -219,7 +224,7 @@ internal static class PlanCache
             WriteMap(w, plan.Schemas.ToDictionary(s => s.Key, s => _ids[s.Value], StringComparer.Ordinal));
             WriteMap(w, plan.Entries.ToDictionary(s => s.Key, s => _ids[s.Value], StringComparer.Ordinal));
             w.Write(plan.ResourceTypes.Count);
-            foreach (var (canonical, type) in plan.ResourceTypes)
+            foreach (var (canonical, type) in plan.ResourceTypes.OrderBy(t => t.Key, StringComparer.Ordinal))
             {
                 w.Write(canonical);
                 w.Write(type);
@@ -244,9 +249,11 @@ internal static class PlanCache
                 _contents[contents] = _contents.Count;
         }
 
+        private static PlanCheck[] Saved(PlanCheck[] members) => members.OfType<PackageCodingCheck>().Any() ? [.. members.Where(m => m is not PackageCodingCheck)] : members;
+
         private static IEnumerable<PlanCheck> Parts(PlanCheck check) => check switch
         {
-            SchemaCheck s => s.Members.Concat(s.SliceMembers),
+            SchemaCheck s => Saved(s.Members).Concat(s.SliceMembers),
             SchemaRefCheck r => [r.Target],
             AllCheck a => a.Members,
             ChildrenCheck c => c.Children.Select(x => x.Value),

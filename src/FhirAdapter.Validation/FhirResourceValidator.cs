@@ -28,6 +28,10 @@ public sealed class FhirResourceValidator
     private long _fastRefused;
     private long _doubleChecked;
     private long _disagreements;
+    private readonly bool _warmUp;
+    private long _doubleChecksOwed;
+    private volatile bool _firelyWarm;
+    private int _warming;
 
     /// <summary>Loads the package and the specification with default options (profiles/ found by walking up).</summary>
     public FhirResourceValidator()
@@ -63,6 +67,7 @@ public sealed class FhirResourceValidator
         _codeChecker = new PackageCodeChecker(_package);
         _packageProfiles = _package.StructureDefinitions.Select(sd => sd.Url!).ToHashSet(StringComparer.Ordinal);
         _redactValues = options.RedactValues;
+        _warmUp = options.WarmUp;
         Package = _package.ToInfo();
         Fingerprint = ComputeFingerprint(_package, specification, options);
 
@@ -95,6 +100,7 @@ public sealed class FhirResourceValidator
             _firely = new Lazy<FirelyValidation>(firely);
             if (options.WarmUp)
                 firely.WarmUp(_packageProfiles);
+            _firelyWarm = true;
             if (options.FastPath)
             {
                 var compiler = new PlanCompiler(firely.Schemas, firely.Terminology, _package, options.ReportUncheckedCodes);
@@ -186,7 +192,7 @@ public sealed class FhirResourceValidator
             if (_plan.Accept(resource, out _))
             {
                 var accepted = Interlocked.Increment(ref _fastAccepted);
-                if (_doubleCheckPeriod == 0 || accepted % _doubleCheckPeriod != 0)
+                if (!DoubleCheckNow(_doubleCheckPeriod != 0 && accepted % _doubleCheckPeriod == 0))
                     return _plan.ChecksPackageCodes ? new OperationOutcome() : Finish(resource, new OperationOutcome());
                 Interlocked.Increment(ref _doubleChecked);
                 return DoubleCheck(resource);
@@ -197,6 +203,57 @@ public sealed class FhirResourceValidator
 
         return Finish(resource, ValidateWithFirely(resource, profile));
     }
+
+    // A sample falls due every period-th accepted resource. After a start from the saved plan, Firely has compiled
+    // nothing yet: a sample that falls due then is owed, Firely compiles the package's profiles on another thread, and
+    // the samples owed are taken from the next accepted resources once it has. So a sample never makes a resource wait
+    // for Firely's cold compilation, and over a run the share stays the same. (Compiled at start: Firely is warm.)
+    private bool DoubleCheckNow(bool due)
+    {
+        if (_firelyWarm)
+            return due || TakeOwed();
+        if (due)
+        {
+            Interlocked.Increment(ref _doubleChecksOwed);
+            if (Interlocked.Exchange(ref _warming, 1) == 0)
+                System.Threading.Tasks.Task.Run(WarmFirely);
+        }
+
+        return false;
+    }
+
+    private bool TakeOwed()
+    {
+        for (var owed = Interlocked.Read(ref _doubleChecksOwed); owed > 0; owed = Interlocked.Read(ref _doubleChecksOwed))
+        {
+            if (Interlocked.CompareExchange(ref _doubleChecksOwed, owed - 1, owed) == owed)
+                return true;
+        }
+
+        return false;
+    }
+
+    private void WarmFirely()
+    {
+        try
+        {
+            if (_warmUp)
+                _firely.Value.WarmUp(_packageProfiles);
+            else
+                _ = _firely.Value;
+            _firelyWarm = true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Kept by the Lazy: a resource that needs Firely gets the exception; the samples owed are not taken.
+        }
+    }
+
+    /// <summary>Whether Firely has compiled the package's profiles (at start, or after a start from the saved plan, once a double check fell due).</summary>
+    internal bool FirelyWarm => _firelyWarm;
+
+    /// <summary>Double checks that fell due while Firely was not yet warm, taken from the next accepted resources once it is.</summary>
+    internal long DoubleChecksOwed => Interlocked.Read(ref _doubleChecksOwed);
 
     // Firely's outcome for a resource it finds valid with no message is an OperationOutcome without issues: the fast
     // path's answer. The sampled double check holds it to that.

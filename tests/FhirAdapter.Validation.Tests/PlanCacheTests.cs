@@ -134,12 +134,34 @@ public sealed class PlanCacheTests(FastPathValidatorFixture fixture) : IDisposab
         Assert.True(loaded.FirelyLoaded);
     }
 
+    [Fact]
+    public void After_a_start_from_the_saved_plan_a_double_check_that_falls_due_is_taken_once_Firely_is_warm()
+    {
+        var loaded = Loaded(doubleCheck: 0.5);
+        var accepted = fixture.Golden.Where(r => fixture.Validator.Plan!.Accept(r, out _)).Take(4).ToList();
+        Assert.Equal(4, accepted.Count);
+
+        // The 2nd falls due while Firely has compiled nothing: owed, and Firely compiles the profiles on another thread.
+        Assert.Empty(loaded.Validate(accepted[0]).Issue);
+        Assert.Empty(loaded.Validate(accepted[1]).Issue);
+        Assert.Equal(0, loaded.FastPathCounts.DoubleChecked);
+        Assert.Equal(1, loaded.DoubleChecksOwed);
+
+        Assert.True(SpinWait.SpinUntil(() => loaded.FirelyWarm, TimeSpan.FromMinutes(3)), "Firely did not finish compiling the profiles");
+        Assert.Empty(loaded.Validate(accepted[2]).Issue); // the one owed
+        Assert.Empty(loaded.Validate(accepted[3]).Issue); // due
+        Assert.Equal(new FastPathCounts(4, 0, 2, 0), loaded.FastPathCounts);
+        Assert.Equal(0, loaded.DoubleChecksOwed);
+    }
+
     // The fixture's compiled plan saved under its fingerprint, and a validator of the same options that loads it.
-    private FhirResourceValidator Loaded()
+    private FhirResourceValidator Loaded(double doubleCheck = 0)
     {
         var compiled = fixture.Validator;
         PlanCache.Write(CacheFile, compiled.Fingerprint, compiled.Plan!, compiled.NotModelled);
-        var loaded = new FhirResourceValidator(Options());
+        var options = Options();
+        options.FastPathDoubleCheck = doubleCheck;
+        var loaded = new FhirResourceValidator(options);
         Assert.Equal(compiled.Fingerprint, loaded.Fingerprint);
         Assert.Equal($"loaded from {CacheFile}", loaded.PlanOrigin);
         return loaded;

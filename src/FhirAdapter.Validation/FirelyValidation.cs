@@ -85,7 +85,7 @@ internal sealed class FirelyValidation
             }
 
             problems.AddRange(generator.Outcome?.Issue
-                .Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
+                .Where(ValidationOutcomeExtensions.IsError)
                 .Select(i => $"{sd.Url}: {i.Details?.Text} ({string.Join(", ", i.Location)})") ?? []);
 
             if (!sd.HasSnapshot)

@@ -70,8 +70,8 @@ public static class FhirApiEndpoints
                 throw FhirApiException.BadRequest("POST _search takes its parameters as application/x-www-form-urlencoded");
             }
 
-            var form = await c.Request.ReadFormAsync(c.RequestAborted);
-            return await SearchAsync(c, type, search, access, options, new QueryCollection(form.ToDictionary(f => f.Key, f => f.Value)));
+            var form = await c.Request.ReadFormAsync(c.RequestAborted).ConfigureAwait(false);
+            return await SearchAsync(c, type, search, access, options, new QueryCollection(form.ToDictionary(f => f.Key, f => f.Value))).ConfigureAwait(false);
         }).DisableAntiforgery();
 
         // Whatever no route above takes: 405 for our URLs with another method, 404 otherwise; an OperationOutcome either way.
@@ -98,12 +98,12 @@ public static class FhirApiEndpoints
         }
 
         var request = SearchRequest.Parse(type, parameters, options.Value, SearchRequest.IsStrict(c.Request));
-        return FhirResults.Resource(await search.SearchAsync(request, access.Begin(grant), c.Request, c.RequestAborted), filter: request.Filter);
+        return FhirResults.Resource(await search.SearchAsync(request, access.Begin(grant), c.Request, c.RequestAborted).ConfigureAwait(false), filter: request.Filter);
     }
 
     private static async Task<IResult> ReadAsync(HttpContext c, string type, string id, SearchService search, PatientAccess access)
     {
-        var resource = await ReadResourceAsync(c, type, id, search, access);
+        var resource = await ReadResourceAsync(c, type, id, search, access).ConfigureAwait(false);
         return Versioned(c, resource);
     }
 
@@ -118,7 +118,7 @@ public static class FhirApiEndpoints
             throw FhirApiException.NotFound($"Reading {type} is not supported");
         }
 
-        var resource = await ReadResourceAsync(c, type, id, search, access, vid);
+        var resource = await ReadResourceAsync(c, type, id, search, access, vid).ConfigureAwait(false);
         return Versioned(c, resource);
     }
 
@@ -135,7 +135,7 @@ public static class FhirApiEndpoints
             throw FhirApiException.Forbidden($"The access token has no read scope for {type} (e.g. system/{type}.rs)");
         }
 
-        return await search.ReadAsync(type, id, version, access.Begin(grant), c.RequestAborted);
+        return await search.ReadAsync(type, id, version, access.Begin(grant), c.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>http.html: "Servers SHOULD return an ETag header with the versionId of the resource ... and a Last-Modified header".</summary>
@@ -162,7 +162,7 @@ public static class FhirApiEndpoints
             throw FhirApiException.Forbidden("The access token has no read scope for Patient (e.g. system/Patient.rs)");
         }
 
-        var parameters = await OperationParameters.ReadAsync(c.Request, c.RequestAborted);
+        var parameters = await OperationParameters.ReadAsync(c.Request, c.RequestAborted).ConfigureAwait(false);
         var strict = SearchRequest.IsStrict(c.Request);
         IReadOnlySet<string>? types = null;
         DateTimeOffset? since = null;
@@ -192,7 +192,7 @@ public static class FhirApiEndpoints
             }
         }
 
-        var bundle = await search.EverythingAsync(id, types, since, access.Begin(grant), c.Request, c.RequestAborted);
+        var bundle = await search.EverythingAsync(id, types, since, access.Begin(grant), c.Request, c.RequestAborted).ConfigureAwait(false);
         if (ignored.Count > 0)
         {
             bundle.Entry.Add(new Bundle.EntryComponent

@@ -5,6 +5,7 @@ using FhirAdapter.Api.Export;
 using FhirAdapter.Api.Http;
 using FhirAdapter.Api.Options;
 using FhirAdapter.Api.Search;
+using FhirAdapter.Core.Configuration;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Store;
 using FhirAdapter.Store.Search;
@@ -31,7 +32,8 @@ public static class FhirApiServiceCollectionExtensions
 
         services.AddFhirApiClients(configuration);
         services.TryAddSingleton(sp => ResourceQueries.From(sp.GetRequiredService<IAdapterStore>()));
-        services.TryAddSingleton(_ => new ClinicCanonicals(configuration[$"{MappingOptions.SectionName}:CanonicalBase"] is { Length: > 0 } b ? b : ClinicCanonicals.PackageBase));
+        services.AddMappingOptions(configuration);
+        services.TryAddSingleton(sp => new ClinicCanonicals(sp.GetRequiredService<IOptions<MappingOptions>>().Value.CanonicalBase));
         services.AddHttpClient(ClientKeyResolver.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
 
         services.TryAddSingleton<ClientKeyResolver>();
@@ -60,8 +62,11 @@ public static class FhirApiServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(FhirApiOptions.SectionName);
-        services.AddOptions<FhirApiOptions>().Bind(section).PostConfigure(options => ReadClients(section, options)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FhirApiOptions>, FhirApiOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<FhirApiOptions>()
+            .Bind(section)
+            .PostConfigure(options => ReadClients(section, options))
+            .ValidateWithKeys(FhirApiOptions.SectionName, new FhirApiOptionsValidator());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FhirApiOptions>, FhirApiOptionsRules>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddAdapterStore(configuration);
         services.TryAddSingleton<ApiClientRegistry>();

@@ -1,3 +1,4 @@
+using FhirAdapter.Core.Configuration;
 using FhirAdapter.Exchange.Auth;
 using FhirAdapter.Exchange.Http;
 using FhirAdapter.Exchange.Options;
@@ -23,8 +24,16 @@ public static class ExchangeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<ExchangeOptions>().Bind(configuration.GetSection(ExchangeOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExchangeOptions>, ExchangeOptionsValidator>());
+        var destinations = configuration.GetSection(ExchangeOptions.DestinationsPath);
+        services.AddOptionsWithValidateOnStart<ExchangeOptions>()
+            .Configure(options =>
+            {
+                options.Destinations.Clear(); // the same list whichever number of times this is registered
+                destinations.Bind(options.Destinations);
+            })
+            .ValidateWithKeys(ExchangeOptions.Path, new ExchangeOptionsValidator());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<ExchangeOptions>>(new ConfigurationChangeTokenSource<ExchangeOptions>(destinations)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExchangeOptions>, ExchangeOptionsRules>());
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TokenClients>();
@@ -38,7 +47,7 @@ public static class ExchangeServiceCollectionExtensions
 
         // Clients are named at registration, so the list of destinations is read here; their settings are read
         // again from IOptionsMonitor when a pipeline or handler is built.
-        var names = configuration.GetSection($"{ExchangeOptions.SectionName}:Destinations").GetChildren()
+        var names = destinations.GetChildren()
             .Select(c => c["Name"])
             .OfType<string>()
             .Where(n => n.Length > 0)

@@ -1,3 +1,4 @@
+using FhirAdapter.Core.Configuration;
 using FhirAdapter.Operations;
 using FhirAdapter.Operations.About;
 using FhirAdapter.Operations.Auth;
@@ -21,7 +22,10 @@ public static class ConsoleServiceCollectionExtensions
     public static IServiceCollection AddOperationsConsole(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ConsoleOptions>().Bind(configuration.GetSection(ConsoleOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<ConsoleOptions>()
+            .Bind(configuration.GetSection(ConsoleOptions.SectionName))
+            .ValidateWithKeys(ConsoleOptions.SectionName, new ConsoleOptionsValidator());
+        services.TryAddSingleton(SyncSettings.Default); // the host that runs the worker registers its own
         services.AddAdapterStore(configuration); // the console's tables are store facets too (IOperatorStore, ...)
         services.AddHttpContextAccessor();
         services.TryAddSingleton<SetupMode>();
@@ -32,7 +36,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddConsoleSettings<FhirAdapter.Store.StoreOptions>(FhirAdapter.Store.StoreOptions.SectionName);
         services.AddConsoleSettings<FhirAdapter.Core.Mapping.MappingOptions>(FhirAdapter.Core.Mapping.MappingOptions.SectionName);
         services.AddConsoleSettings<FhirAdapter.Validation.FhirValidationOptions>(FhirAdapter.Validation.FhirValidationOptions.SectionName);
-        services.AddConsoleSettings<FhirAdapter.Exchange.Options.ExchangeOptions>(FhirAdapter.Exchange.Options.ExchangeOptions.SectionName);
+        services.AddConsoleSettings<FhirAdapter.Exchange.Options.ExchangeOptions>(FhirAdapter.Exchange.Options.ExchangeOptions.Path);
         services.AddConsoleSettings<ConsoleOptions>(ConsoleOptions.SectionName);
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, ConsoleAccessHandler>();
 

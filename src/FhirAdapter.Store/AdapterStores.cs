@@ -1,3 +1,4 @@
+using FhirAdapter.Core.Configuration;
 using FhirAdapter.Store.Postgres;
 using FhirAdapter.Store.Sql;
 using FhirAdapter.Store.Sqlite;
@@ -18,19 +19,27 @@ public static class AdapterStores
     ];
 
     /// <exception cref="OptionsValidationException">The options are invalid; the message names each key at fault.</exception>
-    public static IAdapterStore Create(StoreOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null)
+    /// <param name="random">Uniform in [0, 1): spreads the retries of writers that collided (default: a shared generator).</param>
+    public static IAdapterStore Create(StoreOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null, Func<double>? random = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var validation = new StoreOptionsValidator().Validate(null, options);
-        if (validation.Failed)
+        string[] failures =
+        [
+            .. ConfigurationKeys.Validate(new StoreOptionsValidator(), StoreOptions.SectionName, options).Failures ?? [],
+            .. new StoreOptionsRules().Validate(null, options).Failures ?? [],
+        ];
+        if (failures.Length > 0)
         {
-            throw new OptionsValidationException(Options.DefaultName, typeof(StoreOptions), validation.Failures);
+            throw new OptionsValidationException(Options.DefaultName, typeof(StoreOptions), failures);
         }
 
         loggers ??= NullLoggerFactory.Instance;
         time ??= TimeProvider.System;
         var logger = loggers.CreateLogger<IAdapterStore>();
-        return new SqlAdapterStore(CreateDialect(options, logger), options, time, logger);
+#pragma warning disable RS0030 // The store's factory is where its randomness is chosen; callers (tests) pass their own.
+        random ??= Random.Shared.NextDouble;
+#pragma warning restore RS0030
+        return new SqlAdapterStore(CreateDialect(options, logger), options, time, logger, random);
     }
 
     internal static SqlDialect CreateDialect(StoreOptions options, ILogger logger) =>

@@ -1,3 +1,4 @@
+using FhirAdapter.Core.Configuration;
 using FhirAdapter.Store;
 using FhirAdapter.Store.Search;
 using Microsoft.Extensions.Configuration;
@@ -23,8 +24,10 @@ public static class StoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<StoreOptions>()
+            .Bind(configuration.GetSection(StoreOptions.SectionName))
+            .ValidateWithKeys(StoreOptions.SectionName, new StoreOptionsValidator());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsRules>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(Create);
         services.TryAddSingleton<IRecordStore>(sp => sp.GetRequiredService<IAdapterStore>());

@@ -59,7 +59,7 @@ public sealed class FhirResourceValidator
         ArgumentNullException.ThrowIfNull(options);
         if (options.FastPathDoubleCheck is < 0 or > 1 || double.IsNaN(options.FastPathDoubleCheck))
             throw new ArgumentOutOfRangeException(nameof(options), "Adapter:Validation:FastPathDoubleCheck must be between 0 and 1.");
-        var clock = Stopwatch.StartNew();
+        var started = TimeProvider.System.GetTimestamp(); // how long loading took, for the log: no decision depends on it
 
         _package = ProfilePackage.Load(ProfilesLocator.ResolveProfilesPath(options.ProfilesPath));
         var specification = new CoreSpecificationSource(
@@ -116,7 +116,7 @@ public sealed class FhirResourceValidator
             _doubleCheckPeriod = options.FastPathDoubleCheck <= 0 ? 0 : (long)Math.Max(1, Math.Round(1 / options.FastPathDoubleCheck));
         }
 
-        LoadTime = clock.Elapsed;
+        LoadTime = TimeProvider.System.GetElapsedTime(started);
     }
 
     /// <summary>

@@ -22,19 +22,19 @@ internal static class AuditEventEndpoints
                 throw FhirApiException.BadRequest("POST _search takes its parameters as application/x-www-form-urlencoded");
             }
 
-            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
             parameters = new QueryCollection(form.ToDictionary(f => f.Key, f => f.Value));
         }
 
         var request = AuditEventSearch.Parse(parameters, options.Value, SearchRequest.IsStrict(context.Request));
-        return FhirResults.Resource(await service.SearchAsync(request, grant, context.Request, context.RequestAborted));
+        return FhirResults.Resource(await service.SearchAsync(request, grant, context.Request, context.RequestAborted).ConfigureAwait(false));
     }
 
     public static async Task<IResult> ReadAsync(HttpContext context, string id, AuditEventService service)
     {
         ArgumentNullException.ThrowIfNull(context);
         var grant = Authorize(context, SmartPermission.Read);
-        return FhirResults.Resource(await service.ReadAsync(id, grant, context.RequestAborted));
+        return FhirResults.Resource(await service.ReadAsync(id, grant, context.RequestAborted).ConfigureAwait(false));
     }
 
     /// <summary>403 without an AuditEvent scope: <c>system/*.rs</c> does not include it (<see cref="SmartScope.ExplicitOnlyTypes"/>).</summary>

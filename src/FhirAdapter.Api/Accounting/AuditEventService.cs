@@ -29,7 +29,7 @@ internal sealed class AuditEventService(IDisclosureStore store, SearchService se
         ArgumentNullException.ThrowIfNull(http);
         var typeUrl = $"{urls.Fhir(http)}/{ResourceType}";
         string? patientKey = null;
-        if (request.PatientId is { } patientId && (patientKey = await search.PatientKeyAsync(patientId, cancellationToken)) is null)
+        if (request.PatientId is { } patientId && (patientKey = await search.PatientKeyAsync(patientId, cancellationToken).ConfigureAwait(false)) is null)
         {
             return Page(typeUrl, request, [], null);
         }
@@ -44,7 +44,7 @@ internal sealed class AuditEventService(IDisclosureStore store, SearchService se
             Before = request.Date.Before,
             After = request.Cursor,
             Limit = request.Count + 1,
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
         var page = rows.Take(request.Count).ToList();
         var bundle = Page(typeUrl, request, page, rows.Count > request.Count ? page[^1].Id : null);
         Log.AccountingServed(logger, page.Count, grant.Client.OrganizationId, grant.Client.ClientId);
@@ -56,7 +56,7 @@ internal sealed class AuditEventService(IDisclosureStore store, SearchService se
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentNullException.ThrowIfNull(grant);
-        var found = await store.SearchDisclosuresAsync(new DisclosureSearch { OrganizationId = grant.Client.OrganizationId, Id = id, Limit = 1 }, cancellationToken);
+        var found = await store.SearchDisclosuresAsync(new DisclosureSearch { OrganizationId = grant.Client.OrganizationId, Id = id, Limit = 1 }, cancellationToken).ConfigureAwait(false);
         if (found.Count == 0)
         {
             throw FhirApiException.NotFound($"{ResourceType}/{id} is not known");

@@ -20,19 +20,19 @@ internal sealed class AccessTokens(IApiStateStore store, ApiClientRegistry clien
     {
         var now = time.GetUtcNow();
         var token = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
-        await store.SaveAccessTokenAsync(new ApiAccessToken(Hash(token), client.ClientId, string.Join(' ', scopes.Select(s => s.Text)), now, now + Lifetime), cancellationToken);
+        await store.SaveAccessTokenAsync(new ApiAccessToken(Hash(token), client.ClientId, string.Join(' ', scopes.Select(s => s.Text)), now, now + Lifetime), cancellationToken).ConfigureAwait(false);
         return token;
     }
 
     /// <summary>The grant of a live token whose client is still registered; null otherwise.</summary>
     public async Task<AccessGrant?> FindAsync(string token, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 200 || await store.FindAccessTokenAsync(Hash(token), cancellationToken) is not { } stored)
+        if (string.IsNullOrEmpty(token) || token.Length > 200 || await store.FindAccessTokenAsync(Hash(token), cancellationToken).ConfigureAwait(false) is not { } stored)
         {
             return null;
         }
 
-        if (await clients.FindAsync(stored.ClientId, cancellationToken) is not { } current)
+        if (await clients.FindAsync(stored.ClientId, cancellationToken).ConfigureAwait(false) is not { } current)
         {
             return null;
         }

@@ -41,7 +41,7 @@ internal sealed class ApiClientRegistry : IApiClientRegistry
             return configured;
         }
 
-        if (await _store.FindClientAsync(clientId, cancellationToken) is not { } stored)
+        if (await _store.FindClientAsync(clientId, cancellationToken).ConfigureAwait(false) is not { } stored)
         {
             _parsed.TryRemove(clientId, out _);
             return null;
@@ -68,7 +68,7 @@ internal sealed class ApiClientRegistry : IApiClientRegistry
         }
 
         await _store.SaveClientAsync(new ApiClientRegistration(parsed.ClientId, parsed.OrganizationId, client.Purpose.Trim(), string.Join(' ', parsed.Scopes.Select(s => s.Text)),
-            string.IsNullOrWhiteSpace(client.Jwks) ? null : client.Jwks.Trim(), parsed.JwksUrl?.AbsoluteUri, parsed.PermitLimit, _time.GetUtcNow()), cancellationToken);
+            string.IsNullOrWhiteSpace(client.Jwks) ? null : client.Jwks.Trim(), parsed.JwksUrl?.AbsoluteUri, parsed.PermitLimit, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> RemoveAsync(string clientId, CancellationToken cancellationToken)
@@ -79,13 +79,13 @@ internal sealed class ApiClientRegistry : IApiClientRegistry
             throw new InvalidOperationException($"Client {clientId} is registered in configuration (Adapter:Api:Clients): remove it there");
         }
 
-        return await _store.RemoveClientAsync(clientId, cancellationToken);
+        return await _store.RemoveClientAsync(clientId, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<ApiClientListing>> ListAsync(CancellationToken cancellationToken)
     {
         var all = _configured.Values.Select(c => Listing(c, "configuration", null)).ToList();
-        foreach (var stored in await _store.GetClientsAsync(cancellationToken))
+        foreach (var stored in await _store.GetClientsAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!_configured.ContainsKey(stored.ClientId))
             {

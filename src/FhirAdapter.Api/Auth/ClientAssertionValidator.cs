@@ -52,7 +52,7 @@ internal sealed class ClientAssertionValidator
         }
 
         var clientId = unverified.Issuer;
-        if (string.IsNullOrEmpty(clientId) || clientId.Length > 200 || await _clients.FindAsync(clientId, cancellationToken) is not { } client)
+        if (string.IsNullOrEmpty(clientId) || clientId.Length > 200 || await _clients.FindAsync(clientId, cancellationToken).ConfigureAwait(false) is not { } client)
         {
             return Reject(null, "the assertion's iss is not a registered client");
         }
@@ -67,7 +67,7 @@ internal sealed class ClientAssertionValidator
         }
 
         var kid = string.IsNullOrEmpty(unverified.Kid) ? null : unverified.Kid;
-        var keys = await _keys.GetKeysAsync(client, kid, cancellationToken);
+        var keys = await _keys.GetKeysAsync(client, kid, cancellationToken).ConfigureAwait(false);
         if (kid is null && keys.Count > 1)
         {
             // SMART asks every assertion for a kid; with a single registered key we still know which one is meant.
@@ -94,7 +94,7 @@ internal sealed class ClientAssertionValidator
             // Lifetime is checked below against TimeProvider, with SMART's five-minute bound.
             ValidateLifetime = false,
         };
-        var result = await _handler.ValidateTokenAsync(assertion, parameters);
+        var result = await _handler.ValidateTokenAsync(assertion, parameters).ConfigureAwait(false);
         if (!result.IsValid)
         {
             return Reject(client.ClientId, result.Exception switch
@@ -142,7 +142,7 @@ internal sealed class ClientAssertionValidator
         }
 
         // Only after the signature: otherwise anyone could burn a client's future jtis.
-        if (!await _replays.TryUseAssertionIdAsync(client.ClientId, jti, exp + _skew, cancellationToken))
+        if (!await _replays.TryUseAssertionIdAsync(client.ClientId, jti, exp + _skew, cancellationToken).ConfigureAwait(false))
         {
             return Reject(client.ClientId, "jti was used before (replay)");
         }

@@ -51,14 +51,14 @@ internal sealed class ClientKeyResolver
 
         try
         {
-            using var response = await _http.CreateClient(HttpClientName).GetAsync(url, cancellationToken);
+            using var response = await _http.CreateClient(HttpClientName).GetAsync(url, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
                 Log.JwksFetchFailed(_logger, client.ClientId, (int)response.StatusCode);
                 return cached.Keys ?? [];
             }
 
-            var json = await response.Content.ReadAsStringAsync(cancellationToken);
+            var json = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             var keys = ClientRegistrations.ParseKeys(json, out var problem);
             if (problem is not null)
             {

@@ -22,7 +22,7 @@ internal static class TokenEndpoint
             return Error(400, "invalid_request", "Send the parameters as application/x-www-form-urlencoded");
         }
 
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         if (form["grant_type"] != "client_credentials")
         {
             return Error(400, "unsupported_grant_type", "grant_type must be client_credentials");
@@ -39,7 +39,7 @@ internal static class TokenEndpoint
             return Error(400, "invalid_request", "client_assertion is required");
         }
 
-        var client = await validator.ValidateAsync(assertion, urls.Token(context.Request), context.RequestAborted);
+        var client = await validator.ValidateAsync(assertion, urls.Token(context.Request), context.RequestAborted).ConfigureAwait(false);
         if (client is null)
         {
             return Error(401, "invalid_client", "The client assertion was not accepted");
@@ -62,7 +62,7 @@ internal static class TokenEndpoint
             return Error(400, "invalid_scope", "None of the requested scopes can be granted to this client: it is registered for " + string.Join(' ', client.Scopes.Select(c => c.Text)));
         }
 
-        var token = await tokens.IssueAsync(client, granted, context.RequestAborted);
+        var token = await tokens.IssueAsync(client, granted, context.RequestAborted).ConfigureAwait(false);
         var scopeText = string.Join(' ', granted.Select(s => s.Text));
         Log.TokenIssued(logger, client.ClientId, scopeText, tokens.Lifetime);
         return Results.Json(new Dictionary<string, object>

@@ -15,7 +15,7 @@ internal sealed class DisclosureSession(PatientAccess access, AccessGrant grant)
     {
         if (!_patients.TryGetValue(patientKey, out var view))
         {
-            view = await access.LoadAsync(patientKey, grant, cancellationToken);
+            view = await access.LoadAsync(patientKey, grant, cancellationToken).ConfigureAwait(false);
             _patients[patientKey] = view;
         }
 

@@ -39,7 +39,7 @@ internal sealed class PatientAccess
     /// <summary>The patient's view if the organization may see it now; null when denied (or the patient has no data).</summary>
     internal async Task<PatientView?> LoadAsync(string patientKey, AccessGrant grant, CancellationToken cancellationToken)
     {
-        var records = (await _store.GetCurrentRecordsAsync(patientKey, cancellationToken)).Select(r => r.ToClinicRecord()).ToList();
+        var records = (await _store.GetCurrentRecordsAsync(patientKey, cancellationToken).ConfigureAwait(false)).Select(r => r.ToClinicRecord()).ToList();
         var decision = ConsentDecider.Decide(records, grant.Client.OrganizationId, grant.Client.Purpose, _time);
         if (!decision.IsPermitted)
         {
@@ -54,7 +54,7 @@ internal sealed class PatientAccess
             return null;
         }
 
-        var resources = await _store.GetResourcesAsync(patientKey, cancellationToken);
+        var resources = await _store.GetResourcesAsync(patientKey, cancellationToken).ConfigureAwait(false);
         if (resources.Count == 0)
         {
             return null;
@@ -62,7 +62,7 @@ internal sealed class PatientAccess
 
         // Each resource's served version (meta.versionId), moved by the store when its content or its labels changed.
         var view = new PatientView(patientKey, mrn, decision, resources);
-        view.ApplyVersions(await _store.TrackServedVersionsAsync(patientKey, view.ServedStates(), cancellationToken));
+        view.ApplyVersions(await _store.TrackServedVersionsAsync(patientKey, view.ServedStates(), cancellationToken).ConfigureAwait(false));
         return view;
     }
 
@@ -71,7 +71,7 @@ internal sealed class PatientAccess
     {
         var resource = ResourceMaterializer.Materialize(stored, new Dictionary<string, string>());
         var version = (await _store.TrackServedVersionsAsync(StoreKeys.Questionnaires,
-            [new Store.Api.ServedState(stored.ResourceType, stored.LogicalId, stored.ContentHash[..32], stored.MappedAt)], cancellationToken)).Single();
+            [new Store.Api.ServedState(stored.ResourceType, stored.LogicalId, stored.ContentHash[..32], stored.MappedAt)], cancellationToken).ConfigureAwait(false)).Single();
         resource.Meta ??= new Hl7.Fhir.Model.Meta();
         resource.Meta.VersionId = version.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         resource.Meta.LastUpdated = version.ChangedAt;
@@ -86,7 +86,7 @@ internal sealed class PatientAccess
             return;
         }
 
-        await RecordAsync(Account(patient, disclosed), cancellationToken);
+        await RecordAsync(Account(patient, disclosed), cancellationToken).ConfigureAwait(false);
         Log.Disclosed(_logger, disclosed.Count, patient.PatientKey, grant.Client.OrganizationId, grant.Client.ClientId, interaction);
     }
 

@@ -26,7 +26,7 @@ internal sealed class VisibilityHistory(IAdapterStore store, TimeProvider time)
         // An instant still to come is now: nothing can have become visible after it.
         at = at < time.GetUtcNow() ? at : time.GetUtcNow();
         var known = new List<ClinicRecord>();
-        foreach (var record in await store.GetCurrentRecordsAsync(patientKey, cancellationToken))
+        foreach (var record in await store.GetCurrentRecordsAsync(patientKey, cancellationToken).ConfigureAwait(false))
         {
             if (record.FirstSeenAt <= at)
             {
@@ -40,7 +40,7 @@ internal sealed class VisibilityHistory(IAdapterStore store, TimeProvider time)
                 continue;
             }
 
-            var versions = await store.GetRecordVersionsAsync(record.Kind, record.RecordId, cancellationToken);
+            var versions = await store.GetRecordVersionsAsync(record.Kind, record.RecordId, cancellationToken).ConfigureAwait(false);
             if (versions.Where(v => v.FirstSeenAt <= at && v.Outcome is VersionOutcome.New or VersionOutcome.Supersedes)
                     .OrderBy(v => v.UpdatedAt).LastOrDefault() is { } then)
             {

@@ -47,7 +47,7 @@ internal static class ExportEndpoints
             throw FhirApiException.BadRequest("Bulk export runs asynchronously: send the header Prefer: respond-async");
         }
 
-        var parameters = await OperationParameters.ReadAsync(request, context.RequestAborted);
+        var parameters = await OperationParameters.ReadAsync(request, context.RequestAborted).ConfigureAwait(false);
         var lenient = prefer.Contains("handling=lenient", StringComparer.OrdinalIgnoreCase);
         var ignored = new List<string>();
         foreach (var name in parameters.Keys.Where(k => !KnownParameters.Contains(k) && k != "_format"))
@@ -113,7 +113,7 @@ internal static class ExportEndpoints
             [.. types.Order(StringComparer.Ordinal)], since, notice, ignored);
         var now = time.GetUtcNow();
         var job = new ApiExportJob(id, grant.Client.ClientId, ApiExportState.Queued, exportRequest.ToJson(), now, now, null, null, 0, 0, null, null, null, false);
-        if (!await jobs.AddAsync(job, context.RequestAborted))
+        if (!await jobs.AddAsync(job, context.RequestAborted).ConfigureAwait(false))
         {
             var busy = new FhirApiException(429, OperationOutcome.IssueType.Throttled, "An export of this client is still running; wait for it or cancel it");
             busy.Headers["Retry-After"] = Seconds(jobs.Options.PollInterval);
@@ -126,7 +126,7 @@ internal static class ExportEndpoints
 
     public static async Task<IResult> StatusAsync(HttpContext context, string id, ExportJobs jobs)
     {
-        var (job, request) = await FindAsync(context, id, jobs);
+        var (job, request) = await FindAsync(context, id, jobs).ConfigureAwait(false);
         switch (job.State)
         {
             case ApiExportState.Queued:
@@ -169,13 +169,13 @@ internal static class ExportEndpoints
 
     public static async Task<IResult> CancelAsync(HttpContext context, string id, ExportJobs jobs)
     {
-        await jobs.DeleteAsync((await FindAsync(context, id, jobs)).Job, context.RequestAborted);
+        await jobs.DeleteAsync((await FindAsync(context, id, jobs).ConfigureAwait(false)).Job, context.RequestAborted).ConfigureAwait(false);
         return FhirResults.Resource(FhirResults.Outcome(OperationOutcome.IssueType.Informational, "Export cancelled and its files deleted", OperationOutcome.IssueSeverity.Information), 202);
     }
 
     public static async Task<IResult> FileAsync(HttpContext context, string id, string name, ExportJobs jobs, PatientAccess access, IApiStateStore state)
     {
-        var (job, request) = await FindAsync(context, id, jobs);
+        var (job, request) = await FindAsync(context, id, jobs).ConfigureAwait(false);
         var folder = jobs.Folder(job);
         if (job.State == ApiExportState.Completed && name == OutcomeFile && request.Ignored.Count > 0)
         {
@@ -191,7 +191,7 @@ internal static class ExportEndpoints
 
         if (!job.DisclosuresRecorded)
         {
-            await RecordDisclosuresAsync(job, folder, access, state, context.RequestAborted);
+            await RecordDisclosuresAsync(job, folder, access, state, context.RequestAborted).ConfigureAwait(false);
         }
 
         return Results.File(Path.Combine(folder, file.Name), FhirResults.NdjsonContentType);
@@ -205,17 +205,17 @@ internal static class ExportEndpoints
     private static async System.Threading.Tasks.Task RecordDisclosuresAsync(ApiExportJob job, string folder, PatientAccess access, IApiStateStore state, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(Path.Combine(folder, PendingDisclosuresFile));
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             var disclosure = System.Text.Json.JsonSerializer.Deserialize<FhirAdapter.Store.Disclosures.Disclosure>(line) ?? throw new InvalidOperationException("An empty accounting line");
-            await access.RecordAsync(disclosure, cancellationToken);
+            await access.RecordAsync(disclosure, cancellationToken).ConfigureAwait(false);
         }
 
-        await state.MarkExportDisclosedAsync(job.Id, cancellationToken);
+        await state.MarkExportDisclosedAsync(job.Id, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<(ApiExportJob Job, ExportRequest Request)> FindAsync(HttpContext context, string id, ExportJobs jobs) =>
-        await jobs.FindAsync(id, ClientAuthenticationFilter.Grant(context).Client.ClientId, context.RequestAborted)
+        await jobs.FindAsync(id, ClientAuthenticationFilter.Grant(context).Client.ClientId, context.RequestAborted).ConfigureAwait(false)
         ?? throw FhirApiException.NotFound($"No export {id} (unknown, expired or cancelled)");
 
     private static string Seconds(TimeSpan value) => ((int)Math.Ceiling(value.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

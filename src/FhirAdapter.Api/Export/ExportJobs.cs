@@ -42,7 +42,7 @@ internal sealed class ExportJobs
     /// <summary>Queues a job unless its client has <see cref="FhirApiExportOptions.MaxActivePerClient"/> running (false), counted over every instance.</summary>
     public async Task<bool> AddAsync(ApiExportJob job, CancellationToken cancellationToken)
     {
-        if (!await _store.AddExportJobAsync(job, Options.MaxActivePerClient, cancellationToken))
+        if (!await _store.AddExportJobAsync(job, Options.MaxActivePerClient, cancellationToken).ConfigureAwait(false))
         {
             return false;
         }
@@ -57,8 +57,8 @@ internal sealed class ExportJobs
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var delay = Task.Delay(idle, _time, timeout.Token);
-        await Task.WhenAny(_wake.Reader.WaitToReadAsync(timeout.Token).AsTask(), delay);
-        await timeout.CancelAsync();
+        await Task.WhenAny(_wake.Reader.WaitToReadAsync(timeout.Token).AsTask(), delay).ConfigureAwait(false);
+        await timeout.CancelAsync().ConfigureAwait(false);
         _wake.Reader.TryRead(out _);
         cancellationToken.ThrowIfCancellationRequested();
     }
@@ -66,7 +66,7 @@ internal sealed class ExportJobs
     /// <summary>The client's job and what it asked, unless it is unknown, another client's or expired.</summary>
     public async Task<(ApiExportJob Job, ExportRequest Request)?> FindAsync(string id, string clientId, CancellationToken cancellationToken)
     {
-        var job = await _store.FindExportJobAsync(id, cancellationToken);
+        var job = await _store.FindExportJobAsync(id, cancellationToken).ConfigureAwait(false);
         if (job is null || job.ClientId != clientId)
         {
             return null;
@@ -74,7 +74,7 @@ internal sealed class ExportJobs
 
         if (job.ExpiresAt is { } expires && expires <= _time.GetUtcNow())
         {
-            await DeleteAsync(job, cancellationToken);
+            await DeleteAsync(job, cancellationToken).ConfigureAwait(false);
             Log.ExportExpired(_logger, job.Id);
             return null;
         }
@@ -85,10 +85,10 @@ internal sealed class ExportJobs
     /// <summary>Cancels a job (its runner stops, here at once, on another instance at its next renewal) and deletes it with its files.</summary>
     public async Task DeleteAsync(ApiExportJob job, CancellationToken cancellationToken)
     {
-        await _store.DeleteExportJobAsync(job.Id, cancellationToken);
+        await _store.DeleteExportJobAsync(job.Id, cancellationToken).ConfigureAwait(false);
         if (_running.TryGetValue(job.Id, out var running))
         {
-            await running.CancelAsync();
+            await running.CancelAsync().ConfigureAwait(false);
         }
 
         DeleteFiles(Folder(job));
@@ -107,9 +107,9 @@ internal sealed class ExportJobs
     /// </summary>
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
-        foreach (var job in await _store.GetExpiredExportJobsAsync(cancellationToken))
+        foreach (var job in await _store.GetExpiredExportJobsAsync(cancellationToken).ConfigureAwait(false))
         {
-            await DeleteAsync(job, cancellationToken);
+            await DeleteAsync(job, cancellationToken).ConfigureAwait(false);
             Log.ExportExpired(_logger, job.Id);
         }
 
@@ -124,7 +124,7 @@ internal sealed class ExportJobs
                     continue; // not ours
                 }
 
-                var job = await _store.FindExportJobAsync(name[..dash], cancellationToken);
+                var job = await _store.FindExportJobAsync(name[..dash], cancellationToken).ConfigureAwait(false);
                 if (job is null || job.Attempt.ToString(CultureInfo.InvariantCulture) != name[(dash + 1)..])
                 {
                     DeleteFiles(folder);
@@ -132,7 +132,7 @@ internal sealed class ExportJobs
             }
         }
 
-        await _store.DeleteExpiredAuthStateAsync(cancellationToken);
+        await _store.DeleteExpiredAuthStateAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public static void DeleteFiles(string folder)

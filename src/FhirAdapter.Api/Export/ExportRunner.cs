@@ -57,7 +57,7 @@ internal sealed class ExportRunner(
                 ApiExportJob? job = null;
                 try
                 {
-                    job = await state.ClaimExportJobAsync(Owner, stoppingToken);
+                    job = await state.ClaimExportJobAsync(Owner, stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
                 {
@@ -67,18 +67,18 @@ internal sealed class ExportRunner(
 
                 if (job is not null)
                 {
-                    await RunAsync(job, stoppingToken);
+                    await RunAsync(job, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 
-                await jobs.WaitForWorkAsync(IdlePoll, stoppingToken);
+                await jobs.WaitForWorkAsync(IdlePoll, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
 
-        await sweeper;
+        await sweeper.ConfigureAwait(false);
     }
 
     private async System.Threading.Tasks.Task SweepAsync(CancellationToken stoppingToken)
@@ -90,14 +90,14 @@ internal sealed class ExportRunner(
             {
                 try
                 {
-                    await jobs.SweepAsync(stoppingToken);
+                    await jobs.SweepAsync(stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
                 {
                     Log.ExportSweepFailed(logger, e.GetType().Name);
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -113,13 +113,13 @@ internal sealed class ExportRunner(
         try
         {
             var request = ExportRequest.Parse(job.RequestJson);
-            var grant = await GrantAsync(job, request, cancellationToken);
-            var (files, patients) = await WriteAsync(job, request, grant, folder, local);
+            var grant = await GrantAsync(job, request, cancellationToken).ConfigureAwait(false);
+            var (files, patients) = await WriteAsync(job, request, grant, folder, local).ConfigureAwait(false);
             var done = job with
             {
                 State = ApiExportState.Completed, PatientsExported = patients, FilesJson = ExportFile.ToJson(files), ExpiresAt = time.GetUtcNow() + jobs.Options.FileLifetime,
             };
-            if (await state.UpdateExportJobAsync(done, Owner, CancellationToken.None))
+            if (await state.UpdateExportJobAsync(done, Owner, CancellationToken.None).ConfigureAwait(false))
             {
                 Log.ExportCompleted(logger, job.Id, files.Count, files.Sum(f => f.Count), patients);
             }
@@ -133,7 +133,7 @@ internal sealed class ExportRunner(
         {
             // This instance stops: the job goes back to the queue, for the next start or another instance.
             ExportJobs.DeleteFiles(folder);
-            await state.ReleaseExportJobAsync(job.Id, Owner, CancellationToken.None);
+            await state.ReleaseExportJobAsync(job.Id, Owner, CancellationToken.None).ConfigureAwait(false);
             Log.ExportReleased(logger, job.Id);
         }
         catch (OperationCanceledException) when (local.IsCancellationRequested)
@@ -150,7 +150,7 @@ internal sealed class ExportRunner(
             {
                 State = ApiExportState.Failed, Error = e is ExportRefusedException ? e.Message : "The export failed; the error is logged.",
                 ExpiresAt = time.GetUtcNow() + jobs.Options.FileLifetime,
-            }, Owner, CancellationToken.None);
+            }, Owner, CancellationToken.None).ConfigureAwait(false);
             Log.ExportFailed(logger, job.Id, e.GetType().Name);
         }
     }
@@ -158,7 +158,7 @@ internal sealed class ExportRunner(
     /// <summary>The kick-off's grant, narrowed to what the client is registered for now.</summary>
     private async Task<AccessGrant> GrantAsync(ApiExportJob job, ExportRequest request, CancellationToken cancellationToken)
     {
-        var client = await clients.FindAsync(job.ClientId, cancellationToken) ?? throw new ExportRefusedException("The client is no longer registered");
+        var client = await clients.FindAsync(job.ClientId, cancellationToken).ConfigureAwait(false) ?? throw new ExportRefusedException("The client is no longer registered");
         var scopes = request.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(t => SmartScope.TryParse(t, out var s) ? s : null).OfType<SmartScope>()
             .Where(s => client.Scopes.Any(c => c.Covers(s))).ToList();
         return new AccessGrant(client, scopes, DateTimeOffset.MaxValue);
@@ -170,7 +170,7 @@ internal sealed class ExportRunner(
         var cancellationToken = local.Token;
         ExportJobs.DeleteFiles(folder);
         Directory.CreateDirectory(folder);
-        await File.WriteAllTextAsync(Path.Combine(folder, MarkerFile), "FhirAdapter bulk export; deleted when it expires\n", cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(folder, MarkerFile), "FhirAdapter bulk export; deleted when it expires\n", cancellationToken).ConfigureAwait(false);
         if (request.Ignored.Count > 0)
         {
             var outcome = new OperationOutcome
@@ -178,7 +178,7 @@ internal sealed class ExportRunner(
                 Id = job.Id,
                 Issue = [.. request.Ignored.Select(i => new OperationOutcome.IssueComponent { Severity = OperationOutcome.IssueSeverity.Warning, Code = OperationOutcome.IssueType.NotSupported, Diagnostics = i })],
             };
-            await File.WriteAllTextAsync(Path.Combine(folder, ExportEndpoints.OutcomeFile), FhirJson.Serialize(outcome, pretty: false) + "\n", cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(folder, ExportEndpoints.OutcomeFile), FhirJson.Serialize(outcome, pretty: false) + "\n", cancellationToken).ConfigureAwait(false);
         }
 
         var types = request.Types.Where(t => grant.Allows(t, Auth.SmartPermission.Read)).ToHashSet(StringComparer.Ordinal);
@@ -186,16 +186,17 @@ internal sealed class ExportRunner(
         var patients = 0;
         try
         {
-            await using (var pending = new StreamWriter(Path.Combine(folder, ExportEndpoints.PendingDisclosuresFile), false, Utf8))
+            var pending = new StreamWriter(Path.Combine(folder, ExportEndpoints.PendingDisclosuresFile), false, Utf8);
+            await using (pending.ConfigureAwait(false))
             {
                 var (saved, renewed) = (0, time.GetUtcNow());
                 string? after = null;
                 while (true)
                 {
-                    var keys = await query.GetPatientKeysAsync(after, PatientPage, cancellationToken);
+                    var keys = await query.GetPatientKeysAsync(after, PatientPage, cancellationToken).ConfigureAwait(false);
                     foreach (var key in keys)
                     {
-                        if (!await ExportPatientAsync(request, grant, types, key, folder, writers, pending, job.Id, cancellationToken))
+                        if (!await ExportPatientAsync(request, grant, types, key, folder, writers, pending, job.Id, cancellationToken).ConfigureAwait(false))
                         {
                             continue;
                         }
@@ -204,9 +205,9 @@ internal sealed class ExportRunner(
                         if (patients - saved >= SaveEvery || time.GetUtcNow() - renewed >= storeOptions.Value.LeaseDuration / 4)
                         {
                             // Progress for X-Progress on every instance, and the lease renewed; false: cancelled or taken over.
-                            if (!await state.UpdateExportJobAsync(job with { PatientsExported = patients }, Owner, cancellationToken))
+                            if (!await state.UpdateExportJobAsync(job with { PatientsExported = patients }, Owner, cancellationToken).ConfigureAwait(false))
                             {
-                                await local.CancelAsync();
+                                await local.CancelAsync().ConfigureAwait(false);
                             }
 
                             (saved, renewed) = (patients, time.GetUtcNow());
@@ -214,7 +215,7 @@ internal sealed class ExportRunner(
 
                         if (AfterPatient is { } hook)
                         {
-                            await hook(job, patients, cancellationToken);
+                            await hook(job, patients, cancellationToken).ConfigureAwait(false);
                         }
 
                         cancellationToken.ThrowIfCancellationRequested();
@@ -230,7 +231,7 @@ internal sealed class ExportRunner(
 
                 if (!request.PatientLevel && types.Contains("Questionnaire"))
                 {
-                    await ExportQuestionnairesAsync(folder, writers, cancellationToken);
+                    await ExportQuestionnairesAsync(folder, writers, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -240,7 +241,7 @@ internal sealed class ExportRunner(
         {
             foreach (var (writer, _) in writers.Values)
             {
-                await writer.DisposeAsync();
+                await writer.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
@@ -249,7 +250,7 @@ internal sealed class ExportRunner(
         ExportRequest request, AccessGrant grant, IReadOnlySet<string> types, string patientKey, string folder,
         Dictionary<string, (StreamWriter Writer, long Count)> writers, StreamWriter pending, string jobId, CancellationToken cancellationToken)
     {
-        var patient = await access.LoadAsync(patientKey, grant, cancellationToken);
+        var patient = await access.LoadAsync(patientKey, grant, cancellationToken).ConfigureAwait(false);
         if (patient is null)
         {
             return false;
@@ -257,7 +258,7 @@ internal sealed class ExportRunner(
 
         // _since: what changed after it, and what the organization could not see then (VisibilityHistory): a patient
         // whose consent arrived later comes with the whole of its permitted record.
-        var then = request.Since is { } at ? await history.DecisionAtAsync(patientKey, grant.Client, at, cancellationToken) : null;
+        var then = request.Since is { } at ? await history.DecisionAtAsync(patientKey, grant.Client, at, cancellationToken).ConfigureAwait(false) : null;
         var disclosed = new List<Resource>();
         foreach (var stored in patient.Stored)
         {
@@ -285,7 +286,7 @@ internal sealed class ExportRunner(
 
         foreach (var resource in disclosed)
         {
-            await WriteAsync(folder, writers, resource, cancellationToken);
+            await WriteAsync(folder, writers, resource, cancellationToken).ConfigureAwait(false);
         }
 
         if (request.IncludeNotice)
@@ -295,10 +296,10 @@ internal sealed class ExportRunner(
                 ConsentReference(patient, patient.Decision.ConsentRecordId!),
                 patient.Decision.CounselingNotesConsentRecordId is { } notes ? ConsentReference(patient, notes) : null);
             notice.Id = StableIds.For("Provenance", access.Canonicals.RecordSystem, $"{patientKey}.export.{jobId}").ToString();
-            await WriteAsync(folder, writers, notice, cancellationToken);
+            await WriteAsync(folder, writers, notice, cancellationToken).ConfigureAwait(false);
         }
 
-        await pending.WriteLineAsync(JsonSerializer.Serialize(access.Account(patient, disclosed)).AsMemory(), cancellationToken);
+        await pending.WriteLineAsync(JsonSerializer.Serialize(access.Account(patient, disclosed)).AsMemory(), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -317,11 +318,11 @@ internal sealed class ExportRunner(
 
     private async System.Threading.Tasks.Task ExportQuestionnairesAsync(string directory, Dictionary<string, (StreamWriter Writer, long Count)> writers, CancellationToken cancellationToken)
     {
-        foreach (var stored in await store.GetResourcesAsync(StoreKeys.Questionnaires, cancellationToken))
+        foreach (var stored in await store.GetResourcesAsync(StoreKeys.Questionnaires, cancellationToken).ConfigureAwait(false))
         {
             if (stored.Validation.IsValid && stored.ResourceType == "Questionnaire")
             {
-                await WriteAsync(directory, writers, await access.ServeFormAsync(stored, cancellationToken), cancellationToken);
+                await WriteAsync(directory, writers, await access.ServeFormAsync(stored, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -333,7 +334,7 @@ internal sealed class ExportRunner(
             entry = (new StreamWriter(Path.Combine(directory, $"{resource.TypeName}.ndjson"), false, Utf8), 0);
         }
 
-        await entry.Writer.WriteLineAsync(FhirJson.Serialize(resource, pretty: false).AsMemory(), cancellationToken);
+        await entry.Writer.WriteLineAsync(FhirJson.Serialize(resource, pretty: false).AsMemory(), cancellationToken).ConfigureAwait(false);
         writers[resource.TypeName] = (entry.Writer, entry.Count + 1);
     }
 }

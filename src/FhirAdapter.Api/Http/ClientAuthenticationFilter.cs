@@ -24,7 +24,7 @@ internal sealed class ClientAuthenticationFilter(AccessTokens tokens, ClientRate
             throw FhirApiException.Unauthorized("An access token is required (SMART Backend Services: POST /auth/token)");
         }
 
-        var grant = await tokens.FindAsync(header["Bearer ".Length..].Trim(), context.HttpContext.RequestAborted);
+        var grant = await tokens.FindAsync(header["Bearer ".Length..].Trim(), context.HttpContext.RequestAborted).ConfigureAwait(false);
         if (grant is null)
         {
             var error = FhirApiException.Unauthorized("The access token is unknown or expired");
@@ -34,6 +34,6 @@ internal sealed class ClientAuthenticationFilter(AccessTokens tokens, ClientRate
 
         limiter.Acquire(grant.Client);
         context.HttpContext.Items[GrantKey] = grant;
-        return await next(context);
+        return await next(context).ConfigureAwait(false);
     }
 }

@@ -20,7 +20,7 @@ internal sealed class FhirErrorFilter(ILogger<FhirErrorFilter> logger) : IEndpoi
                 FhirFormats.Negotiate(context.HttpContext);
             }
 
-            return await next(context);
+            return await next(context).ConfigureAwait(false);
         }
         catch (FhirApiException e)
         {

@@ -33,18 +33,18 @@ internal static class FhirResults
         {
             context.Response.ContentType = XmlContentType;
             var bytes = XmlSerializer.SerializeToBytes(resource, pretty: false, filter, null);
-            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
             return;
         }
 
         context.Response.ContentType = ContentType;
         if (filter is not null)
         {
-            await context.Response.Body.WriteAsync(JsonSerializerWithFilters.SerializeToBytes(resource, pretty: false, filter), context.RequestAborted);
+            await context.Response.Body.WriteAsync(JsonSerializerWithFilters.SerializeToBytes(resource, pretty: false, filter), context.RequestAborted).ConfigureAwait(false);
             return;
         }
 
-        await JsonSerializer.SerializeAsync(context.Response.Body, resource, resource.GetType(), FhirJson.Compact, context.RequestAborted);
+        await JsonSerializer.SerializeAsync(context.Response.Body, resource, resource.GetType(), FhirJson.Compact, context.RequestAborted).ConfigureAwait(false);
     }
 
     private sealed class FhirResult(Resource resource, int status, Func<SerializationFilter>? filter) : IResult

@@ -20,14 +20,14 @@ internal static class OperationParameters
         {
             if (request.HasFormContentType)
             {
-                foreach (var (name, value) in await request.ReadFormAsync(cancellationToken))
+                foreach (var (name, value) in await request.ReadFormAsync(cancellationToken).ConfigureAwait(false))
                 {
                     Add(values, name, value.ToArray());
                 }
             }
             else if (request.ContentLength is not 0 && request.ContentType is { } type && (type.Contains("json", StringComparison.OrdinalIgnoreCase) || type.Contains("xml", StringComparison.OrdinalIgnoreCase)))
             {
-                foreach (var (name, value) in await ReadParametersAsync(request, type, cancellationToken))
+                foreach (var (name, value) in await ReadParametersAsync(request, type, cancellationToken).ConfigureAwait(false))
                 {
                     Add(values, name, [value]);
                 }
@@ -54,7 +54,7 @@ internal static class OperationParameters
     private static async Task<List<(string Name, string? Value)>> ReadParametersAsync(HttpRequest request, string contentType, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(cancellationToken);
+        var text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrWhiteSpace(text))
         {
             return [];

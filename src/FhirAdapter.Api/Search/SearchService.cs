@@ -39,7 +39,7 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
 
         if (search.Patient is not null)
         {
-            var patientKey = await PatientKeyAsync(search.Patient, cancellationToken);
+            var patientKey = await PatientKeyAsync(search.Patient, cancellationToken).ConfigureAwait(false);
             if (patientKey is null)
             {
                 return Page(search, request, [], null, session);
@@ -49,12 +49,12 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
         }
 
         // An incremental search (_lastUpdated=gt...) also finds what was there before but became visible to the client since.
-        var extra = search.LastUpdated.From is { } from ? await NewlyVisibleAsync(criteria, from, session, cancellationToken) : [];
+        var extra = search.LastUpdated.From is { } from ? await NewlyVisibleAsync(criteria, from, session, cancellationToken).ConfigureAwait(false) : [];
         var page = new List<(ResourceMatch Match, Resource Resource)>();
         string? next;
         if (search.Sort.Count > 0)
         {
-            var all = await CollectAsync(search, criteria, extra, 0, SearchRequest.MaxSorted + 1, session, cancellationToken);
+            var all = await CollectAsync(search, criteria, extra, 0, SearchRequest.MaxSorted + 1, session, cancellationToken).ConfigureAwait(false);
             if (all.Count > SearchRequest.MaxSorted)
             {
                 throw FhirApiException.BadRequest($"A sorted search may match at most {SearchRequest.MaxSorted} resources: narrow it (patient, _lastUpdated, date) or leave _sort out");
@@ -66,14 +66,14 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
         }
         else
         {
-            var found = await CollectAsync(search, criteria, extra, search.Cursor, search.Count + 1, session, cancellationToken);
+            var found = await CollectAsync(search, criteria, extra, search.Cursor, search.Count + 1, session, cancellationToken).ConfigureAwait(false);
             page.AddRange(found.Take(search.Count));
             // One more than the page was looked for: whether there is a next page is known without another query.
             next = found.Count > search.Count ? page[^1].Match.Position.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         }
 
         var bundle = Page(search, request, page, next, session);
-        await RecordAsync(bundle, page, search, session, request, "search", cancellationToken);
+        await RecordAsync(bundle, page, search, session, request, "search", cancellationToken).ConfigureAwait(false);
         return bundle;
     }
 
@@ -84,7 +84,7 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
         var rows = new List<ResourceMatch>();
         for (long after = 0; ;)
         {
-            var batch = await query.SearchAsync(new ResourceSearch { ResourceType = type, LogicalId = id, After = after, Limit = 200 }, cancellationToken);
+            var batch = await query.SearchAsync(new ResourceSearch { ResourceType = type, LogicalId = id, After = after, Limit = 200 }, cancellationToken).ConfigureAwait(false);
             rows.AddRange(batch);
             if (batch.Count < 200)
             {
@@ -98,10 +98,10 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
         {
             if (row.Resource.PatientKey == StoreKeys.Questionnaires)
             {
-                return OfVersion(await session.Access.ServeFormAsync(row.Resource, cancellationToken), version);
+                return OfVersion(await session.Access.ServeFormAsync(row.Resource, cancellationToken).ConfigureAwait(false), version);
             }
 
-            if (await session.GetAsync(row.Resource.PatientKey, cancellationToken) is not { } patient)
+            if (await session.GetAsync(row.Resource.PatientKey, cancellationToken).ConfigureAwait(false) is not { } patient)
             {
                 continue;
             }
@@ -118,7 +118,7 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
             }
 
             OfVersion(labelled, version);
-            await session.RecordAsync(patient, [labelled], "read", cancellationToken);
+            await session.RecordAsync(patient, [labelled], "read", cancellationToken).ConfigureAwait(false);
             return labelled;
         }
 
@@ -136,13 +136,13 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
     /// </summary>
     public async Task<Bundle> EverythingAsync(string id, IReadOnlySet<string>? types, DateTimeOffset? since, DisclosureSession session, HttpRequest request, CancellationToken cancellationToken)
     {
-        var patientKey = await PatientKeyAsync(id, cancellationToken);
-        if (patientKey is null || await session.GetAsync(patientKey, cancellationToken) is not { } patient)
+        var patientKey = await PatientKeyAsync(id, cancellationToken).ConfigureAwait(false);
+        if (patientKey is null || await session.GetAsync(patientKey, cancellationToken).ConfigureAwait(false) is not { } patient)
         {
             throw FhirApiException.NotFound($"Patient/{id} is not known");
         }
 
-        var then = since is { } at ? await history.DecisionAtAsync(patientKey, session.Grant.Client, at, cancellationToken) : null;
+        var then = since is { } at ? await history.DecisionAtAsync(patientKey, session.Grant.Client, at, cancellationToken).ConfigureAwait(false) : null;
         var entries = new List<Bundle.EntryComponent>();
         foreach (var stored in patient.Stored)
         {
@@ -173,14 +173,14 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
             Entry = filtered.Entry,
         };
         var disclosed = bundle.Entry.Where(e => e.Search?.Mode == Bundle.SearchEntryMode.Match).Select(e => e.Resource!).ToList();
-        await session.RecordAsync(patient, disclosed, "everything", cancellationToken);
+        await session.RecordAsync(patient, disclosed, "everything", cancellationToken).ConfigureAwait(false);
         return bundle;
     }
 
     /// <summary>The patient key of the Patient with this logical id; null when there is none.</summary>
     public async Task<string?> PatientKeyAsync(string logicalId, CancellationToken cancellationToken)
     {
-        var rows = await query.SearchAsync(new ResourceSearch { ResourceType = SearchTypes.Patient, LogicalId = logicalId, Limit = 1 }, cancellationToken);
+        var rows = await query.SearchAsync(new ResourceSearch { ResourceType = SearchTypes.Patient, LogicalId = logicalId, Limit = 1 }, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0].Resource.PatientKey;
     }
 
@@ -215,14 +215,14 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
         var seen = new HashSet<long>();
         while (found.Count < limit)
         {
-            var rows = await query.SearchAsync(criteria with { After = cursor }, cancellationToken);
+            var rows = await query.SearchAsync(criteria with { After = cursor }, cancellationToken).ConfigureAwait(false);
             var exhausted = rows.Count < criteria.Limit;
             var upTo = exhausted ? long.MaxValue : rows[^1].Position;
             var merged = rows.Concat(extra.Where(e => e.Position > cursor && e.Position <= upTo)).OrderBy(r => r.Position).ToList();
             foreach (var row in merged)
             {
                 cursor = row.Position;
-                if (seen.Add(row.Position) && await ServableAsync(row.Resource, session, cancellationToken) is { } resource && Matches(search, resource))
+                if (seen.Add(row.Position) && await ServableAsync(row.Resource, session, cancellationToken).ConfigureAwait(false) is { } resource && Matches(search, resource))
                 {
                     found.Add((row, resource));
                     if (found.Count == limit)
@@ -253,7 +253,7 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
             var consents = await query.SearchAsync(new ResourceSearch
             {
                 ResourceType = "Consent", PatientKey = criteria.PatientKey, UpdatedFrom = from, IncludeInvalid = true, After = after, Limit = Batch,
-            }, cancellationToken);
+            }, cancellationToken).ConfigureAwait(false);
             keys.UnionWith(consents.Select(c => c.Resource.PatientKey));
             if (consents.Count < Batch)
             {
@@ -266,15 +266,15 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
         var extra = new List<ResourceMatch>();
         foreach (var key in keys)
         {
-            if (await session.GetAsync(key, cancellationToken) is not { } patient)
+            if (await session.GetAsync(key, cancellationToken).ConfigureAwait(false) is not { } patient)
             {
                 continue;
             }
 
-            var then = await history.DecisionAtAsync(key, session.Grant.Client, from, cancellationToken);
+            var then = await history.DecisionAtAsync(key, session.Grant.Client, from, cancellationToken).ConfigureAwait(false);
             for (long after = 0; ;)
             {
-                var rows = await query.SearchAsync(criteria with { PatientKey = key, UpdatedFrom = null, After = after, Limit = Batch }, cancellationToken);
+                var rows = await query.SearchAsync(criteria with { PatientKey = key, UpdatedFrom = null, After = after, Limit = Batch }, cancellationToken).ConfigureAwait(false);
                 extra.AddRange(rows.Where(r => r.Resource.MappedAt < from && !VisibilityHistory.WasVisible(patient.Served(r.Resource), then, session.Access.Filter)));
                 if (rows.Count < Batch)
                 {
@@ -294,10 +294,10 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
     {
         if (stored.PatientKey == StoreKeys.Questionnaires)
         {
-            return await session.Access.ServeFormAsync(stored, cancellationToken);
+            return await session.Access.ServeFormAsync(stored, cancellationToken).ConfigureAwait(false);
         }
 
-        if (await session.GetAsync(stored.PatientKey, cancellationToken) is not { } patient)
+        if (await session.GetAsync(stored.PatientKey, cancellationToken).ConfigureAwait(false) is not { } patient)
         {
             return null;
         }
@@ -413,7 +413,7 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
                 continue;
             }
 
-            var patient = (await session.GetAsync(key, cancellationToken))!;
+            var patient = (await session.GetAsync(key, cancellationToken).ConfigureAwait(false))!;
             strongest = strongest == PatientSensitivity.Sud ? strongest : patient.Sensitivity;
             var indexes = Enumerable.Range(0, page.Count).Where(j => page[j].Match.Resource.PatientKey == key).ToList();
             var matched = indexes.Select(j => page[j].Resource).ToList();
@@ -427,7 +427,7 @@ internal sealed class SearchService(IResourceQuery query, ApiUrls urls, Visibili
 
             var included = filtered.Entry.Where(e => e.Search?.Mode == Bundle.SearchEntryMode.Include).ToList();
             includes.AddRange(included);
-            await session.RecordAsync(patient, [.. matches.Select(e => e.Resource!), .. included.Where(e => e.Resource is not Provenance).Select(e => e.Resource!)], interaction, cancellationToken);
+            await session.RecordAsync(patient, [.. matches.Select(e => e.Resource!), .. included.Where(e => e.Resource is not Provenance).Select(e => e.Resource!)], interaction, cancellationToken).ConfigureAwait(false);
         }
 
         bundle.Entry.AddRange(includes);

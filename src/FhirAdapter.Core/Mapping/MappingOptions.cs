@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FhirAdapter.Core.Configuration;
 
 namespace FhirAdapter.Core.Mapping;
 
@@ -9,7 +10,7 @@ public sealed class MappingOptions
 
     /// <summary>The clinic's base for identifier systems and Questionnaire canonicals.</summary>
     [Required]
-    [Url]
+    [HttpUrl]
     public string CanonicalBase { get; set; } = ClinicCanonicals.PackageBase;
 
     /// <summary>

@@ -32,8 +32,8 @@ public sealed class AboutModel(IAdapterStore store, IOperationsQueries queries, 
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        SchemaVersion = await store.MigrateAsync(cancellationToken);
-        Instances = await queries.GetInstancesAsync(time.GetUtcNow().AddDays(-1), cancellationToken);
+        SchemaVersion = await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        Instances = await queries.GetInstancesAsync(time.GetUtcNow().AddDays(-1), cancellationToken).ConfigureAwait(false);
         Configuration = configuration.Entries();
     }
 

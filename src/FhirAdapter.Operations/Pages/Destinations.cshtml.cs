@@ -53,8 +53,8 @@ public sealed class DestinationsModel(
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var counts = await store.CountDeliveriesAsync(cancellationToken);
-        Problems = await queries.GetDeliveryProblemsAsync(20, cancellationToken);
+        var counts = await store.CountDeliveriesAsync(cancellationToken).ConfigureAwait(false);
+        Problems = await queries.GetDeliveryProblemsAsync(20, cancellationToken).ConfigureAwait(false);
         var configured = exchange.Value.Destinations;
         Rows = [.. configured.Select(d => d.Name).Concat(counts.Select(c => c.Destination)).Distinct(StringComparer.Ordinal).Select(name =>
         {
@@ -64,7 +64,7 @@ public sealed class DestinationsModel(
                 counts.FirstOrDefault(c => c.Destination == name), Problems.FirstOrDefault(p => p.Destination == name));
         })];
 
-        var runs = (await reports.GetSyncReportsAsync(options.Value.SyncHistory, cancellationToken))
+        var runs = (await reports.GetSyncReportsAsync(options.Value.SyncHistory, cancellationToken).ConfigureAwait(false))
             .Select(SyncReportView.From).OfType<SyncReportView>().Reverse().ToList();
         ChartLabels = [.. runs.Select(r => r.Run.Run.StartedAt.ToUniversalTime().ToString("MM-dd HH:mm", CultureInfo.InvariantCulture))];
         SentChart = BarChart.Svg("Resources sent, rejected and waiting per sync", ChartLabels,

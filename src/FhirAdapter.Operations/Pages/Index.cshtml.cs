@@ -4,7 +4,6 @@ using FhirAdapter.Store.Operations;
 using FhirAdapter.Store.Runs;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +11,7 @@ namespace FhirAdapter.Operations.Pages;
 
 /// <summary>Now: the running sync with live progress and "sync now", the store's counts, the last syncs.</summary>
 public sealed class IndexModel(
-    ISyncControl control, IAdapterStore store, ISyncReportStore reports, IOptions<ConsoleOptions> options, IConfiguration configuration, ILogger<IndexModel> logger)
+    ISyncControl control, IAdapterStore store, ISyncReportStore reports, IOptions<ConsoleOptions> options, SyncSettings settings, ILogger<IndexModel> logger)
     : PageModel
 {
     public SyncActivity Activity { get; private set; } = SyncActivity.Idle;
@@ -21,7 +20,7 @@ public sealed class IndexModel(
 
     public IReadOnlyList<SyncRunReport> Runs { get; private set; } = [];
 
-    public string Schedule => configuration["Adapter:Schedule"] ?? "*/5 * * * *";
+    public string Schedule => settings.Schedule;
 
     public string? Message { get; private set; }
 
@@ -34,8 +33,8 @@ public sealed class IndexModel(
             _ => null,
         };
         Activity = control.Current;
-        Summary = await store.GetSummaryAsync(ConsoleSettings.HeldWarningAfter(configuration), cancellationToken);
-        Runs = await reports.GetSyncReportsAsync(options.Value.SyncHistory, cancellationToken);
+        Summary = await store.GetSummaryAsync(settings.HeldWarningAfter, cancellationToken).ConfigureAwait(false);
+        Runs = await reports.GetSyncReportsAsync(options.Value.SyncHistory, cancellationToken).ConfigureAwait(false);
     }
 
     public IActionResult OnPostSyncNow()

@@ -19,22 +19,22 @@ public sealed class SignInModel(OperatorSignIn signIn, SetupMode setup) : PageMo
 
     public bool Local => SetupMode.IsLocal(HttpContext);
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => NoOperators = await setup.NoOperatorsAsync(cancellationToken);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => NoOperators = await setup.NoOperatorsAsync(cancellationToken).ConfigureAwait(false);
 
     public async Task<IActionResult> OnPostAsync(string? name, string? password, CancellationToken cancellationToken)
     {
         Name = name;
         var (principal, problem) = string.IsNullOrEmpty(name) || string.IsNullOrEmpty(password)
             ? (null, "Give a name and a password.")
-            : await signIn.CheckAsync(name, password, cancellationToken);
+            : await signIn.CheckAsync(name, password, cancellationToken).ConfigureAwait(false);
         if (principal is null)
         {
             Problem = problem;
-            NoOperators = await setup.NoOperatorsAsync(cancellationToken);
+            NoOperators = await setup.NoOperatorsAsync(cancellationToken).ConfigureAwait(false);
             return Page();
         }
 
-        await HttpContext.SignInAsync(OperatorSignIn.Scheme, principal);
+        await HttpContext.SignInAsync(OperatorSignIn.Scheme, principal).ConfigureAwait(false);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
     }
 }

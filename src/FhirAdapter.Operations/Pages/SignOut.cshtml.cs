@@ -12,7 +12,7 @@ public sealed class SignOutModel : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        await HttpContext.SignOutAsync(OperatorSignIn.Scheme);
+        await HttpContext.SignOutAsync(OperatorSignIn.Scheme).ConfigureAwait(false);
         return RedirectToPage("/SignIn");
     }
 }

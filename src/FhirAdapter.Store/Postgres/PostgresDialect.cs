@@ -61,7 +61,7 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override IReadOnlyList<MigrationScript> Migrations => Scripts;
 
-    public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) => await _dataSource.OpenConnectionAsync(cancellationToken);
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) => await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
     public override ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
@@ -114,7 +114,7 @@ internal sealed class PostgresDialect : SqlDialect
     /// <summary>Instances starting at once queue on a session advisory lock, one per schema.</summary>
     public override async Task EnterMigrationAsync(SqlSession session, CancellationToken cancellationToken)
     {
-        if (await session.ScalarAsync("SELECT current_schema()", cancellationToken) is not string)
+        if (await session.ScalarAsync("SELECT current_schema()", cancellationToken).ConfigureAwait(false) is not string)
         {
             // The search path names no existing schema; CREATE TABLE would fail with a less helpful message.
             throw new InvalidOperationException(
@@ -122,11 +122,11 @@ internal sealed class PostgresDialect : SqlDialect
         }
 
         // The wait for another instance's migration must not be cut short by the connection's lock_timeout.
-        await session.ExecAsync("SET lock_timeout = 0", cancellationToken);
-        if (!(bool)(await session.ScalarAsync("SELECT pg_try_advisory_lock(@c, hashtext(current_schema()))", cancellationToken, ("@c", LockClass)))!)
+        await session.ExecAsync("SET lock_timeout = 0", cancellationToken).ConfigureAwait(false);
+        if (!(bool)(await session.ScalarAsync("SELECT pg_try_advisory_lock(@c, hashtext(current_schema()))", cancellationToken, ("@c", LockClass)).ConfigureAwait(false))!)
         {
             Log.WaitingForMigration(_logger);
-            await session.ExecAsync("SELECT pg_advisory_lock(@c, hashtext(current_schema()))", cancellationToken, ("@c", LockClass));
+            await session.ExecAsync("SELECT pg_advisory_lock(@c, hashtext(current_schema()))", cancellationToken, ("@c", LockClass)).ConfigureAwait(false);
         }
     }
 

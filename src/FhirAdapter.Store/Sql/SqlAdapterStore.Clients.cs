@@ -24,17 +24,17 @@ internal sealed partial class SqlAdapterStore
     public async Task<bool> RemoveClientAsync(string clientId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(clientId);
-        return await WriteAsync(session => session.ExecAsync("DELETE FROM api_client WHERE client_id = @c", cancellationToken, ("@c", clientId)), cancellationToken) == 1;
+        return await WriteAsync(session => session.ExecAsync("DELETE FROM api_client WHERE client_id = @c", cancellationToken, ("@c", clientId)), cancellationToken).ConfigureAwait(false) == 1;
     }
 
     public async Task<ApiClientRegistration?> FindClientAsync(string clientId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(clientId);
-        return (await QueryAsync($"{ClientSelect} WHERE client_id = @c", ReadClient, cancellationToken, ("@c", clientId))).SingleOrDefault();
+        return (await QueryAsync($"{ClientSelect} WHERE client_id = @c", ReadClient, cancellationToken, ("@c", clientId)).ConfigureAwait(false)).SingleOrDefault();
     }
 
     public async Task<IReadOnlyList<ApiClientRegistration>> GetClientsAsync(CancellationToken cancellationToken) =>
-        await QueryAsync($"{ClientSelect} ORDER BY client_id", ReadClient, cancellationToken);
+        await QueryAsync($"{ClientSelect} ORDER BY client_id", ReadClient, cancellationToken).ConfigureAwait(false);
 
     private ApiClientRegistration ReadClient(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.NullableString(4), r.NullableString(5), r.NullableInt(6), Time(r, 7));

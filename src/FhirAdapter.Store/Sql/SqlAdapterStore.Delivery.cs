@@ -103,25 +103,25 @@ internal sealed partial class SqlAdapterStore
                 var added = await session.ScalarAsync("""
                     INSERT INTO destination (name, organization_id, base_url, registered_at) VALUES (@n, @o, @u, @now)
                     ON CONFLICT (name) DO NOTHING RETURNING name
-                    """, cancellationToken, ("@n", d.Name), ("@o", d.OrganizationId), ("@u", d.BaseUrl), ("@now", now)) is not null;
+                    """, cancellationToken, ("@n", d.Name), ("@o", d.OrganizationId), ("@u", d.BaseUrl), ("@now", now)).ConfigureAwait(false) is not null;
                 var adopted = !added && await session.ScalarAsync(
                     "UPDATE destination SET organization_id = @o, base_url = @u WHERE name = @n AND base_url IS NULL RETURNING name",
-                    cancellationToken, ("@n", d.Name), ("@o", d.OrganizationId), ("@u", d.BaseUrl)) is not null;
+                    cancellationToken, ("@n", d.Name), ("@o", d.OrganizationId), ("@u", d.BaseUrl)).ConfigureAwait(false) is not null;
                 var moved = !added && !adopted && await session.ScalarAsync(
                     "UPDATE destination SET organization_id = @o, base_url = @u WHERE name = @n AND base_url <> @u RETURNING name",
-                    cancellationToken, ("@n", d.Name), ("@o", d.OrganizationId), ("@u", d.BaseUrl)) is not null;
+                    cancellationToken, ("@n", d.Name), ("@o", d.OrganizationId), ("@u", d.BaseUrl)).ConfigureAwait(false) is not null;
                 var renamed = !added && !adopted && !moved && await session.ScalarAsync(
                     "UPDATE destination SET organization_id = @o WHERE name = @n AND organization_id <> @o RETURNING name",
-                    cancellationToken, ("@n", d.Name), ("@o", d.OrganizationId)) is not null;
+                    cancellationToken, ("@n", d.Name), ("@o", d.OrganizationId)).ConfigureAwait(false) is not null;
                 if (moved)
                 {
                     // Another EHR at the new address: nothing of what the old one held is there.
-                    await session.ExecAsync("DELETE FROM destination_resource WHERE destination = @d", cancellationToken, ("@d", d.Name));
+                    await session.ExecAsync("DELETE FROM destination_resource WHERE destination = @d", cancellationToken, ("@d", d.Name)).ConfigureAwait(false);
                 }
 
                 if (added || moved || renamed)
                 {
-                    var queued = await session.ExecAsync(QueueAllSql, cancellationToken, ("@d", d.Name), ("@now", now));
+                    var queued = await session.ExecAsync(QueueAllSql, cancellationToken, ("@d", d.Name), ("@now", now)).ConfigureAwait(false);
                     backfills.Add(new DestinationBackfill(d.Name, queued, added ? "new" : moved ? "its BaseUrl changed" : "its OrganizationId changed"));
                 }
             }
@@ -134,7 +134,7 @@ internal sealed partial class SqlAdapterStore
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         ArgumentException.ThrowIfNullOrEmpty(patientKey);
-        return await QueryAsync($"{StateSelect} WHERE destination = @d AND patient_key = @p", ReadState, cancellationToken, ("@d", destination), ("@p", patientKey));
+        return await QueryAsync($"{StateSelect} WHERE destination = @d AND patient_key = @p", ReadState, cancellationToken, ("@d", destination), ("@p", patientKey)).ConfigureAwait(false);
     }
 
     public Task<IReadOnlyList<DeliveryState>> GetSharedDeliveryStatesAsync(string destination, CancellationToken cancellationToken) =>
@@ -146,7 +146,7 @@ internal sealed partial class SqlAdapterStore
         ArgumentException.ThrowIfNullOrEmpty(resourceType);
         ArgumentException.ThrowIfNullOrEmpty(identifier);
         return (await QueryAsync($"{StateSelect} WHERE destination = @d AND resource_type = @t AND identifier = @i", ReadState, cancellationToken,
-            ("@d", destination), ("@t", resourceType), ("@i", identifier))).SingleOrDefault();
+            ("@d", destination), ("@t", resourceType), ("@i", identifier)).ConfigureAwait(false)).SingleOrDefault();
     }
 
     public async Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string destination, DeliveryStatus status, int limit, CancellationToken cancellationToken)
@@ -154,7 +154,7 @@ internal sealed partial class SqlAdapterStore
         ArgumentException.ThrowIfNullOrEmpty(destination);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         return await QueryAsync($"{StateSelect} WHERE destination = @d AND status = @s ORDER BY updated_at, resource_type, identifier LIMIT @n", ReadState, cancellationToken,
-            ("@d", destination), ("@s", StoreValues.Code(status)), ("@n", limit));
+            ("@d", destination), ("@s", StoreValues.Code(status)), ("@n", limit)).ConfigureAwait(false);
     }
 
     public Task<DeliveryRecordResult> RecordDeliveryAsync(DeliveryReport report, CancellationToken cancellationToken)
@@ -170,20 +170,20 @@ internal sealed partial class SqlAdapterStore
 
         return WriteAsync(async session =>
         {
-            await LockPatientAsync(session, report.PatientKey, cancellationToken);
-            await CheckLeaseAsync(session, report.PatientKey, report.LeaseOwner, cancellationToken);
+            await LockPatientAsync(session, report.PatientKey, cancellationToken).ConfigureAwait(false);
+            await CheckLeaseAsync(session, report.PatientKey, report.LeaseOwner, cancellationToken).ConfigureAwait(false);
             Fault("delivery.checked");
             var now = Now();
-            await UpsertStatesAsync(session, report.Destination, report.PatientKey, report.Outcomes, now, cancellationToken);
+            await UpsertStatesAsync(session, report.Destination, report.PatientKey, report.Outcomes, now, cancellationToken).ConfigureAwait(false);
             Fault("delivery.outcome");
             if (report.Disclosure is { } d)
             {
-                await InsertDisclosureAsync(session, d, now, cancellationToken);
+                await InsertDisclosureAsync(session, d, now, cancellationToken).ConfigureAwait(false);
             }
 
             var waiting = report.Outcomes.Count(o => o.Kind is DeliveryStatus.RetryLater or DeliveryStatus.Conflict);
             var stillPending = await session.ScalarAsync(DeliveredSql, cancellationToken, ("@waiting", waiting > 0), ("@seq", report.QueueSequence), ("@now", now),
-                ("@d", report.Destination), ("@p", report.PatientKey)) is { } pending && Convert.ToBoolean(pending, System.Globalization.CultureInfo.InvariantCulture);
+                ("@d", report.Destination), ("@p", report.PatientKey)).ConfigureAwait(false) is { } pending && Convert.ToBoolean(pending, System.Globalization.CultureInfo.InvariantCulture);
             return new DeliveryRecordResult(
                 report.Outcomes.Count(o => o.Kind == DeliveryStatus.Sent), report.Outcomes.Count(o => o.Kind == DeliveryStatus.Rejected), waiting, stillPending);
         }, cancellationToken);
@@ -195,8 +195,8 @@ internal sealed partial class SqlAdapterStore
         CheckOutcomes(outcomes);
         return WriteAsync(async session =>
         {
-            await CheckLeaseAsync(session, StoreKeys.SharedResources(destination), leaseOwner, cancellationToken);
-            await UpsertStatesAsync(session, destination, StoreKeys.Shared, outcomes, Now(), cancellationToken);
+            await CheckLeaseAsync(session, StoreKeys.SharedResources(destination), leaseOwner, cancellationToken).ConfigureAwait(false);
+            await UpsertStatesAsync(session, destination, StoreKeys.Shared, outcomes, Now(), cancellationToken).ConfigureAwait(false);
             return 0;
         }, cancellationToken);
     }
@@ -226,7 +226,7 @@ internal sealed partial class SqlAdapterStore
             var taken = o.Kind is DeliveryStatus.Sent or DeliveryStatus.Withdrawn;
             await session.ExecAsync(UpsertStateSql, cancellationToken, ("@d", destination), ("@t", o.ResourceType), ("@i", o.Identifier), ("@p", patientKey),
                 ("@s", StoreValues.Code(o.Kind)), ("@h", o.ContentHash), ("@sh", holds ? o.SentHash : null), ("@sid", o.ServerId), ("@sv", o.ServerVersion),
-                ("@sentAt", taken ? now : null), ("@reason", o.Reason), ("@oo", o.OperationOutcomeJson), ("@now", now));
+                ("@sentAt", taken ? now : null), ("@reason", o.Reason), ("@oo", o.OperationOutcomeJson), ("@now", now)).ConfigureAwait(false);
         }
     }
 
@@ -236,21 +236,21 @@ internal sealed partial class SqlAdapterStore
         ArgumentException.ThrowIfNullOrEmpty(reason);
         return WriteAsync(async session =>
         {
-            await LockPatientAsync(session, patientKey, cancellationToken);
+            await LockPatientAsync(session, patientKey, cancellationToken).ConfigureAwait(false);
             var destinations = destination is not null ? [destination]
-                : await session.QueryAsync("SELECT name FROM destination ORDER BY name", r => r.GetString(0), cancellationToken);
+                : await session.QueryAsync("SELECT name FROM destination ORDER BY name", r => r.GetString(0), cancellationToken).ConfigureAwait(false);
             var cancelled = 0;
             foreach (var d in destinations)
             {
                 // Work is cancelled where the patient was permitted when queued (a revocation or an expiry read since); a
                 // patient queued by a backfill and found not permitted had no work of theirs to lose.
                 if (await session.ScalarAsync("SELECT 1 FROM destination_patient WHERE destination = @d AND patient_key = @p AND pending_since IS NOT NULL AND permitted",
-                    cancellationToken, ("@d", d), ("@p", patientKey)) is not null)
+                    cancellationToken, ("@d", d), ("@p", patientKey)).ConfigureAwait(false) is not null)
                 {
-                    cancelled += Convert.ToInt32(await session.ScalarAsync(UndeliveredSql, cancellationToken, ("@d", d), ("@p", patientKey)), System.Globalization.CultureInfo.InvariantCulture);
+                    cancelled += Convert.ToInt32(await session.ScalarAsync(UndeliveredSql, cancellationToken, ("@d", d), ("@p", patientKey)).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
                 }
 
-                await session.ExecAsync(NotPermittedSql, cancellationToken, ("@d", d), ("@p", patientKey), ("@no", false), ("@reason", reason));
+                await session.ExecAsync(NotPermittedSql, cancellationToken, ("@d", d), ("@p", patientKey), ("@no", false), ("@reason", reason)).ConfigureAwait(false);
             }
 
             return cancelled;
@@ -265,20 +265,20 @@ internal sealed partial class SqlAdapterStore
             var now = Now();
             if (patientKey is null)
             {
-                await session.ExecAsync("DELETE FROM destination_resource WHERE destination = @d", cancellationToken, ("@d", destination));
-                return await session.ExecAsync(QueueAllSql, cancellationToken, ("@d", destination), ("@now", now));
+                await session.ExecAsync("DELETE FROM destination_resource WHERE destination = @d", cancellationToken, ("@d", destination)).ConfigureAwait(false);
+                return await session.ExecAsync(QueueAllSql, cancellationToken, ("@d", destination), ("@now", now)).ConfigureAwait(false);
             }
 
-            await LockPatientAsync(session, patientKey, cancellationToken);
-            if (await session.ScalarAsync("SELECT 1 FROM patient_resource WHERE patient_key = @p AND removed_at IS NULL LIMIT 1", cancellationToken, ("@p", patientKey)) is null)
+            await LockPatientAsync(session, patientKey, cancellationToken).ConfigureAwait(false);
+            if (await session.ScalarAsync("SELECT 1 FROM patient_resource WHERE patient_key = @p AND removed_at IS NULL LIMIT 1", cancellationToken, ("@p", patientKey)).ConfigureAwait(false) is null)
             {
                 return 0;
             }
 
             // The shared resources it refers to are written again too (by their identifiers): the EHR may have lost them as well.
             await session.ExecAsync("DELETE FROM destination_resource WHERE destination = @d AND (patient_key = @p OR patient_key = @s)", cancellationToken,
-                ("@d", destination), ("@p", patientKey), ("@s", StoreKeys.Shared));
-            return await session.ExecAsync(QueueOneSql, cancellationToken, ("@d", destination), ("@p", patientKey), ("@now", now));
+                ("@d", destination), ("@p", patientKey), ("@s", StoreKeys.Shared)).ConfigureAwait(false);
+            return await session.ExecAsync(QueueOneSql, cancellationToken, ("@d", destination), ("@p", patientKey), ("@now", now)).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -300,24 +300,24 @@ internal sealed partial class SqlAdapterStore
                     pending_since = COALESCE(destination_patient.pending_since, excluded.pending_since), queue_seq = destination_patient.queue_seq + 1,
                     permitted = excluded.permitted, reason = NULL
                 WHERE @changed OR destination_patient.permitted IS NOT TRUE OR destination_patient.reason IS NOT NULL
-                """, cancellationToken, ("@d", d), ("@p", patientKey), ("@now", now), ("@yes", true), ("@changed", changed));
+                """, cancellationToken, ("@d", d), ("@p", patientKey), ("@now", now), ("@yes", true), ("@changed", changed)).ConfigureAwait(false);
         }
 
         var cancelled = 0;
         foreach (var (d, reason) in notPermitted)
         {
-            cancelled += await session.ExecAsync(NotPermittedSql, cancellationToken, ("@d", d), ("@p", patientKey), ("@no", false), ("@reason", reason));
+            cancelled += await session.ExecAsync(NotPermittedSql, cancellationToken, ("@d", d), ("@p", patientKey), ("@no", false), ("@reason", reason)).ConfigureAwait(false);
         }
 
         cancelled += await session.ExecAsync(_holdBackSql, cancellationToken, ("@p", patientKey), ("@keep", permitted.Concat(notPermitted.Keys).ToArray()),
-            ("@reason", "held back until every resource of the patient validates"));
+            ("@reason", "held back until every resource of the patient validates")).ConfigureAwait(false);
         return (queued, cancelled);
     }
 
     private readonly string _holdBackSql =
         $"UPDATE destination_patient SET pending_since = NULL, reason = @reason WHERE patient_key = @p AND pending_since IS NOT NULL AND destination NOT IN ({dialect.InList("@keep")})";
 
-    public async Task<IReadOnlyList<DeliveryCounts>> CountDeliveriesAsync(CancellationToken cancellationToken) => await QueryAsync(CountDeliveriesSql, ReadCounts, cancellationToken);
+    public async Task<IReadOnlyList<DeliveryCounts>> CountDeliveriesAsync(CancellationToken cancellationToken) => await QueryAsync(CountDeliveriesSql, ReadCounts, cancellationToken).ConfigureAwait(false);
 
     private static DeliveryCounts ReadCounts(DbDataReader r) => new(
         r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9));

@@ -38,8 +38,8 @@ internal sealed partial class SqlAdapterStore
         ArgumentException.ThrowIfNullOrEmpty(patientKey);
         return since is { } from
             ? await QueryAsync($"{DisclosureSelect} WHERE patient_key = @p AND disclosed_at >= @s ORDER BY disclosed_at, id", ReadDisclosure, cancellationToken,
-                ("@p", patientKey), ("@s", dialect.Ceiling(from)))
-            : await QueryAsync($"{DisclosureSelect} WHERE patient_key = @p ORDER BY disclosed_at, id", ReadDisclosure, cancellationToken, ("@p", patientKey));
+                ("@p", patientKey), ("@s", dialect.Ceiling(from))).ConfigureAwait(false)
+            : await QueryAsync($"{DisclosureSelect} WHERE patient_key = @p ORDER BY disclosed_at, id", ReadDisclosure, cancellationToken, ("@p", patientKey)).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<Disclosure>> SearchDisclosuresAsync(DisclosureSearch search, CancellationToken cancellationToken)
@@ -56,7 +56,7 @@ internal sealed partial class SqlAdapterStore
             .Where("disclosed_at < @before", "@before", search.Before is { } before ? dialect.Ceiling(before) : null)
             .Where("(disclosed_at, id) > (SELECT c.disclosed_at, c.id FROM disclosure c WHERE c.id = @after AND c.organization_id = @o)", "@after", search.After)
             .Then(" ORDER BY disclosed_at, id LIMIT @n");
-        return await QueryAsync(sql, ReadDisclosure, cancellationToken, parameters);
+        return await QueryAsync(sql, ReadDisclosure, cancellationToken, parameters).ConfigureAwait(false);
     }
 
     private Disclosure ReadDisclosure(DbDataReader r) => new(

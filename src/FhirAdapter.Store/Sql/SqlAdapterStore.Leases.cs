@@ -59,7 +59,7 @@ internal sealed partial class SqlAdapterStore
         ArgumentException.ThrowIfNullOrEmpty(owner);
         ArgumentException.ThrowIfNullOrEmpty(patientKey);
         return (await ClaimAsync(owner, (session, _) => session.QueryAsync("SELECT @k, COALESCE((SELECT generation FROM patient WHERE patient_key = @k), 0)",
-            r => (r.GetString(0), r.GetInt64(1)), cancellationToken, ("@k", patientKey)), cancellationToken)).SingleOrDefault();
+            r => (r.GetString(0), r.GetInt64(1)), cancellationToken, ("@k", patientKey)), cancellationToken).ConfigureAwait(false)).SingleOrDefault();
     }
 
     /// <summary>Leases those of the candidates (key and generation, in the order to return them) that are still free.</summary>
@@ -67,9 +67,9 @@ internal sealed partial class SqlAdapterStore
         WriteAsync<IReadOnlyList<PatientLease>>(async session =>
         {
             var now = Now();
-            var chosen = await candidates(session, now);
+            var chosen = await candidates(session, now).ConfigureAwait(false);
             var taken = chosen.Count == 0 ? [] : (await session.QueryAsync(_takeLeasesSql, r => (Key: r.GetString(0), ExpiresAt: Time(r, 1)), cancellationToken,
-                ("@keys", chosen.Select(c => c.Key).ToArray()), ("@o", owner), ("@exp", now + options.LeaseDuration), ("@now", now))).ToDictionary(StringComparer.Ordinal);
+                ("@keys", chosen.Select(c => c.Key).ToArray()), ("@o", owner), ("@exp", now + options.LeaseDuration), ("@now", now)).ConfigureAwait(false)).ToDictionary(StringComparer.Ordinal);
             return [.. chosen.Where(c => taken.ContainsKey(c.Key)).Select(c => new PatientLease(c.Key, owner, taken[c.Key], c.Generation))];
         }, cancellationToken);
 
@@ -81,14 +81,14 @@ internal sealed partial class SqlAdapterStore
         return WriteAsync<IReadOnlyList<PatientLease>>(async session =>
         {
             // An expired lease nobody took over is still this owner's: nobody else can have written meanwhile.
-            await LockOwnLeasesAsync(session, owner, keys, cancellationToken);
+            await LockOwnLeasesAsync(session, owner, keys, cancellationToken).ConfigureAwait(false);
             await session.ExecAsync($"UPDATE patient_lease SET expires_at = @exp WHERE patient_key IN (SELECT patient_key {_ownLeases})", cancellationToken,
-                ("@exp", Now() + options.LeaseDuration), ("@o", owner), ("@keys", keys));
+                ("@exp", Now() + options.LeaseDuration), ("@o", owner), ("@keys", keys)).ConfigureAwait(false);
             return await session.QueryAsync($"""
                 SELECT l.patient_key, l.expires_at, COALESCE(p.generation, 0) FROM patient_lease l LEFT JOIN patient p ON p.patient_key = l.patient_key
                 WHERE l.patient_key IN (SELECT patient_key {_ownLeases}) ORDER BY l.patient_key
                 """,
-                r => new PatientLease(r.GetString(0), owner, Time(r, 1), r.GetInt64(2)), cancellationToken, ("@o", owner), ("@keys", keys));
+                r => new PatientLease(r.GetString(0), owner, Time(r, 1), r.GetInt64(2)), cancellationToken, ("@o", owner), ("@keys", keys)).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -99,8 +99,8 @@ internal sealed partial class SqlAdapterStore
         var keys = patientKeys.ToArray();
         return WriteAsync(async session =>
         {
-            await LockOwnLeasesAsync(session, owner, keys, cancellationToken);
-            return await session.ExecAsync($"DELETE {_ownLeases}", cancellationToken, ("@o", owner), ("@keys", keys));
+            await LockOwnLeasesAsync(session, owner, keys, cancellationToken).ConfigureAwait(false);
+            return await session.ExecAsync($"DELETE {_ownLeases}", cancellationToken, ("@o", owner), ("@keys", keys)).ConfigureAwait(false);
         }, cancellationToken);
     }
 
@@ -109,7 +109,7 @@ internal sealed partial class SqlAdapterStore
     {
         if (dialect.LocksRows)
         {
-            await session.QueryAsync($"SELECT patient_key {_ownLeases} ORDER BY patient_key{dialect.ForUpdate}", r => r.GetString(0), cancellationToken, ("@o", owner), ("@keys", keys));
+            await session.QueryAsync($"SELECT patient_key {_ownLeases} ORDER BY patient_key{dialect.ForUpdate}", r => r.GetString(0), cancellationToken, ("@o", owner), ("@keys", keys)).ConfigureAwait(false);
         }
     }
 
@@ -124,15 +124,15 @@ internal sealed partial class SqlAdapterStore
             await session.ExecAsync("""
                 INSERT INTO tick_lease (name, tick_at, owner, claimed_at) VALUES (@n, @t, @o, @now)
                 ON CONFLICT (name) DO UPDATE SET tick_at = excluded.tick_at, owner = excluded.owner, claimed_at = excluded.claimed_at WHERE tick_lease.tick_at < excluded.tick_at
-                """, cancellationToken, ("@n", name), ("@t", tick), ("@o", owner), ("@now", Now()));
-            return owner.Equals(await session.ScalarAsync("SELECT owner FROM tick_lease WHERE name = @n AND tick_at = @t", cancellationToken, ("@n", name), ("@t", tick)));
+                """, cancellationToken, ("@n", name), ("@t", tick), ("@o", owner), ("@now", Now())).ConfigureAwait(false);
+            return owner.Equals(await session.ScalarAsync("SELECT owner FROM tick_lease WHERE name = @n AND tick_at = @t", cancellationToken, ("@n", name), ("@t", tick)).ConfigureAwait(false));
         }, cancellationToken);
     }
 
     /// <summary>Refuses the unit if <paramref name="owner"/> is named and does not hold the lease; where units run side by side, the lease row is locked until the unit commits.</summary>
     private async Task CheckLeaseAsync(SqlSession session, string patientKey, string? owner, CancellationToken cancellationToken)
     {
-        if (owner is not null && !owner.Equals(await session.ScalarAsync(_leaseOwnerSql, cancellationToken, ("@k", patientKey))))
+        if (owner is not null && !owner.Equals(await session.ScalarAsync(_leaseOwnerSql, cancellationToken, ("@k", patientKey)).ConfigureAwait(false)))
         {
             Log.LeaseLost(logger, patientKey, owner);
             throw new LeaseLostException(patientKey, owner);

@@ -24,20 +24,20 @@ internal sealed partial class SqlAdapterStore : IOperatorStore, IPatientViewStor
             INSERT INTO operator (name, role, password_hash, failed_sign_ins, locked_until, created_at, last_sign_in_at)
             VALUES (@n, @r, @h, 0, NULL, @t, NULL) ON CONFLICT (name) DO NOTHING
             """, cancellationToken, ("@n", account.Name), ("@r", StoreValues.Code(account.Role)), ("@h", account.PasswordHash), ("@t", account.CreatedAt)),
-            cancellationToken) == 1;
+            cancellationToken).ConfigureAwait(false) == 1;
     }
 
     public async Task<OperatorAccount?> FindOperatorAsync(string name, CancellationToken cancellationToken) =>
-        (await QueryAsync($"{OperatorSelect} WHERE name = @n", ReadOperator, cancellationToken, ("@n", name))).SingleOrDefault();
+        (await QueryAsync($"{OperatorSelect} WHERE name = @n", ReadOperator, cancellationToken, ("@n", name)).ConfigureAwait(false)).SingleOrDefault();
 
     public async Task<IReadOnlyList<OperatorAccount>> ListOperatorsAsync(CancellationToken cancellationToken) =>
-        await QueryAsync($"{OperatorSelect} ORDER BY name", ReadOperator, cancellationToken);
+        await QueryAsync($"{OperatorSelect} ORDER BY name", ReadOperator, cancellationToken).ConfigureAwait(false);
 
     public async Task<bool> RemoveOperatorAsync(string name, CancellationToken cancellationToken) =>
-        await WriteAsync(session => session.ExecAsync("DELETE FROM operator WHERE name = @n", cancellationToken, ("@n", name)), cancellationToken) == 1;
+        await WriteAsync(session => session.ExecAsync("DELETE FROM operator WHERE name = @n", cancellationToken, ("@n", name)), cancellationToken).ConfigureAwait(false) == 1;
 
     public async Task<long> CountOperatorsAsync(CancellationToken cancellationToken) =>
-        (await QueryAsync("SELECT COUNT(*) FROM operator", r => r.GetInt64(0), cancellationToken))[0];
+        (await QueryAsync("SELECT COUNT(*) FROM operator", r => r.GetInt64(0), cancellationToken).ConfigureAwait(false))[0];
 
     public Task RecordSignInSucceededAsync(string name, CancellationToken cancellationToken) =>
         WriteAsync(session => session.ExecAsync("UPDATE operator SET failed_sign_ins = 0, locked_until = NULL, last_sign_in_at = @t WHERE name = @n",
@@ -64,19 +64,19 @@ internal sealed partial class SqlAdapterStore : IOperatorStore, IPatientViewStor
         await QueryAsync("""
             SELECT id, operator_name, viewed_at, patient_key, what FROM patient_data_view WHERE patient_key = @p ORDER BY viewed_at DESC, id DESC LIMIT @l
             """, r => new PatientDataView(r.GetInt64(0), r.GetString(1), Time(r, 2), r.NullableString(3), r.GetString(4)),
-            cancellationToken, ("@p", patientKey), ("@l", limit));
+            cancellationToken, ("@p", patientKey), ("@l", limit)).ConfigureAwait(false);
 
     // ---- sync reports
 
     public Task SaveSyncReportAsync(long runId, string reportJson, CancellationToken cancellationToken) =>
-        WriteAsync(async session => await session.ExecAsync("UPDATE sync_run SET report_json = @j WHERE id = @id", cancellationToken, ("@j", reportJson), ("@id", runId)) == 1
+        WriteAsync(async session => await session.ExecAsync("UPDATE sync_run SET report_json = @j WHERE id = @id", cancellationToken, ("@j", reportJson), ("@id", runId)).ConfigureAwait(false) == 1
             ? 1 : throw new ArgumentException($"No sync run {runId}", nameof(runId)), cancellationToken);
 
     public async Task<IReadOnlyList<SyncRunReport>> GetSyncReportsAsync(int limit, CancellationToken cancellationToken) =>
-        await QueryAsync($"{ReportSelect} ORDER BY id DESC LIMIT @l", ReadReport, cancellationToken, ("@l", limit));
+        await QueryAsync($"{ReportSelect} ORDER BY id DESC LIMIT @l", ReadReport, cancellationToken, ("@l", limit)).ConfigureAwait(false);
 
     public async Task<SyncRunReport?> GetSyncReportAsync(long runId, CancellationToken cancellationToken) =>
-        (await QueryAsync($"{ReportSelect} WHERE id = @id", ReadReport, cancellationToken, ("@id", runId))).SingleOrDefault();
+        (await QueryAsync($"{ReportSelect} WHERE id = @id", ReadReport, cancellationToken, ("@id", runId)).ConfigureAwait(false)).SingleOrDefault();
 
     private SyncRunReport ReadReport(DbDataReader r) => new(ReadRun(r), r.NullableString(9));
 
@@ -89,7 +89,7 @@ internal sealed partial class SqlAdapterStore : IOperatorStore, IPatientViewStor
             WHERE s.patient_key = @p ORDER BY s.destination, r.position
             """, r => new PatientDelivery(r.GetString(0), r.GetString(1), r.GetString(2), StoreValues.Parse<DeliveryStatus>(r.GetString(3)), r.GetInt32(4),
                 Time(r, 5), NullableTime(r, 6), r.NullableString(7), r.NullableString(8), r.NullableString(9)),
-            cancellationToken, ("@p", patientKey));
+            cancellationToken, ("@p", patientKey)).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<DeliveryProblem>> GetDeliveryProblemsAsync(int limit, CancellationToken cancellationToken) =>
         await QueryAsync("""
@@ -103,7 +103,7 @@ internal sealed partial class SqlAdapterStore : IOperatorStore, IPatientViewStor
             ) problems WHERE n <= @l ORDER BY destination, at DESC
             """, r => new DeliveryProblem(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), StoreValues.Parse<DeliveryStatus>(r.GetString(4)),
                 r.GetInt32(5), r.GetString(6), Time(r, 7)),
-            cancellationToken, ("@l", limit));
+            cancellationToken, ("@l", limit)).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<InstanceSeen>> GetInstancesAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
         await QueryAsync("""
@@ -113,5 +113,5 @@ internal sealed partial class SqlAdapterStore : IOperatorStore, IPatientViewStor
                 SELECT owner, NULL, COUNT(*) FROM patient_lease WHERE expires_at > @now GROUP BY owner
             ) seen GROUP BY owner ORDER BY owner
             """, r => new InstanceSeen(r.GetString(0), NullableTime(r, 1), Convert.ToInt32(r.GetValue(2), CultureInfo.InvariantCulture)),
-            cancellationToken, ("@s", dialect.Ceiling(since)), ("@now", time.GetUtcNow()));
+            cancellationToken, ("@s", dialect.Ceiling(since)), ("@now", time.GetUtcNow())).ConfigureAwait(false);
 }

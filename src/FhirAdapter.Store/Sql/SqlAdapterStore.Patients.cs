@@ -39,7 +39,7 @@ internal sealed partial class SqlAdapterStore
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         return await QueryAsync("SELECT patient_key, generation, dirty_since FROM patient WHERE dirty_since IS NOT NULL ORDER BY dirty_since, patient_key LIMIT @n",
-            r => new DirtyPatient(r.GetString(0), r.GetInt64(1), Time(r, 2)), cancellationToken, ("@n", limit));
+            r => new DirtyPatient(r.GetString(0), r.GetInt64(1), Time(r, 2)), cancellationToken, ("@n", limit)).ConfigureAwait(false);
     }
 
     public Task<int> MarkValidatedElsewhereAsync(string fingerprint, CancellationToken cancellationToken)
@@ -66,7 +66,7 @@ internal sealed partial class SqlAdapterStore
             INSERT INTO patient (patient_key, generation, mapped_generation, dirty_since) VALUES (@p, 1, 0, @t)
             ON CONFLICT (patient_key) DO UPDATE SET generation = patient.generation + 1, dirty_since = COALESCE(patient.dirty_since, excluded.dirty_since)
             RETURNING generation
-            """, cancellationToken, ("@p", patientKey), ("@t", now)))!;
+            """, cancellationToken, ("@p", patientKey), ("@t", now)).ConfigureAwait(false))!;
     }
 
     private static Task<List<string>> PatientsWaitingAsync(SqlSession session, HeldWaitKind waitKind, string? waitKey, CancellationToken cancellationToken) =>
@@ -77,12 +77,12 @@ internal sealed partial class SqlAdapterStore
         WriteAsync<IReadOnlyList<string>>(async session =>
         {
             // Like ingest, this marks several patients dirty: the same lock first, so the two never deadlock.
-            await dialect.LockAsync(session, StoreLock.DirtyMarkers, cancellationToken);
+            await dialect.LockAsync(session, StoreLock.DirtyMarkers, cancellationToken).ConfigureAwait(false);
             var now = Now();
-            var keys = await PatientsWaitingAsync(session, waitKind, waitKey, cancellationToken);
+            var keys = await PatientsWaitingAsync(session, waitKind, waitKey, cancellationToken).ConfigureAwait(false);
             foreach (var key in keys)
             {
-                await MarkDirtyAsync(session, key, now, null, cancellationToken);
+                await MarkDirtyAsync(session, key, now, null, cancellationToken).ConfigureAwait(false);
             }
 
             return keys;
@@ -114,9 +114,9 @@ internal sealed partial class SqlAdapterStore
         {
             // The patient row first (created if new, then locked): it serializes this patient's writers.
             var key = mapping.PatientKey;
-            await session.ExecAsync("INSERT INTO patient (patient_key, generation, mapped_generation) VALUES (@p, 0, 0) ON CONFLICT (patient_key) DO NOTHING", cancellationToken, ("@p", key));
-            await LockPatientAsync(session, key, cancellationToken);
-            await CheckLeaseAsync(session, key, mapping.LeaseOwner, cancellationToken);
+            await session.ExecAsync("INSERT INTO patient (patient_key, generation, mapped_generation) VALUES (@p, 0, 0) ON CONFLICT (patient_key) DO NOTHING", cancellationToken, ("@p", key)).ConfigureAwait(false);
+            await LockPatientAsync(session, key, cancellationToken).ConfigureAwait(false);
+            await CheckLeaseAsync(session, key, mapping.LeaseOwner, cancellationToken).ConfigureAwait(false);
             var now = Now();
             var destinations = mapping.Destinations.Distinct(StringComparer.Ordinal).ToArray();
             if (destinations.Intersect(mapping.NotPermitted.Keys).FirstOrDefault() is { } both)
@@ -126,7 +126,7 @@ internal sealed partial class SqlAdapterStore
 
             var existing = (await session.QueryAsync("SELECT id, resource_type, identifier, content_hash, removed_at, is_valid FROM patient_resource WHERE patient_key = @p",
                 r => (Id: r.GetInt64(0), Type: r.GetString(1), Identifier: r.GetString(2), Hash: r.GetString(3), Removed: !r.IsDBNull(4), Valid: r.GetBoolean(5)),
-                cancellationToken, ("@p", key)))
+                cancellationToken, ("@p", key)).ConfigureAwait(false))
                 .ToDictionary(r => (r.Type, r.Identifier));
 
             int added = 0, changed = 0, unchanged = 0, removed = 0, validity = 0;
@@ -150,30 +150,30 @@ internal sealed partial class SqlAdapterStore
 
                 await session.ScalarAsync(UpsertResourceSql, cancellationToken, ("@p", key), ("@type", resource.ResourceType), ("@ident", resource.Identifier),
                     ("@lid", resource.LogicalId), ("@url", resource.RequestUrl), ("@pos", position), ("@json", resource.Json), ("@hash", hash),
-                    ("@valid", resource.Validation.IsValid), ("@oo", resource.Validation.OperationOutcomeJson), ("@vw", resource.Validation.ValidatedWith), ("@now", now));
+                    ("@valid", resource.Validation.IsValid), ("@oo", resource.Validation.OperationOutcomeJson), ("@vw", resource.Validation.ValidatedWith), ("@now", now)).ConfigureAwait(false);
             }
 
             Fault("mapping.resources");
             foreach (var gone in existing.Values.Where(r => !r.Removed))
             {
                 removed++;
-                await session.ExecAsync("UPDATE patient_resource SET removed_at = @now WHERE id = @id", cancellationToken, ("@now", now), ("@id", gone.Id));
+                await session.ExecAsync("UPDATE patient_resource SET removed_at = @now WHERE id = @id", cancellationToken, ("@now", now), ("@id", gone.Id)).ConfigureAwait(false);
             }
 
             // A patient with a resource that fails validation goes nowhere: the rest waits rather than going out half. A
             // mapping with no resource (every record held for the intake) has nothing to send yet.
             var permitted = mapping.Resources.Count > 0 && mapping.Resources.All(r => r.Validation.IsValid) ? destinations : [];
-            var (queued, cancelled) = await QueueMappingAsync(session, key, permitted, mapping.NotPermitted, added + changed + removed + validity > 0, now, cancellationToken);
+            var (queued, cancelled) = await QueueMappingAsync(session, key, permitted, mapping.NotPermitted, added + changed + removed + validity > 0, now, cancellationToken).ConfigureAwait(false);
 
-            await session.ExecAsync(_deleteHeldSql, cancellationToken, ("@p", key), ("@keep", mapping.Held.Select(h => $"{StoreValues.Code(h.Kind)}/{h.RecordId}").ToArray()));
+            await session.ExecAsync(_deleteHeldSql, cancellationToken, ("@p", key), ("@keep", mapping.Held.Select(h => $"{StoreValues.Code(h.Kind)}/{h.RecordId}").ToArray())).ConfigureAwait(false);
             foreach (var held in mapping.Held)
             {
                 await session.ExecAsync(UpsertHeldSql, cancellationToken, ("@k", StoreValues.Code(held.Kind)), ("@r", held.RecordId), ("@p", key),
-                    ("@wk", StoreValues.Code(held.WaitKind)), ("@w", held.WaitKey), ("@now", now));
+                    ("@wk", StoreValues.Code(held.WaitKind)), ("@w", held.WaitKey), ("@now", now)).ConfigureAwait(false);
             }
 
             var stillDirty = Convert.ToBoolean(
-                await session.ScalarAsync(MappedSql, cancellationToken, ("@g", mapping.Generation), ("@now", now), ("@p", key)), System.Globalization.CultureInfo.InvariantCulture);
+                await session.ScalarAsync(MappedSql, cancellationToken, ("@g", mapping.Generation), ("@now", now), ("@p", key)).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
             return new PatientMappingResult(added, changed, unchanged, removed, queued, cancelled, stillDirty);
         }, cancellationToken);
     }
@@ -184,7 +184,7 @@ internal sealed partial class SqlAdapterStore
         return await QueryAsync("""
             SELECT patient_key, resource_type, identifier, logical_id, request_url, resource_json, content_hash, is_valid, outcome_json, mapped_at, validated_with
             FROM patient_resource WHERE patient_key = @p AND removed_at IS NULL ORDER BY position
-            """, ReadResource, cancellationToken, ("@p", patientKey));
+            """, ReadResource, cancellationToken, ("@p", patientKey)).ConfigureAwait(false);
     }
 
     private StoredResource ReadResource(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
@@ -198,17 +198,17 @@ internal sealed partial class SqlAdapterStore
             FROM patient_resource r WHERE r.patient_key = @p AND r.removed_at IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM patient_resource o WHERE o.resource_type = r.resource_type AND o.identifier = r.identifier AND o.removed_at IS NULL)
             ORDER BY position
-            """, ReadResource, cancellationToken, ("@p", patientKey));
+            """, ReadResource, cancellationToken, ("@p", patientKey)).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<HeldState>> GetHeldAsync(string? patientKey, CancellationToken cancellationToken) => patientKey is null
-        ? await QueryAsync($"{HeldSelect} ORDER BY held_since, kind, record_id", ReadHeld, cancellationToken)
-        : await QueryAsync($"{HeldSelect} WHERE patient_key = @p ORDER BY held_since, kind, record_id", ReadHeld, cancellationToken, ("@p", patientKey));
+        ? await QueryAsync($"{HeldSelect} ORDER BY held_since, kind, record_id", ReadHeld, cancellationToken).ConfigureAwait(false)
+        : await QueryAsync($"{HeldSelect} WHERE patient_key = @p ORDER BY held_since, kind, record_id", ReadHeld, cancellationToken, ("@p", patientKey)).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<HeldState>> GetHeldOlderThanAsync(TimeSpan age, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(age, TimeSpan.Zero);
-        return await QueryAsync($"{HeldSelect} WHERE held_since < @t ORDER BY held_since, kind, record_id", ReadHeld, cancellationToken, ("@t", dialect.Ceiling(time.GetUtcNow() - age)));
+        return await QueryAsync($"{HeldSelect} WHERE held_since < @t ORDER BY held_since, kind, record_id", ReadHeld, cancellationToken, ("@t", dialect.Ceiling(time.GetUtcNow() - age))).ConfigureAwait(false);
     }
 
     private HeldState ReadHeld(DbDataReader r) =>

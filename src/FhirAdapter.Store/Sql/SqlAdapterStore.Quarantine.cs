@@ -20,27 +20,27 @@ internal sealed partial class SqlAdapterStore
             ON CONFLICT (dedupe_key) DO UPDATE SET last_seen_at = excluded.last_seen_at
             RETURNING id
             """, cancellationToken, ("@f", entry.Source.File), ("@l", entry.Source.Line), ("@r", entry.Source.Row), ("@i", entry.Source.Index), ("@rid", entry.RecordId),
-            ("@field", entry.Field), ("@reason", entry.Reason), ("@raw", entry.RawText), ("@key", dedupe), ("@now", now)))!;
+            ("@field", entry.Field), ("@reason", entry.Reason), ("@raw", entry.RawText), ("@key", dedupe), ("@now", now)).ConfigureAwait(false))!;
     }
 
     public async Task<IReadOnlyList<QuarantinedRecord>> ListQuarantineAsync(int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return await QueryAsync($"{QuarantineSelect} ORDER BY id LIMIT @n", ReadQuarantined, cancellationToken, ("@n", limit));
+        return await QueryAsync($"{QuarantineSelect} ORDER BY id LIMIT @n", ReadQuarantined, cancellationToken, ("@n", limit)).ConfigureAwait(false);
     }
 
     public async Task<QuarantinedRecord?> GetQuarantinedAsync(long id, CancellationToken cancellationToken) =>
-        (await QueryAsync($"{QuarantineSelect} WHERE id = @id", ReadQuarantined, cancellationToken, ("@id", id))).SingleOrDefault();
+        (await QueryAsync($"{QuarantineSelect} WHERE id = @id", ReadQuarantined, cancellationToken, ("@id", id)).ConfigureAwait(false)).SingleOrDefault();
 
     public Task<bool> MarkRetriedAsync(long id, string? newField, string? newReason, CancellationToken cancellationToken) => WriteAsync(async session => await session.ExecAsync("""
         UPDATE quarantine SET retry_count = retry_count + 1, last_retried_at = @now, field = COALESCE(CAST(@field AS TEXT), field), reason = COALESCE(CAST(@reason AS TEXT), reason)
         WHERE id = @id
-        """, cancellationToken, ("@now", Now()), ("@field", newField), ("@reason", newReason), ("@id", id)) == 1, cancellationToken);
+        """, cancellationToken, ("@now", Now()), ("@field", newField), ("@reason", newReason), ("@id", id)).ConfigureAwait(false) == 1, cancellationToken);
 
     public Task<bool> DeleteQuarantinedAsync(long id, CancellationToken cancellationToken) =>
-        WriteAsync(async session => await session.ExecAsync("DELETE FROM quarantine WHERE id = @id", cancellationToken, ("@id", id)) == 1, cancellationToken);
+        WriteAsync(async session => await session.ExecAsync("DELETE FROM quarantine WHERE id = @id", cancellationToken, ("@id", id)).ConfigureAwait(false) == 1, cancellationToken);
 
-    public async Task<long> CountQuarantineAsync(CancellationToken cancellationToken) => (await QueryAsync("SELECT COUNT(*) FROM quarantine", r => r.GetInt64(0), cancellationToken))[0];
+    public async Task<long> CountQuarantineAsync(CancellationToken cancellationToken) => (await QueryAsync("SELECT COUNT(*) FROM quarantine", r => r.GetInt64(0), cancellationToken).ConfigureAwait(false))[0];
 
     private QuarantinedRecord ReadQuarantined(DbDataReader r) => new(r.GetInt64(0), new SourceLocation(r.GetString(1), r.NullableInt(2), r.NullableInt(3), r.NullableInt(4)),
         r.NullableString(5), r.GetString(6), r.GetString(7), r.NullableString(8), Time(r, 9), Time(r, 10), r.GetInt32(11), NullableTime(r, 12));

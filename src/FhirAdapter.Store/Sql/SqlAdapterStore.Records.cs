@@ -47,7 +47,7 @@ internal sealed partial class SqlAdapterStore
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         return (await QueryAsync(_findInboxFileSql, r => new InboxFileState(new InboxFile(r.GetString(0), r.GetInt64(1), dialect.ReadExact(r, 2), r.GetString(3)),
-            Time(r, 4), r.GetInt32(5), r.GetInt32(6)), cancellationToken, ("@p", path))).SingleOrDefault();
+            Time(r, 4), r.GetInt32(5), r.GetInt32(6)), cancellationToken, ("@p", path)).ConfigureAwait(false)).SingleOrDefault();
     }
 
     public Task<IngestResult> IngestAsync(IngestBatch batch, CancellationToken cancellationToken)
@@ -75,32 +75,32 @@ internal sealed partial class SqlAdapterStore
         return WriteAsync(async session =>
         {
             // One ingest at a time: the version rules read the current version and then move it on, and a batch marks several patients dirty.
-            await dialect.LockAsync(session, StoreLock.DirtyMarkers, cancellationToken);
+            await dialect.LockAsync(session, StoreLock.DirtyMarkers, cancellationToken).ConfigureAwait(false);
             var now = Now();
             var dirty = new SortedSet<string>(StringComparer.Ordinal);
             var arrivals = new List<ArrivalResult>(batch.Records.Count);
             foreach (var arrival in batch.Records)
             {
-                var outcome = await StoreArrivalAsync(session, arrival, batch.SyncRunId, now, dirty, cancellationToken);
+                var outcome = await StoreArrivalAsync(session, arrival, batch.SyncRunId, now, dirty, cancellationToken).ConfigureAwait(false);
                 arrivals.Add(new ArrivalResult(arrival.Record.Kind, arrival.Record.RecordId, outcome, arrival.PatientKey));
             }
 
             Fault("ingest.records");
             if (batch.ResolvedQuarantineIds.Count > 0)
             {
-                await session.ExecAsync($"DELETE FROM quarantine WHERE id IN ({dialect.InList("@ids")})", cancellationToken, ("@ids", batch.ResolvedQuarantineIds.ToArray()));
+                await session.ExecAsync($"DELETE FROM quarantine WHERE id IN ({dialect.InList("@ids")})", cancellationToken, ("@ids", batch.ResolvedQuarantineIds.ToArray())).ConfigureAwait(false);
             }
 
             var quarantineIds = new List<long>(batch.Rejected.Count);
             foreach (var entry in batch.Rejected)
             {
-                quarantineIds.Add(await QuarantineAsync(session, entry, now, cancellationToken));
+                quarantineIds.Add(await QuarantineAsync(session, entry, now, cancellationToken).ConfigureAwait(false));
             }
 
             if (batch.File is { } file)
             {
                 await session.ExecAsync(_saveInboxFileSql, cancellationToken, ("@p", file.Path), ("@s", file.Size), ("@w", file.LastWriteUtc),
-                    ("@w_ticks", file.LastWriteUtc.UtcTicks), ("@h", file.Sha256), ("@t", now), ("@r", batch.Records.Count), ("@x", batch.Rejected.Count));
+                    ("@w_ticks", file.LastWriteUtc.UtcTicks), ("@h", file.Sha256), ("@t", now), ("@r", batch.Records.Count), ("@x", batch.Rejected.Count)).ConfigureAwait(false);
             }
 
             return new IngestResult(arrivals, quarantineIds, [.. dirty]);
@@ -114,20 +114,20 @@ internal sealed partial class SqlAdapterStore
         var kind = StoreValues.Code(record.Kind);
         var current = (await session.QueryAsync(_currentVersionSql,
             r => (Id: r.GetInt64(0), UpdatedAt: StoreValues.ParseOriginal(r.GetString(1)), Hash: r.GetString(2), PatientKey: r.NullableString(3)),
-            cancellationToken, ("@k", kind), ("@r", record.RecordId))).SingleOrDefault();
+            cancellationToken, ("@k", kind), ("@r", record.RecordId)).ConfigureAwait(false)).SingleOrDefault();
         var outcome = VersionRules.Compare(current.Hash is null ? null : current.UpdatedAt, current.Hash, record.UpdatedAt, record.ContentHash);
         await session.ExecAsync("INSERT INTO arrival_count (outcome, arrivals) VALUES (@o, 1) ON CONFLICT (outcome) DO UPDATE SET arrivals = arrival_count.arrivals + 1",
-            cancellationToken, ("@o", StoreValues.Code(outcome)));
+            cancellationToken, ("@o", StoreValues.Code(outcome))).ConfigureAwait(false);
         if (outcome == VersionOutcome.Repeat)
         {
-            await session.ExecAsync("UPDATE record_version SET arrivals = arrivals + 1, last_seen_at = @t WHERE id = @id", cancellationToken, ("@t", now), ("@id", current.Id));
+            await session.ExecAsync("UPDATE record_version SET arrivals = arrivals + 1, last_seen_at = @t WHERE id = @id", cancellationToken, ("@t", now), ("@id", current.Id)).ConfigureAwait(false);
             return outcome;
         }
 
         var becomesCurrent = outcome is VersionOutcome.New or VersionOutcome.Supersedes;
         if (becomesCurrent && current.Hash is not null)
         {
-            await session.ExecAsync("UPDATE record_version SET is_current = @no WHERE id = @id", cancellationToken, ("@no", false), ("@id", current.Id));
+            await session.ExecAsync("UPDATE record_version SET is_current = @no WHERE id = @id", cancellationToken, ("@no", false), ("@id", current.Id)).ConfigureAwait(false);
         }
 
         await session.ExecAsync(_insertVersionSql, cancellationToken,
@@ -135,7 +135,7 @@ internal sealed partial class SqlAdapterStore
             ("@site", record.Site), ("@hash", record.ContentHash), ("@mrn", record.PatientMrn), ("@pkey", arrival.PatientKey),
             ("@payload", PayloadSerializer.Serialize(record.Payload)), ("@file", record.Source.File), ("@line", record.Source.Line),
             ("@row", record.Source.Row), ("@index", record.Source.Index), ("@outcome", StoreValues.Code(outcome)), ("@current", becomesCurrent),
-            ("@now", now), ("@utc", record.UpdatedAt), ("@utc_ticks", record.UpdatedAt.UtcTicks), ("@form", FormKeyOf(record)), ("@run", syncRunId));
+            ("@now", now), ("@utc", record.UpdatedAt), ("@utc_ticks", record.UpdatedAt.UtcTicks), ("@form", FormKeyOf(record)), ("@run", syncRunId)).ConfigureAwait(false);
         if (!becomesCurrent)
         {
             return outcome;
@@ -143,20 +143,20 @@ internal sealed partial class SqlAdapterStore
 
         if (record.Kind == RecordKind.Form)
         {
-            await MarkDirtyAsync(session, StoreKeys.Questionnaires, now, dirty, cancellationToken);
-            foreach (var key in await PatientsWaitingAsync(session, HeldWaitKind.Form, FormKeyOf(record), cancellationToken))
+            await MarkDirtyAsync(session, StoreKeys.Questionnaires, now, dirty, cancellationToken).ConfigureAwait(false);
+            foreach (var key in await PatientsWaitingAsync(session, HeldWaitKind.Form, FormKeyOf(record), cancellationToken).ConfigureAwait(false))
             {
-                await MarkDirtyAsync(session, key, now, dirty, cancellationToken);
+                await MarkDirtyAsync(session, key, now, dirty, cancellationToken).ConfigureAwait(false);
             }
         }
         else
         {
             // Every patient record is mapped with the others, so a change to one (and an intake that releases held
             // consents and sessions) makes the patient dirty; a record that moved patients dirties the old one too.
-            await MarkDirtyAsync(session, arrival.PatientKey!, now, dirty, cancellationToken);
+            await MarkDirtyAsync(session, arrival.PatientKey!, now, dirty, cancellationToken).ConfigureAwait(false);
             if (current.PatientKey is { } previous && previous != arrival.PatientKey)
             {
-                await MarkDirtyAsync(session, previous, now, dirty, cancellationToken);
+                await MarkDirtyAsync(session, previous, now, dirty, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -168,27 +168,27 @@ internal sealed partial class SqlAdapterStore
     public async Task<StoredRecord?> GetCurrentRecordAsync(RecordKind kind, string recordId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(recordId);
-        return (await QueryAsync(_currentRecordSql, ReadRecord, cancellationToken, ("@k", StoreValues.Code(kind)), ("@r", recordId))).SingleOrDefault();
+        return (await QueryAsync(_currentRecordSql, ReadRecord, cancellationToken, ("@k", StoreValues.Code(kind)), ("@r", recordId)).ConfigureAwait(false)).SingleOrDefault();
     }
 
     public async Task<IReadOnlyList<StoredRecord>> GetRecordVersionsAsync(RecordKind kind, string recordId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(recordId);
-        return await QueryAsync(_recordVersionsSql, ReadRecord, cancellationToken, ("@k", StoreValues.Code(kind)), ("@r", recordId));
+        return await QueryAsync(_recordVersionsSql, ReadRecord, cancellationToken, ("@k", StoreValues.Code(kind)), ("@r", recordId)).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<StoredRecord>> GetCurrentRecordsAsync(string patientKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(patientKey);
-        return await QueryAsync(_currentRecordsSql, ReadRecord, cancellationToken, ("@p", patientKey));
+        return await QueryAsync(_currentRecordsSql, ReadRecord, cancellationToken, ("@p", patientKey)).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<StoredRecord>> GetCurrentFormsAsync(CancellationToken cancellationToken) => await QueryAsync(_currentFormsSql, ReadRecord, cancellationToken);
+    public async Task<IReadOnlyList<StoredRecord>> GetCurrentFormsAsync(CancellationToken cancellationToken) => await QueryAsync(_currentFormsSql, ReadRecord, cancellationToken).ConfigureAwait(false);
 
     public Task<RecordOutcomeCounts> CountRecordOutcomesAsync(CancellationToken cancellationToken) => ReadAsync(async session =>
     {
-        var current = (long)(await session.ScalarAsync(_countCurrentSql, cancellationToken))!;
-        var counts = (await session.QueryAsync("SELECT outcome, arrivals FROM arrival_count", r => (StoreValues.Parse<VersionOutcome>(r.GetString(0)), r.GetInt64(1)), cancellationToken))
+        var current = (long)(await session.ScalarAsync(_countCurrentSql, cancellationToken).ConfigureAwait(false))!;
+        var counts = (await session.QueryAsync("SELECT outcome, arrivals FROM arrival_count", r => (StoreValues.Parse<VersionOutcome>(r.GetString(0)), r.GetInt64(1)), cancellationToken).ConfigureAwait(false))
             .ToDictionary();
         return new RecordOutcomeCounts(current, counts.GetValueOrDefault(VersionOutcome.New), counts.GetValueOrDefault(VersionOutcome.Supersedes),
             counts.GetValueOrDefault(VersionOutcome.Repeat), counts.GetValueOrDefault(VersionOutcome.Stale), counts.GetValueOrDefault(VersionOutcome.Conflict));

@@ -20,7 +20,7 @@ internal sealed partial class SqlAdapterStore
             var now = Now();
             var id = (long)(await session.ScalarAsync("""
                 INSERT INTO sync_run (owner, started_at, records_read, records_mapped, records_delivered, records_rejected) VALUES (@o, @t, 0, 0, 0, 0) RETURNING id
-                """, cancellationToken, ("@o", owner), ("@t", now)))!;
+                """, cancellationToken, ("@o", owner), ("@t", now)).ConfigureAwait(false))!;
             return new SyncRun(id, owner, now, null, null, SyncRunCounts.None);
         }, cancellationToken);
     }
@@ -31,13 +31,13 @@ internal sealed partial class SqlAdapterStore
         return WriteAsync(async session => await session.ExecAsync("""
             UPDATE sync_run SET finished_at = @t, outcome = @o, records_read = @r, records_mapped = @m, records_delivered = @d, records_rejected = @x WHERE id = @id
             """, cancellationToken, ("@t", Now()), ("@o", StoreValues.Code(outcome)), ("@r", counts.RecordsRead), ("@m", counts.RecordsMapped),
-            ("@d", counts.RecordsDelivered), ("@x", counts.RecordsRejected), ("@id", id)) == 1 ? 1 : throw new ArgumentException($"No sync run {id}", nameof(id)), cancellationToken);
+            ("@d", counts.RecordsDelivered), ("@x", counts.RecordsRejected), ("@id", id)).ConfigureAwait(false) == 1 ? 1 : throw new ArgumentException($"No sync run {id}", nameof(id)), cancellationToken);
     }
 
     public async Task<IReadOnlyList<SyncRun>> GetRecentSyncRunsAsync(int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return await QueryAsync($"{RunSelect} ORDER BY id DESC LIMIT @n", ReadRun, cancellationToken, ("@n", limit));
+        return await QueryAsync($"{RunSelect} ORDER BY id DESC LIMIT @n", ReadRun, cancellationToken, ("@n", limit)).ConfigureAwait(false);
     }
 
     public Task<StoreSummary> GetSummaryAsync(TimeSpan heldWarningAge, CancellationToken cancellationToken)
@@ -46,9 +46,9 @@ internal sealed partial class SqlAdapterStore
         return ReadAsync(async session =>
         {
             var counts = (await session.QueryAsync(_summarySql, r => (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)), cancellationToken,
-                ("@t", dialect.Ceiling(time.GetUtcNow() - heldWarningAge))))[0];
-            var deliveries = await session.QueryAsync(CountDeliveriesSql, ReadCounts, cancellationToken);
-            var last = (await session.QueryAsync($"{RunSelect} ORDER BY id DESC LIMIT 1", ReadRun, cancellationToken)).SingleOrDefault();
+                ("@t", dialect.Ceiling(time.GetUtcNow() - heldWarningAge))).ConfigureAwait(false))[0];
+            var deliveries = await session.QueryAsync(CountDeliveriesSql, ReadCounts, cancellationToken).ConfigureAwait(false);
+            var last = (await session.QueryAsync($"{RunSelect} ORDER BY id DESC LIMIT 1", ReadRun, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
             return new StoreSummary(counts.Item1, counts.Item2, counts.Item3, counts.Item4, counts.Item5, deliveries, last);
         }, cancellationToken);
     }

@@ -37,15 +37,15 @@ internal sealed partial class SqlAdapterStore
             .Where("mapped_at < @before", "@before", search.UpdatedBefore is { } before ? dialect.Ceiling(before) : null)
             .Then(search.IncludeInvalid ? " ORDER BY id LIMIT @n" : $" AND is_valid = {dialect.True} ORDER BY id LIMIT @n");
         return await QueryAsync(sql, r => new ResourceMatch(r.GetInt64(0), new StoredResource(r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
-            r.GetString(6), r.GetString(7), new ResourceValidation(r.GetBoolean(8), r.NullableString(9)), Time(r, 10))), cancellationToken, parameters);
+            r.GetString(6), r.GetString(7), new ResourceValidation(r.GetBoolean(8), r.NullableString(9)), Time(r, 10))), cancellationToken, parameters).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<string>> GetPatientKeysAsync(string? after, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         return after is null
-            ? await QueryAsync(_patientKeysSql, r => r.GetString(0), cancellationToken, ("@q", StoreKeys.Questionnaires), ("@n", limit))
-            : await QueryAsync(_patientKeysAfterSql, r => r.GetString(0), cancellationToken, ("@q", StoreKeys.Questionnaires), ("@after", after), ("@n", limit));
+            ? await QueryAsync(_patientKeysSql, r => r.GetString(0), cancellationToken, ("@q", StoreKeys.Questionnaires), ("@n", limit)).ConfigureAwait(false)
+            : await QueryAsync(_patientKeysAfterSql, r => r.GetString(0), cancellationToken, ("@q", StoreKeys.Questionnaires), ("@after", after), ("@n", limit)).ConfigureAwait(false);
     }
 
     private readonly string _patientKeysSql = PatientKeysSql(dialect, "");

@@ -13,7 +13,7 @@ namespace FhirAdapter.Store.Sql;
 /// another unit holds, and a unit that loses a race is run again from the start. Times come from
 /// <see cref="TimeProvider"/>, never the database's clock, so leases expire by the clock the worker uses.
 /// </summary>
-internal sealed partial class SqlAdapterStore(SqlDialect dialect, StoreOptions options, TimeProvider time, ILogger logger)
+internal sealed partial class SqlAdapterStore(SqlDialect dialect, StoreOptions options, TimeProvider time, ILogger logger, Func<double> random)
     : IAdapterStore, Search.IResourceQuery, IAsyncDisposable, IDisposable
 {
     private const int MaxAttempts = 5;
@@ -31,11 +31,12 @@ internal sealed partial class SqlAdapterStore(SqlDialect dialect, StoreOptions o
 
     public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
-        await _migrateLock.WaitAsync(cancellationToken);
+        await _migrateLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var session = new SqlSession(await dialect.OpenForMigrationAsync(cancellationToken), dialect);
-            var version = await SqlMigrator.MigrateAsync(session, time, logger, cancellationToken);
+            var session = new SqlSession(await dialect.OpenForMigrationAsync(cancellationToken).ConfigureAwait(false), dialect);
+            await using var _ = session.ConfigureAwait(false);
+            var version = await SqlMigrator.MigrateAsync(session, time, logger, cancellationToken).ConfigureAwait(false);
             _migrated = true;
             Log.Opened(logger, Provider, version);
             return version;
@@ -50,10 +51,10 @@ internal sealed partial class SqlAdapterStore(SqlDialect dialect, StoreOptions o
     {
         if (!_migrated)
         {
-            await MigrateAsync(cancellationToken);
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return new SqlSession(await dialect.OpenAsync(cancellationToken), dialect);
+        return new SqlSession(await dialect.OpenAsync(cancellationToken).ConfigureAwait(false), dialect);
     }
 
     /// <summary>
@@ -67,16 +68,17 @@ internal sealed partial class SqlAdapterStore(SqlDialect dialect, StoreOptions o
         {
             try
             {
-                await using var session = await OpenAsync(cancellationToken);
-                await session.BeginAsync(write: true, cancellationToken);
-                var result = await work(session);
-                await session.CommitAsync(cancellationToken);
+                var session = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using var _ = session.ConfigureAwait(false);
+                await session.BeginAsync(write: true, cancellationToken).ConfigureAwait(false);
+                var result = await work(session).ConfigureAwait(false);
+                await session.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return result;
             }
             catch (Exception e) when (attempt < MaxAttempts && dialect.IsTransient(e, out var code))
             {
                 Log.Retrying(logger, code, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50) * attempt), time, cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds((5 + (int)(random() * 45)) * attempt), time, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -84,18 +86,20 @@ internal sealed partial class SqlAdapterStore(SqlDialect dialect, StoreOptions o
     /// <summary>Reads in one transaction, so that several queries see one snapshot.</summary>
     private async Task<T> ReadAsync<T>(Func<SqlSession, Task<T>> work, CancellationToken cancellationToken)
     {
-        await using var session = await OpenAsync(cancellationToken);
-        await session.BeginAsync(write: false, cancellationToken);
-        var result = await work(session);
-        await session.CommitAsync(cancellationToken);
+        var session = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var _ = session.ConfigureAwait(false);
+        await session.BeginAsync(write: false, cancellationToken).ConfigureAwait(false);
+        var result = await work(session).ConfigureAwait(false);
+        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
 
     /// <summary>One statement, outside any transaction.</summary>
     private async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var session = await OpenAsync(cancellationToken);
-        return await session.QueryAsync(sql, map, cancellationToken, parameters);
+        var session = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var _ = session.ConfigureAwait(false);
+        return await session.QueryAsync(sql, map, cancellationToken, parameters).ConfigureAwait(false);
     }
 
     /// <summary>Serializes the writes of one patient where units run side by side (a patient with no row yet has nothing to race on).</summary>
@@ -103,7 +107,7 @@ internal sealed partial class SqlAdapterStore(SqlDialect dialect, StoreOptions o
     {
         if (dialect.LocksRows)
         {
-            await session.ExecAsync(_lockPatientSql, cancellationToken, ("@p", patientKey));
+            await session.ExecAsync(_lockPatientSql, cancellationToken, ("@p", patientKey)).ConfigureAwait(false);
         }
     }
 

@@ -15,29 +15,29 @@ internal static class SqlMigrator
     public static async Task<int> MigrateAsync(SqlSession session, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
     {
         var dialect = session.Dialect;
-        await dialect.EnterMigrationAsync(session, cancellationToken);
+        await dialect.EnterMigrationAsync(session, cancellationToken).ConfigureAwait(false);
         try
         {
-            await session.ExecAsync(dialect.SchemaVersionTable, cancellationToken);
+            await session.ExecAsync(dialect.SchemaVersionTable, cancellationToken).ConfigureAwait(false);
             foreach (var script in dialect.Migrations)
             {
-                await session.BeginAsync(write: true, cancellationToken);
-                var apply = await session.ScalarAsync("SELECT 1 FROM schema_version WHERE version = @v", cancellationToken, ("@v", script.Version)) is null;
+                await session.BeginAsync(write: true, cancellationToken).ConfigureAwait(false);
+                var apply = await session.ScalarAsync("SELECT 1 FROM schema_version WHERE version = @v", cancellationToken, ("@v", script.Version)).ConfigureAwait(false) is null;
                 if (apply)
                 {
-                    await session.ExecAsync(script.Sql, cancellationToken);
+                    await session.ExecAsync(script.Sql, cancellationToken).ConfigureAwait(false);
                     await session.ExecAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (@v, @n, @t)", cancellationToken,
-                        ("@v", script.Version), ("@n", script.Name), ("@t", time.GetUtcNow()));
+                        ("@v", script.Version), ("@n", script.Name), ("@t", time.GetUtcNow())).ConfigureAwait(false);
                 }
 
-                await session.CommitAsync(cancellationToken);
+                await session.CommitAsync(cancellationToken).ConfigureAwait(false);
                 if (apply)
                 {
                     Log.MigrationApplied(logger, script.Version, script.Name);
                 }
             }
 
-            var current = Convert.ToInt32(await session.ScalarAsync("SELECT COALESCE(MAX(version), 0) FROM schema_version", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+            var current = Convert.ToInt32(await session.ScalarAsync("SELECT COALESCE(MAX(version), 0) FROM schema_version", cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
             var known = dialect.Migrations.Count == 0 ? 0 : dialect.Migrations[^1].Version;
             if (current > known)
             {
@@ -48,7 +48,7 @@ internal static class SqlMigrator
         }
         finally
         {
-            await dialect.ExitMigrationAsync(session);
+            await dialect.ExitMigrationAsync(session).ConfigureAwait(false);
         }
     }
 

@@ -15,26 +15,27 @@ internal sealed class SqlSession(DbConnection connection, SqlDialect dialect) : 
     public SqlDialect Dialect => dialect;
 
     public async Task BeginAsync(bool write, CancellationToken cancellationToken) =>
-        _transaction = write ? await dialect.BeginWriteAsync(connection, cancellationToken) : await dialect.BeginReadAsync(connection, cancellationToken);
+        _transaction = write ? await dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false) : await dialect.BeginReadAsync(connection, cancellationToken).ConfigureAwait(false);
 
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
-        await _transaction!.CommitAsync(cancellationToken);
-        await _transaction.DisposeAsync();
+        await _transaction!.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await _transaction.DisposeAsync().ConfigureAwait(false);
         _transaction = null;
     }
 
     public async Task<int> ExecAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        await Command(sql, parameters).ExecuteNonQueryAsync(cancellationToken);
+        await Command(sql, parameters).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
     public async Task<object?> ScalarAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        await Command(sql, parameters).ExecuteScalarAsync(cancellationToken) is var value and not DBNull ? value : null;
+        await Command(sql, parameters).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is var value and not DBNull ? value : null;
 
     public async Task<List<T>> QueryAsync<T>(string sql, Func<DbDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var reader = await Command(sql, parameters).ExecuteReaderAsync(cancellationToken);
+        var reader = await Command(sql, parameters).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var _ = reader.ConfigureAwait(false);
         var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             rows.Add(map(reader));
         }
@@ -67,14 +68,14 @@ internal sealed class SqlSession(DbConnection connection, SqlDialect dialect) : 
     {
         foreach (var command in _commands.Values)
         {
-            await command.DisposeAsync();
+            await command.DisposeAsync().ConfigureAwait(false);
         }
 
         if (_transaction is not null)
         {
-            await _transaction.DisposeAsync();
+            await _transaction.DisposeAsync().ConfigureAwait(false);
         }
 
-        await connection.DisposeAsync();
+        await connection.DisposeAsync().ConfigureAwait(false);
     }
 }

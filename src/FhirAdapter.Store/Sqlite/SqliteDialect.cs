@@ -66,14 +66,15 @@ internal sealed class SqliteDialect : SqlDialect
         var connection = new SqliteConnection(_connectionString);
         try
         {
-            await connection.OpenAsync(cancellationToken);
-            await using var command = new SqliteCommand(_pragmas, connection);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var command = new SqliteCommand(_pragmas, connection);
+            await using var _ = command.ConfigureAwait(false);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
         catch
         {
-            await connection.DisposeAsync();
+            await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }

@@ -1,6 +1,7 @@
-using System.ComponentModel.DataAnnotations;
 using System.CommandLine;
+using FhirAdapter.Core.Configuration;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace FhirAdapter.Worker.Commands;
 
@@ -19,16 +20,18 @@ internal static class AdapterConfiguration
             .Build();
     }
 
-    /// <summary>Binds and validates an options section; a bad value fails with a message naming its key.</summary>
-    public static T Bind<T>(IConfiguration configuration, string section) where T : new()
+    /// <summary>
+    /// Binds an options section outside a host (a command without one, or what must be known before the host is built).
+    /// With a (source-generated) validator, a bad value throws <see cref="OptionsValidationException"/> naming its key.
+    /// </summary>
+    public static T Bind<T>(IConfiguration configuration, string section, IValidateOptions<T>? validator = null)
+        where T : class, new()
     {
         var options = new T();
         configuration.GetSection(section).Bind(options);
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        if (validator is not null && ConfigurationKeys.Validate(validator, section, options) is { Failed: true } result)
         {
-            var problems = results.Select(r => $"{section}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}");
-            throw new OptionsValidationFailure(string.Join(Environment.NewLine, problems));
+            throw new OptionsValidationException(Options.DefaultName, typeof(T), result.Failures);
         }
 
         return options;

@@ -16,7 +16,7 @@ internal static class MapCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var configuration = AdapterConfiguration.Build(parse);
-            var inbox = parse.GetValue(input) ?? configuration["Adapter:Inbox"] ?? "samples/inbox";
+            var inbox = parse.GetValue(input) ?? AdapterConfiguration.Bind<Scheduling.WorkerOptions>(configuration, Scheduling.WorkerOptions.SectionName).Inbox;
             if (!Directory.Exists(inbox))
             {
                 await error.WriteLineAsync($"The inbox folder '{inbox}' does not exist (--input).").ConfigureAwait(false);
@@ -26,11 +26,11 @@ internal static class MapCommand
             MappingOptions options;
             try
             {
-                options = AdapterConfiguration.Bind<MappingOptions>(configuration, MappingOptions.SectionName);
+                options = AdapterConfiguration.Bind(configuration, MappingOptions.SectionName, new MappingOptionsValidator());
             }
-            catch (OptionsValidationFailure ex)
+            catch (Microsoft.Extensions.Options.OptionsValidationException ex)
             {
-                await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                await error.WriteLineAsync(string.Join(Environment.NewLine, ex.Failures)).ConfigureAwait(false);
                 return AdapterCommandLine.UsageError;
             }
 
@@ -39,7 +39,8 @@ internal static class MapCommand
             var held = new FirstItems<HeldRecord>(MapSummary.Listed);
             // The records are grouped by patient in a temporary store, not in memory; each Bundle is written as soon as it
             // is mapped: memory holds one patient at a time, whatever the size of the clinic.
-            await using var grouped = await GroupedInbox.ReadAsync(inbox, mapper, rejected.Add, cancellationToken).ConfigureAwait(false);
+            var grouped = await GroupedInbox.ReadAsync(inbox, mapper, rejected.Add, cancellationToken).ConfigureAwait(false);
+            await using var _ = grouped.ConfigureAwait(false);
             var target = parse.GetValue(outputDir)!;
             var writer = new MappingWriter(target);
             var mappingErrors = new List<RecordError>();

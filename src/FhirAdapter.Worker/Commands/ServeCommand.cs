@@ -12,7 +12,17 @@ internal static class ServeCommand
     {
         root.SetAction(async (parse, cancellationToken) =>
         {
-            var app = AdapterHost.BuildService([.. parse.UnmatchedTokens]);
+            WebApplication app;
+            try
+            {
+                // Building reads some options already (the console's endpoints): a bad value fails here, or at start.
+                app = AdapterHost.BuildService([.. parse.UnmatchedTokens]);
+            }
+            catch (OptionsValidationException ex)
+            {
+                return await UsageErrorAsync(error, ex).ConfigureAwait(false);
+            }
+
             await using (app.ConfigureAwait(false))
             {
                 try
@@ -21,16 +31,21 @@ internal static class ServeCommand
                 }
                 catch (OptionsValidationException ex)
                 {
-                    foreach (var failure in ex.Failures)
-                    {
-                        await error.WriteLineAsync(failure).ConfigureAwait(false);
-                    }
-
-                    return AdapterCommandLine.UsageError;
+                    return await UsageErrorAsync(error, ex).ConfigureAwait(false);
                 }
             }
 
             return AdapterCommandLine.Ok;
         });
+    }
+
+    private static async Task<int> UsageErrorAsync(TextWriter error, OptionsValidationException ex)
+    {
+        foreach (var failure in ex.Failures)
+        {
+            await error.WriteLineAsync(failure).ConfigureAwait(false);
+        }
+
+        return AdapterCommandLine.UsageError;
     }
 }

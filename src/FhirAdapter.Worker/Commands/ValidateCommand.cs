@@ -1,7 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
-using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Validation;
 using Hl7.Fhir.Model;
 
@@ -41,23 +40,24 @@ internal static class ValidateCommand
             FhirValidationOptions validation;
             try
             {
-                mapping = AdapterConfiguration.Bind<MappingOptions>(configuration, MappingOptions.SectionName);
-                validation = AdapterConfiguration.Bind<FhirValidationOptions>(configuration, FhirValidationOptions.SectionName);
+                mapping = AdapterConfiguration.Bind(configuration, MappingOptions.SectionName, new MappingOptionsValidator());
+                validation = AdapterConfiguration.Bind(configuration, FhirValidationOptions.SectionName, new Hosting.FhirValidationOptionsValidator());
             }
-            catch (OptionsValidationFailure ex)
+            catch (Microsoft.Extensions.Options.OptionsValidationException ex)
             {
-                await error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                await error.WriteLineAsync(string.Join(Environment.NewLine, ex.Failures)).ConfigureAwait(false);
                 return AdapterCommandLine.UsageError;
             }
 
-            var clock = Stopwatch.StartNew();
+            var started = TimeProvider.System.GetTimestamp(); // the command is its own composition root: the system clock
             // Loading the profiles and the specification takes seconds of its own: let it run beside reading.
             var loading = System.Threading.Tasks.Task.Run(() => new FhirResourceValidator(validation), cancellationToken);
             var report = new ValidationReport(output, json: parse.GetValue(format) == "json");
             var mapper = new RecordMapper(mapping);
             // Records grouped by patient in a temporary store; each patient mapped, validated, compared and reported in
             // turn: memory holds one patient and the report's counts, whatever the size of the clinic.
-            await using var grouped = await GroupedInbox.ReadAsync(inbox, mapper, report.AddRejected, cancellationToken).ConfigureAwait(false);
+            var grouped = await GroupedInbox.ReadAsync(inbox, mapper, report.AddRejected, cancellationToken).ConfigureAwait(false);
+            await using var _ = grouped.ConfigureAwait(false);
             var validator = await loading.ConfigureAwait(false);
             if (golden is not null)
             {
@@ -89,7 +89,7 @@ internal static class ValidateCommand
                 }
             }
 
-            report.Finish(inbox, bundles, clock.Elapsed);
+            report.Finish(inbox, bundles, TimeProvider.System.GetElapsedTime(started));
             return report.HasErrors ? AdapterCommandLine.Failures : AdapterCommandLine.Ok;
 
             void Check(string name, Bundle bundle)

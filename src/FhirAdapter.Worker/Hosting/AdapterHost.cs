@@ -1,3 +1,5 @@
+using FhirAdapter.Api.Options;
+using FhirAdapter.Worker.Commands;
 using FhirAdapter.Worker.Diagnostics;
 using FhirAdapter.Worker.Scheduling;
 using Microsoft.AspNetCore.Builder;
@@ -5,6 +7,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Serilog;
 using Serilog.Events;
@@ -18,14 +21,14 @@ namespace FhirAdapter.Worker.Hosting;
 /// </summary>
 internal static class AdapterHost
 {
-    public const string DefaultApiUrl = "http://127.0.0.1:5080";
-
     /// <summary>The service: syncs on its schedule and serves /health, the FHIR API and the console (under /).</summary>
     /// <param name="configureServices">Last changes to the services (tests: a clock of their own).</param>
     public static WebApplication BuildService(string[] configurationArgs, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = configurationArgs, ContentRootPath = Directory.GetCurrentDirectory() });
-        var url = builder.Configuration["Adapter:Api:Url"] ?? DefaultApiUrl;
+        // What must be known before the host is built, read through the options classes that the host binds too.
+        var url = AdapterConfiguration.Bind<FhirApiOptions>(builder.Configuration, FhirApiOptions.SectionName).Url;
+        var telemetry = AdapterConfiguration.Bind<TelemetryOptions>(builder.Configuration, TelemetryOptions.SectionName);
         builder.WebHost.UseUrls(url.EndsWith("/fhir", StringComparison.Ordinal) ? url[..^"/fhir".Length] : url);
         ConfigureLogging(builder.Services, builder.Configuration, toStandardError: false);
         builder.Services.AddAdapterPipeline(builder.Configuration);
@@ -34,13 +37,14 @@ internal static class AdapterHost
         builder.Services.AddFhirApi(builder.Configuration);
         builder.Services.AddOperationsConsole(builder.Configuration);
         builder.Services.AddConsoleSettings<WorkerOptions>(WorkerOptions.SectionName);
-        builder.Services.AddConsoleSettings<FhirAdapter.Api.Options.FhirApiOptions>(FhirAdapter.Api.Options.FhirApiOptions.SectionName);
+        builder.Services.AddConsoleSettings<FhirApiOptions>(FhirApiOptions.SectionName);
+        builder.Services.AddSingleton(sp => SyncSettingsOf(sp.GetRequiredService<IOptions<WorkerOptions>>().Value));
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         configureServices?.Invoke(builder.Services);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics =>
         {
             metrics.AddMeter(AdapterMetrics.MeterName);
-            if (builder.Configuration.GetValue<bool>("Adapter:Telemetry:Console"))
+            if (telemetry.Console)
             {
                 metrics.AddConsoleExporter();
             }
@@ -53,6 +57,8 @@ internal static class AdapterHost
         app.MapOperationsConsole();
         return app;
     }
+
+    private static FhirAdapter.Operations.SyncSettings SyncSettingsOf(WorkerOptions worker) => new(worker.Schedule, worker.HeldWarningAfter);
 
     /// <summary>A host for one command: the pipeline without the scheduler (plus what the command adds); logs go to stderr so stdout stays the command's.</summary>
     public static IHost BuildForCommand(string[] configurationArgs, Action<IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration>? addServices = null)
@@ -70,8 +76,9 @@ internal static class AdapterHost
     /// </summary>
     private static void ConfigureLogging(IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration, bool toStandardError)
     {
-        var json = configuration.GetValue<bool>("Adapter:Logging:Json");
-        var level = configuration.GetValue("Adapter:Logging:Level", toStandardError ? LogEventLevel.Warning : LogEventLevel.Information);
+        var logging = AdapterConfiguration.Bind<LoggingOptions>(configuration, LoggingOptions.SectionName);
+        var json = logging.Json;
+        var level = logging.Level ?? (toStandardError ? LogEventLevel.Warning : LogEventLevel.Information);
         services.AddSerilog(logger =>
         {
             logger.MinimumLevel.Is(level)

@@ -1,3 +1,4 @@
+using FhirAdapter.Core.Configuration;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Core.Privacy;
 using FhirAdapter.Operations.Quarantine;
@@ -22,9 +23,14 @@ internal static class AdapterServices
 {
     public static IServiceCollection AddAdapterPipeline(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WorkerOptions>().Bind(configuration.GetSection(WorkerOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<MappingOptions>().Bind(configuration.GetSection(MappingOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<FhirValidationOptions>().Bind(configuration.GetSection(FhirValidationOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        // The root keys of Adapter (Inbox, Schedule, ...) are the worker's; every other section has its one options class.
+        services.AddOptionsWithValidateOnStart<WorkerOptions>()
+            .Bind(configuration.GetSection(WorkerOptions.SectionName))
+            .ValidateWithKeys(WorkerOptions.SectionName, new WorkerOptionsValidator());
+        services.AddMappingOptions(configuration);
+        services.AddOptionsWithValidateOnStart<FhirValidationOptions>()
+            .Bind(configuration.GetSection(FhirValidationOptions.SectionName))
+            .ValidateWithKeys(FhirValidationOptions.SectionName, new FhirValidationOptionsValidator());
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
 

@@ -57,6 +57,25 @@ public sealed class OptionsTests
         Assert.Equal(["Adapter:Destinations:0:Auth:Token is required when Adapter:Destinations:0:Auth:Type is Bearer"], error.Failures);
     }
 
+    [Fact]
+    public void Registered_twice_the_destinations_are_bound_and_checked_once()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Adapter:Destinations:0:Name"] = "a",
+                ["Adapter:Destinations:0:OrganizationId"] = "a",
+                ["Adapter:Destinations:0:BaseUrl"] = "http://x/fhir",
+                ["Adapter:Destinations:0:MaxConcurrency"] = "0",
+            })
+            .Build();
+        using var services = new ServiceCollection().AddFhirExchange(configuration).AddFhirExchange(configuration).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(["Adapter:Destinations:0:MaxConcurrency must be between 1 and 256"], error.Failures);
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> destination)
     {
         var configuration = new ConfigurationBuilder()

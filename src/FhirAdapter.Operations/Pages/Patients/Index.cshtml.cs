@@ -26,7 +26,7 @@ public sealed class IndexModel(PatientLookup lookup, IRecordStore records) : Pag
         }
 
         var key = lookup.KeyFor(mrn);
-        if ((await records.GetCurrentRecordsAsync(key, cancellationToken)).Count == 0)
+        if ((await records.GetCurrentRecordsAsync(key, cancellationToken).ConfigureAwait(false)).Count == 0)
         {
             Unknown = true;
             return Page();

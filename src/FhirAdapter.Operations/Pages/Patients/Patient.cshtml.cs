@@ -17,46 +17,46 @@ public sealed class PatientModel(PatientLookup lookup, IRecordStore records, IPa
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        if (!await RecordAsync("patient page", cancellationToken))
+        if (!await RecordAsync("patient page", cancellationToken).ConfigureAwait(false))
         {
             return NotFound();
         }
 
-        Patient = await lookup.ReadAsync(Key, cancellationToken);
+        Patient = await lookup.ReadAsync(Key, cancellationToken).ConfigureAwait(false);
         return Patient is null ? NotFound() : Page();
     }
 
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken cancellationToken)
     {
-        if (!await RecordAsync("accounting of disclosures (CSV download)", cancellationToken))
+        if (!await RecordAsync("accounting of disclosures (CSV download)", cancellationToken).ConfigureAwait(false))
         {
             return NotFound();
         }
 
-        var csv = AccountingExport.Csv(await lookup.DisclosuresAsync(Key, cancellationToken));
+        var csv = AccountingExport.Csv(await lookup.DisclosuresAsync(Key, cancellationToken).ConfigureAwait(false));
         return File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"disclosures-{Key}.csv");
     }
 
     public async Task<IActionResult> OnGetFhirAsync(CancellationToken cancellationToken)
     {
-        if (!await RecordAsync("accounting of disclosures (FHIR download)", cancellationToken))
+        if (!await RecordAsync("accounting of disclosures (FHIR download)", cancellationToken).ConfigureAwait(false))
         {
             return NotFound();
         }
 
-        var bundle = AccountingExport.FhirBundle(await lookup.DisclosuresAsync(Key, cancellationToken));
+        var bundle = AccountingExport.FhirBundle(await lookup.DisclosuresAsync(Key, cancellationToken).ConfigureAwait(false));
         return File(System.Text.Encoding.UTF8.GetBytes(FhirJson.Serialize(bundle)), FhirJson.MediaType, $"disclosures-{Key}.json");
     }
 
     /// <summary>Records the view first, so that nothing is shown unrecorded; false when the store knows no such patient.</summary>
     private async Task<bool> RecordAsync(string what, CancellationToken cancellationToken)
     {
-        if (!Key.StartsWith("p-", StringComparison.Ordinal) || (await records.GetCurrentRecordsAsync(Key, cancellationToken)).Count == 0)
+        if (!Key.StartsWith("p-", StringComparison.Ordinal) || (await records.GetCurrentRecordsAsync(Key, cancellationToken).ConfigureAwait(false)).Count == 0)
         {
             return false;
         }
 
-        await views.RecordPatientViewAsync(User.Identity!.Name!, Key, what, cancellationToken);
+        await views.RecordPatientViewAsync(User.Identity!.Name!, Key, what, cancellationToken).ConfigureAwait(false);
         Log.PatientViewed(logger, User.Identity!.Name!, Key, what);
         return true;
     }

@@ -5,13 +5,12 @@ using FhirAdapter.Store.Patients;
 using FhirAdapter.Store.Quarantine;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace FhirAdapter.Operations.Pages.Quarantine;
 
 /// <summary>Quarantine and held records: each record's reason, file and line, how long it has waited; retry one or all.</summary>
-public sealed class IndexModel(IAdapterStore store, IQuarantineRetry retry, IConfiguration configuration, TimeProvider time, ILogger<IndexModel> logger) : PageModel
+public sealed class IndexModel(IAdapterStore store, IQuarantineRetry retry, SyncSettings settings, TimeProvider time, ILogger<IndexModel> logger) : PageModel
 {
     private const int Shown = 500;
 
@@ -21,7 +20,7 @@ public sealed class IndexModel(IAdapterStore store, IQuarantineRetry retry, ICon
 
     public DateTimeOffset Now { get; private set; }
 
-    public TimeSpan HeldWarningAfter => ConsoleSettings.HeldWarningAfter(configuration);
+    public TimeSpan HeldWarningAfter => settings.HeldWarningAfter;
 
     [TempData]
     public string? RetryMessages { get; set; }
@@ -31,12 +30,12 @@ public sealed class IndexModel(IAdapterStore store, IQuarantineRetry retry, ICon
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Now = time.GetUtcNow();
-        Quarantined = await store.ListQuarantineAsync(Shown, cancellationToken);
-        var held = await store.GetHeldAsync(null, cancellationToken);
+        Quarantined = await store.ListQuarantineAsync(Shown, cancellationToken).ConfigureAwait(false);
+        var held = await store.GetHeldAsync(null, cancellationToken).ConfigureAwait(false);
         var rows = new List<HeldRow>();
         foreach (var h in held.OrderBy(h => h.HeldSince).Take(Shown))
         {
-            var record = await store.GetCurrentRecordAsync(h.Kind, h.RecordId, cancellationToken);
+            var record = await store.GetCurrentRecordAsync(h.Kind, h.RecordId, cancellationToken).ConfigureAwait(false);
             rows.Add(new HeldRow(h, record?.Source));
         }
 
@@ -45,15 +44,15 @@ public sealed class IndexModel(IAdapterStore store, IQuarantineRetry retry, ICon
 
     public async Task<IActionResult> OnPostRetryAsync(long id, CancellationToken cancellationToken)
     {
-        var entry = await store.GetQuarantinedAsync(id, cancellationToken);
-        RetryMessages = entry is null ? $"#{id}: no longer quarantined." : await RetryAsync([entry], cancellationToken);
+        var entry = await store.GetQuarantinedAsync(id, cancellationToken).ConfigureAwait(false);
+        RetryMessages = entry is null ? $"#{id}: no longer quarantined." : await RetryAsync([entry], cancellationToken).ConfigureAwait(false);
         return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostRetryAllAsync(CancellationToken cancellationToken)
     {
-        var entries = await store.ListQuarantineAsync(int.MaxValue, cancellationToken);
-        RetryMessages = entries.Count == 0 ? "Nothing was quarantined." : await RetryAsync(entries, cancellationToken);
+        var entries = await store.ListQuarantineAsync(int.MaxValue, cancellationToken).ConfigureAwait(false);
+        RetryMessages = entries.Count == 0 ? "Nothing was quarantined." : await RetryAsync(entries, cancellationToken).ConfigureAwait(false);
         return RedirectToPage();
     }
 
@@ -63,7 +62,7 @@ public sealed class IndexModel(IAdapterStore store, IQuarantineRetry retry, ICon
         var lines = new List<string>();
         foreach (var entry in entries)
         {
-            var outcome = await retry.RetryAsync(entry, cancellationToken);
+            var outcome = await retry.RetryAsync(entry, cancellationToken).ConfigureAwait(false);
             lines.Add($"#{entry.Id}{(entry.RecordId is null ? "" : $" record {entry.RecordId}")}: {outcome.Message}");
         }
 

@@ -18,7 +18,7 @@ public sealed class RecordModel(IAdapterStore store, IPatientViewStore views, Re
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Entry = await store.GetQuarantinedAsync(Id, cancellationToken);
+        Entry = await store.GetQuarantinedAsync(Id, cancellationToken).ConfigureAwait(false);
         if (Entry is null)
         {
             return NotFound();
@@ -26,7 +26,7 @@ public sealed class RecordModel(IAdapterStore store, IPatientViewStore views, Re
 
         var key = PatientKeyOf(Entry.RawText);
         var what = $"raw quarantined record #{Id}";
-        await views.RecordPatientViewAsync(User.Identity!.Name!, key, what, cancellationToken);
+        await views.RecordPatientViewAsync(User.Identity!.Name!, key, what, cancellationToken).ConfigureAwait(false);
         Log.PatientViewed(logger, User.Identity!.Name!, key ?? "(unknown)", what);
         return Page();
     }

@@ -18,7 +18,7 @@ public sealed class ReportModel(ISyncReportStore reports) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Run = await reports.GetSyncReportAsync(Id, cancellationToken);
+        Run = await reports.GetSyncReportAsync(Id, cancellationToken).ConfigureAwait(false);
         if (Run is null)
         {
             return NotFound();

@@ -1,0 +1,7 @@
+using Microsoft.Extensions.Options;
+
+namespace FhirAdapter.Operations;
+
+/// <summary>Checks <see cref="ConsoleOptions"/>' attributes (source-generated).</summary>
+[OptionsValidator]
+internal sealed partial class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>;

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using FhirAdapter.Exchange.Sending;
 using FhirAdapter.Exchange.Tests.Support;
 using Hl7.Fhir.Model;
@@ -61,6 +62,39 @@ public sealed class SendSuccessTests : IDisposable
             Assert.Equal("1", e.VersionId);
         });
         Assert.Equal(5, host.Known.Count(k => k.Value.VersionId == "1"));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Ids_and_versions_come_from_the_echoed_resources_even_when_the_model_could_not_read_them()
+    {
+        // A server that answers with neither location nor ETag, only the written resources echoed back, one of which
+        // carries content the FHIR model refuses (an unknown element, a malformed date): the statuses still count.
+        using var server = WireMockServer.Start();
+        server.Given(Request.Create().WithPath("/fhir").UsingPost()).RespondWith(Response.Create().WithCallback(r =>
+        {
+            var sent = JsonNode.Parse(r.Body!)!["entry"]!.AsArray();
+            var entries = new JsonArray([.. sent.Select((e, i) => (JsonNode)new JsonObject
+            {
+                ["response"] = new JsonObject { ["status"] = "201 Created" },
+                ["resource"] = new JsonObject
+                {
+                    ["resourceType"] = (string)e!["resource"]!["resourceType"]!,
+                    ["id"] = $"echo-{i}",
+                    ["meta"] = new JsonObject { ["versionId"] = "7", ["lastUpdated"] = "not a date" },
+                    ["notAnElement"] = true,
+                },
+            })]);
+            return WireMockFhir.Json(200, new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction-response", ["entry"] = entries }.ToJsonString());
+        }));
+        using var host = ExchangeTestHost.Create(server.Url + "/fhir");
+        var bundle = TestBundles.Patient(3, observations: 2);
+
+        var result = await host.SendAsync(TestBundles.PatientKey(3), bundle);
+
+        Assert.True(result.AllSent);
+        Assert.Equal(bundle.Entry.Count, result.Entries.Count);
+        Assert.Equal(Enumerable.Range(0, bundle.Entry.Count).Select(i => $"echo-{i}"), result.Entries.Select(e => e.ServerId));
+        Assert.All(result.Entries, e => Assert.Equal("7", e.VersionId));
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Store.Records;
 
 namespace FhirAdapter.Store;
@@ -22,7 +22,7 @@ public interface IRecordStore
     /// <summary>Every stored version of one record (current, superseded, stale, conflicting), oldest first.</summary>
     Task<IReadOnlyList<StoredRecord>> GetRecordVersionsAsync(RecordKind kind, string recordId, CancellationToken cancellationToken);
 
-    /// <summary>The current versions of a patient's records (what <c>ExportMapper.MapPatient</c> takes).</summary>
+    /// <summary>The current versions of a patient's records (what <c>RecordMapper.MapPatient</c> takes).</summary>
     Task<IReadOnlyList<StoredRecord>> GetCurrentRecordsAsync(string patientKey, CancellationToken cancellationToken);
 
     /// <summary>The current versions of every form.</summary>

@@ -303,7 +303,7 @@ public sealed class FhirResourceValidator
             }
 
             problems.AddRange(generator.Outcome?.Issue
-                .Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
+                .Where(ValidationOutcomeExtensions.IsError)
                 .Select(i => $"{sd.Url}: {i.Details?.Text} ({string.Join(", ", i.Location)})") ?? []);
 
             if (!sd.HasSnapshot)

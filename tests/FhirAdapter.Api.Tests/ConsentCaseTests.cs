@@ -1,4 +1,5 @@
 using System.Net;
+using FhirAdapter.Core.Privacy;
 using FhirAdapter.Store.Disclosures;
 using AccountingEntry = FhirAdapter.Store.Disclosures.Disclosure;
 using FhirAdapter.Testing;

@@ -1,4 +1,5 @@
 using System.Net;
+using FhirAdapter.Core.Privacy;
 using FhirAdapter.Store.Search;
 using Hl7.Fhir.Model;
 
@@ -61,7 +62,7 @@ public sealed class ConsentTests(ApiFixture api)
         {
             var rows = await ResourceQueries.From(api.Store).SearchAsync(new ResourceSearch { ResourceType = "Patient", LogicalId = patient.Id }, CancellationToken.None);
             var disclosures = await api.Store.GetDisclosuresAsync(rows[0].Resource.PatientKey, null, CancellationToken.None);
-            Assert.Contains(disclosures, d => d.Channel == FhirAdapter.Store.Disclosures.DisclosureChannel.Pull && d.OrganizationId == "bhn"
+            Assert.Contains(disclosures, d => d.Channel == DisclosureChannel.Pull && d.OrganizationId == "bhn"
                 && d.ResourceIds.Contains($"Patient/{patient.Id}") && d.AuditEventJson.Contains("AuditEvent", StringComparison.Ordinal));
         }
     }

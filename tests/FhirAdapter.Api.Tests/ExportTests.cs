@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using FhirAdapter.Core.Mapping;
+using FhirAdapter.Core.Privacy;
 using FhirAdapter.Validation;
 using Hl7.Fhir.Model;
 
@@ -65,7 +66,7 @@ public sealed class ExportTests(ApiFixture api)
                 var outcome = validator.Validate(resource);
                 // ref-1 is about local (#) references only, yet the validator also flags references that carry only a display
                 // or an identifier, as the disclosure Provenance's agent and consent entity must (nothing to point at): known false positive.
-                var errors = outcome.Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
+                var errors = outcome.Errors()
                     .Where(i => !(resource is Provenance && i.GetExtensionValue<FhirString>("http://hl7.org/fhir/StructureDefinition/operationoutcome-message-id")?.Value == "ref-1"))
                     .ToList();
                 Assert.True(errors.Count == 0, $"{resource.TypeName}/{resource.Id}: {FhirJson.Serialize(outcome)}");
@@ -81,7 +82,7 @@ public sealed class ExportTests(ApiFixture api)
             var key = (await FhirAdapter.Store.Search.ResourceQueries.From(api.Store).SearchAsync(
                 new FhirAdapter.Store.Search.ResourceSearch { ResourceType = "Patient", LogicalId = id }, CancellationToken.None))[0].Resource.PatientKey;
             Assert.Contains(await api.Store.GetDisclosuresAsync(key, null, CancellationToken.None),
-                d => d.Channel == FhirAdapter.Store.Disclosures.DisclosureChannel.Pull && d.ResourceIds.Contains($"Patient/{id}"));
+                d => d.Channel == DisclosureChannel.Pull && d.ResourceIds.Contains($"Patient/{id}"));
         }
 
         // Without the token the files are not served.

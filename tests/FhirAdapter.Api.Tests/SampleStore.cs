@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Store;
 using FhirAdapter.Store.Patients;
@@ -11,10 +11,10 @@ namespace FhirAdapter.Api.Tests;
 /// <summary>A fresh SQLite store holding samples/inbox: records ingested, every patient mapped and saved as the worker would.</summary>
 internal static class SampleStore
 {
-    public static readonly ExportMapper Mapper = new(new MappingOptions());
+    public static readonly RecordMapper Mapper = new(new MappingOptions());
 
     /// <summary>The samples read, mapped and validated once per test run: several stores (SQLite, PostgreSQL) load the same.</summary>
-    private static readonly Lazy<Task<(List<ExportRecord> Records, List<(string Key, List<MappedResource> Resources)> Mappings)>> Samples = new(MapSamplesAsync);
+    private static readonly Lazy<Task<(List<ClinicRecord> Records, List<(string Key, List<MappedResource> Resources)> Mappings)>> Samples = new(MapSamplesAsync);
 
     public static Task<IAdapterStore> CreateAsync(string file, TimeProvider time) => CreateAsync(new StoreOptions { ConnectionString = $"Data Source={file}" }, time);
 
@@ -34,9 +34,9 @@ internal static class SampleStore
         return store;
     }
 
-    private static async Task<(List<ExportRecord>, List<(string, List<MappedResource>)>)> MapSamplesAsync()
+    private static async Task<(List<ClinicRecord>, List<(string, List<MappedResource>)>)> MapSamplesAsync()
     {
-        var snapshot = await InboxSnapshot.ReadAsync(Path.Combine(RepoRoot(), "samples", "inbox"));
+        var snapshot = await InboxSnapshot.ReadAsync(RepoPaths.Inbox);
         var records = snapshot.Records.Records.ToList();
         var result = Mapper.Map(records);
         var mappings = result.Patients.Select(p => (p.PatientKey, p.Bundle.Entry.Select(Mapped).ToList())).ToList();
@@ -50,7 +50,7 @@ internal static class SampleStore
     /// </summary>
     public static async Task<string> ArriveAsync(IAdapterStore store, string ndjson)
     {
-        var records = new List<ExportRecord>();
+        var records = new List<ClinicRecord>();
         using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(ndjson));
         await foreach (var item in InboxReader.ReadStreamAsync(stream, "arrival.ndjson"))
         {
@@ -60,8 +60,8 @@ internal static class SampleStore
         var key = Mapper.PatientKey(records.Select(r => r.PatientMrn).OfType<string>().Distinct(StringComparer.Ordinal).Single());
         await store.IngestAsync(new IngestBatch { Records = [.. records.Select(r => new RecordArrival(r, key))] }, CancellationToken.None);
 
-        var current = (await store.GetCurrentRecordsAsync(key, CancellationToken.None)).Select(r => r.ToExportRecord());
-        var forms = (await store.GetCurrentFormsAsync(CancellationToken.None)).Select(r => r.ToExportRecord());
+        var current = (await store.GetCurrentRecordsAsync(key, CancellationToken.None)).Select(r => r.ToClinicRecord());
+        var forms = (await store.GetCurrentFormsAsync(CancellationToken.None)).Select(r => r.ToClinicRecord());
         var patient = Mapper.Map([.. forms, .. current]).Patients.Single();
         await SaveAsync(store, key, patient.Bundle);
         return key;
@@ -80,7 +80,7 @@ internal static class SampleStore
     public static MappedResource Mapped(Bundle.EntryComponent entry)
     {
         var outcome = Validator.Validate(entry.Resource);
-        var valid = !outcome.Issue.Any(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal);
+        var valid = !outcome.HasErrors();
         if (!valid)
         {
             InvalidCount++;
@@ -92,18 +92,5 @@ internal static class SampleStore
             : query.StartsWith("_tag=", StringComparison.Ordinal) ? query["_tag=".Length..] : query;
         return new MappedResource(entry.Resource.TypeName, identifier, entry.FullUrl["urn:uuid:".Length..], url,
             FhirJson.Serialize(entry.Resource, pretty: false), valid ? ResourceValidation.Valid : ResourceValidation.Invalid(FhirJson.Serialize(outcome, pretty: false)));
-    }
-
-    public static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FhirAdapter.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("FhirAdapter.sln not found above the test binaries");
     }
 }

@@ -14,7 +14,7 @@ public sealed class SearchTests(ApiFixture api)
         var permitted = new List<string>();
         foreach (var key in keys)
         {
-            var records = (await api.Store.GetCurrentRecordsAsync(key, CancellationToken.None)).Select(r => r.ToExportRecord());
+            var records = (await api.Store.GetCurrentRecordsAsync(key, CancellationToken.None)).Select(r => r.ToClinicRecord());
             if (ConsentDecider.Decide(records, organization, DisclosurePurpose.Treatment, api.Time.GetUtcNow()).IsPermitted)
             {
                 permitted.Add(key);
@@ -81,7 +81,9 @@ public sealed class SearchTests(ApiFixture api)
 
         var questionnaires = await api.SearchAsync("fhir/Questionnaire", token);
         var url = ((Questionnaire)questionnaires.Entry[0].Resource).Url;
-        Assert.All((await api.SearchAsync($"fhir/Questionnaire?url={url}", token)).Entry, e => Assert.Equal(url, ((Questionnaire)e.Resource).Url));
+        var byUrl = (await api.SearchAsync($"fhir/Questionnaire?url={url}", token)).Entry;
+        Assert.NotEmpty(byUrl);
+        Assert.All(byUrl, e => Assert.Equal(url, ((Questionnaire)e.Resource).Url));
 
         Assert.DoesNotContain((await api.SearchAsync("fhir/Encounter?_lastUpdated=lt2000-01-01", token)).Entry, e => e.Search.Mode == Bundle.SearchEntryMode.Match);
         Assert.NotEmpty((await api.SearchAsync($"fhir/Encounter?patient={patient.Id}&_lastUpdated=ge2026-01-01", token)).Entry);
@@ -143,7 +145,7 @@ public sealed class SearchTests(ApiFixture api)
 
         var disclosures = await api.Store.GetDisclosuresAsync(key, null, CancellationToken.None);
         Assert.True(disclosures.Count > before);
-        Assert.Equal(FhirAdapter.Store.Disclosures.DisclosureChannel.Pull, disclosures[^1].Channel);
+        Assert.Equal(DisclosureChannel.Pull, disclosures[^1].Channel);
         Assert.Equal("bhn", disclosures[^1].OrganizationId);
     }
 

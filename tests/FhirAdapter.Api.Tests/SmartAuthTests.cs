@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using FhirAdapter.Validation;
 using Hl7.Fhir.Model;
 using Microsoft.IdentityModel.Tokens;
 
@@ -14,7 +15,7 @@ public sealed class SmartAuthTests(ApiFixture api)
         var (status, resource, _) = await api.GetAsync("fhir/metadata", null);
         Assert.Equal(HttpStatusCode.OK, status);
         var capability = Assert.IsType<CapabilityStatement>(resource);
-        var issues = SampleStore.Validator.Validate(capability).Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal);
+        var issues = SampleStore.Validator.Validate(capability).Errors();
         Assert.True(!issues.Any(), string.Join("; ", issues.Select(i => i.Diagnostics + " @ " + string.Join(",", i.Expression))));
         Assert.Contains(capability.Rest[0].Security.Service.SelectMany(s => s.Coding), c => c.Code == "SMART-on-FHIR");
         // Backend Services only: no authorize endpoint is advertised anywhere (SMART 2.x: required only for app launch).

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Privacy;
 
 namespace FhirAdapter.Benchmarks;
@@ -10,7 +10,7 @@ public class ConsentBenchmarks
 {
     private const int Decisions = 64;
     private static readonly DateTimeOffset Now = new(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);
-    private IReadOnlyList<ExportRecord>[] _patients = [];
+    private IReadOnlyList<ClinicRecord>[] _patients = [];
 
     [Params("pbpca", "bhn")]
     public string Organization { get; set; } = "";

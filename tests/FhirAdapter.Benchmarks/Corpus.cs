@@ -1,5 +1,5 @@
-using FhirAdapter.Core.Export;
-using FhirAdapter.Core.Generation;
+using FhirAdapter.Core.Reading;
+using FhirAdapter.Generation;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Validation;
 using Hl7.Fhir.Model;
@@ -20,19 +20,19 @@ internal sealed class Corpus
     private static readonly Lazy<FhirResourceValidator> SharedFirelyValidator = new(() => new FhirResourceValidator(new FhirValidationOptions { FastPath = false }));
     private static readonly Lazy<FhirResourceValidator> SharedFastValidator = new(() => new FhirResourceValidator(new FhirValidationOptions { FastPath = true, FastPathDoubleCheck = 0 }));
 
-    private Corpus(IReadOnlyList<(string Name, byte[] Bytes)> files, IReadOnlyList<ExportRecord> records, MappingResult mapping, ExportMapper mapper)
+    private Corpus(IReadOnlyList<(string Name, byte[] Bytes)> files, IReadOnlyList<ClinicRecord> records, MappingResult mapping, RecordMapper mapper)
     {
         Files = files;
         Records = records;
         Mapping = mapping;
         Mapper = mapper;
-        var forms = ExportMapper.CurrentForms(records.Where(r => r.Kind == RecordKind.Form), []);
-        FormLookup = forms.ToDictionary(f => ExportMapper.FormKey(f.As<FormPayload>().FormId, f.As<FormPayload>().Version), StringComparer.Ordinal);
+        var forms = RecordMapper.CurrentForms(records.Where(r => r.Kind == RecordKind.Form), []);
+        FormLookup = forms.ToDictionary(f => RecordMapper.FormKey(f.As<FormPayload>().FormId, f.As<FormPayload>().Version), StringComparer.Ordinal);
         Forms = forms;
         ByPatient = records.Where(r => r.PatientMrn is not null)
             .GroupBy(r => r.PatientMrn!, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (IReadOnlyList<ExportRecord>)g.ToList())
+            .Select(g => (IReadOnlyList<ClinicRecord>)g.ToList())
             .ToList();
     }
 
@@ -49,18 +49,18 @@ internal sealed class Corpus
 
     public IReadOnlyList<(string Name, byte[] Bytes)> Files { get; }
 
-    public IReadOnlyList<ExportRecord> Records { get; }
+    public IReadOnlyList<ClinicRecord> Records { get; }
 
-    public IReadOnlyList<ExportRecord> Forms { get; }
+    public IReadOnlyList<ClinicRecord> Forms { get; }
 
-    public IReadOnlyDictionary<string, ExportRecord> FormLookup { get; }
+    public IReadOnlyDictionary<string, ClinicRecord> FormLookup { get; }
 
     /// <summary>Each patient's current records (MRN order).</summary>
-    public IReadOnlyList<IReadOnlyList<ExportRecord>> ByPatient { get; }
+    public IReadOnlyList<IReadOnlyList<ClinicRecord>> ByPatient { get; }
 
     public MappingResult Mapping { get; }
 
-    public ExportMapper Mapper { get; }
+    public RecordMapper Mapper { get; }
 
     /// <summary>Every mapped resource of the patient bundles, then the Questionnaires.</summary>
     public IEnumerable<Resource> Resources =>
@@ -89,7 +89,7 @@ internal sealed class Corpus
             }
 
             var records = set.Records.ToList();
-            var mapper = new ExportMapper(new MappingOptions { PatientKeySecret = Secret });
+            var mapper = new RecordMapper(new MappingOptions { PatientKeySecret = Secret });
             return new Corpus(files, records, mapper.Map(records), mapper);
         }
         finally

@@ -1,11 +1,11 @@
 using BenchmarkDotNet.Attributes;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 
 namespace FhirAdapter.Benchmarks;
 
 /// <summary>
-/// Mapping (ExportMapper.MapPatient) per record kind, over the first <see cref="Patients"/> patients of the corpus.
+/// Mapping (RecordMapper.MapPatient) per record kind, over the first <see cref="Patients"/> patients of the corpus.
 /// The per-kind mappers are internal, so each variant maps every patient with the intake plus one other kind:
 /// the cost of consents or sessions is that variant minus IntakeOnly. Forms: MapQuestionnaires.
 /// </summary>
@@ -13,10 +13,10 @@ namespace FhirAdapter.Benchmarks;
 public class MapBenchmarks
 {
     private const int Patients = 50;
-    private IReadOnlyList<ExportRecord>[] _intakes = [];
-    private IReadOnlyList<ExportRecord>[] _withConsents = [];
-    private IReadOnlyList<ExportRecord>[] _withSessions = [];
-    private IReadOnlyList<ExportRecord>[] _all = [];
+    private IReadOnlyList<ClinicRecord>[] _intakes = [];
+    private IReadOnlyList<ClinicRecord>[] _withConsents = [];
+    private IReadOnlyList<ClinicRecord>[] _withSessions = [];
+    private IReadOnlyList<ClinicRecord>[] _all = [];
     private string[] _mrns = [];
 
     [GlobalSetup]
@@ -25,9 +25,9 @@ public class MapBenchmarks
         var corpus = Corpus.Instance;
         var patients = corpus.ByPatient.Where(p => p.Any(r => r.Kind == RecordKind.Intake)).Take(Patients).ToArray();
         _mrns = patients.Select(p => p[0].PatientMrn!).ToArray();
-        _intakes = patients.Select(p => (IReadOnlyList<ExportRecord>)p.Where(r => r.Kind == RecordKind.Intake).ToList()).ToArray();
-        _withConsents = patients.Select(p => (IReadOnlyList<ExportRecord>)p.Where(r => r.Kind is RecordKind.Intake or RecordKind.Consent).ToList()).ToArray();
-        _withSessions = patients.Select(p => (IReadOnlyList<ExportRecord>)p.Where(r => r.Kind is RecordKind.Intake or RecordKind.Session).ToList()).ToArray();
+        _intakes = patients.Select(p => (IReadOnlyList<ClinicRecord>)p.Where(r => r.Kind == RecordKind.Intake).ToList()).ToArray();
+        _withConsents = patients.Select(p => (IReadOnlyList<ClinicRecord>)p.Where(r => r.Kind is RecordKind.Intake or RecordKind.Consent).ToList()).ToArray();
+        _withSessions = patients.Select(p => (IReadOnlyList<ClinicRecord>)p.Where(r => r.Kind is RecordKind.Intake or RecordKind.Session).ToList()).ToArray();
         _all = patients;
         Console.WriteLine($"// {patients.Length} patients: {_intakes.Sum(p => p.Count)} intakes, "
             + $"{_withConsents.Sum(p => p.Count) - _intakes.Sum(p => p.Count)} consents, "
@@ -50,7 +50,7 @@ public class MapBenchmarks
     [Benchmark]
     public int Forms() => Corpus.Instance.Mapper.MapQuestionnaires(Corpus.Instance.Forms, [])?.Entry.Count ?? 0;
 
-    private int Map(IReadOnlyList<ExportRecord>[] patients)
+    private int Map(IReadOnlyList<ClinicRecord>[] patients)
     {
         var corpus = Corpus.Instance;
         var entries = 0;

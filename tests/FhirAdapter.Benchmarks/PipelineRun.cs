@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Validation;
 using Hl7.Fhir.Model;
@@ -9,7 +9,7 @@ namespace FhirAdapter.Benchmarks;
 
 /// <summary>
 /// Read → map → validate → serialize of a whole inbox in one process, patient by patient as the worker does it
-/// (InboxSnapshot; ExportMapper.Map handing over each patient's Bundle; FhirResourceValidator.ValidateAll of that
+/// (InboxSnapshot; RecordMapper.Map handing over each patient's Bundle; FhirResourceValidator.ValidateAll of that
 /// patient's resources, patients side by side, one per core; FhirJson compact), each stage timed on its own, so
 /// the time split by stage and the records per second of map + validate + serialize can be read off directly. No
 /// Bundle outlives its patient by more than a short queue.
@@ -65,7 +65,7 @@ internal static class PipelineRun
                 Interlocked.Add(ref validateTicks, stage.Elapsed.Ticks);
                 Interlocked.Add(ref validateCpuTicks, (ThreadCpu.Now() - cpu).Ticks);
                 Interlocked.Add(ref resources, entries.Count);
-                Interlocked.Add(ref invalid, outcomes.Count(o => o.Issue.Any(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)));
+                Interlocked.Add(ref invalid, outcomes.Count(o => o.HasErrors()));
 
                 stage.Restart();
                 Interlocked.Add(ref chars, FhirJson.Serialize(bundle, pretty: false).Length);
@@ -77,7 +77,7 @@ internal static class PipelineRun
 
         clock.Restart();
         var mapTime = Stopwatch.StartNew();
-        var mapping = new ExportMapper(new MappingOptions { PatientKeySecret = Corpus.Secret }).Map(records, patient =>
+        var mapping = new RecordMapper(new MappingOptions { PatientKeySecret = Corpus.Secret }).Map(records, patient =>
         {
             mapTime.Stop();
             patients++;

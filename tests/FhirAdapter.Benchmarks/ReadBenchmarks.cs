@@ -29,7 +29,7 @@ public class ReadBenchmarks
         var count = 0;
         foreach (var (name, bytes) in _files)
         {
-            await foreach (var item in FhirAdapter.Core.Export.InboxReader.ReadStreamAsync(new MemoryStream(bytes, writable: false), name).ConfigureAwait(false))
+            await foreach (var item in FhirAdapter.Core.Reading.InboxReader.ReadStreamAsync(new MemoryStream(bytes, writable: false), name).ConfigureAwait(false))
             {
                 if (item.Record is not null)
                     count++;

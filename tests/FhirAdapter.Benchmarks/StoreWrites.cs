@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Store;
 using FhirAdapter.Store.Delivery;

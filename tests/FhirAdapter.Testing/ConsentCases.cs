@@ -4,7 +4,7 @@ namespace FhirAdapter.Testing;
 
 /// <summary>
 /// The consent cases of 42 CFR Part 2 that every way out (push and pull) must get right, built from the clinic export
-/// contract's example records (<see cref="RepoPaths.ExportExamples"/>), one patient per case, so that the push tests
+/// contract's example records (<see cref="RepoPaths.RecordExamples"/>), one patient per case, so that the push tests
 /// and the API tests run the very same table. Each patient has an intake and a session with notes (an SUD counseling
 /// note); the organization under test is <see cref="Organization"/>. The dates hold from <see cref="Now"/> (the fixed
 /// clock of both paths' tests) until the example consent expires (2027-03-02).
@@ -45,7 +45,7 @@ public static class ConsentCases
     private static readonly Lazy<ConsentCase> Shared = new(() =>
     {
         var patient = new Patient(99);
-        return patient.Case([patient.Disclosure().With("recipients", Recipients(Organization, OtherOrganization))]) with { Name = "shared-with-both" };
+        return patient.Case([patient.Disclosure().With("recipients", RecordJson.Recipients(Organization, OtherOrganization))]) with { Name = "shared-with-both" };
     });
 
     private static Dictionary<string, ConsentCase> Build()
@@ -58,7 +58,7 @@ public static class ConsentCases
         }
 
         Add(NoConsent, p => p.Case([]));
-        Add(OtherOrganizationOnly, p => p.Case([p.Disclosure().With("recipients", Recipients(OtherOrganization))]));
+        Add(OtherOrganizationOnly, p => p.Case([p.Disclosure().With("recipients", RecordJson.Recipients(OtherOrganization))]));
         // A date-only expiry runs through that day in New York: 2026-03-19 ended before Now.
         Add(Expired, p => p.Case([p.Disclosure().With("expiresAt", "2026-03-19")]));
         Add(RevokedBetweenSyncs, p => p.Case([p.Disclosure()], Permitted(p)) with
@@ -70,7 +70,7 @@ public static class ConsentCases
         });
         Add(Declined, p => p.Case([p.Disclosure().With("state", "declined")]));
         // TPO: treatment, payment and operations in one consent, which may have no expiry (the 2024 rule).
-        Add(Tpo, p => p.Case([p.Disclosure().With("purposes", Array("treatment", "payment", "health-care-operations")).Without("expiresAt")], Permitted(p)));
+        Add(Tpo, p => p.Case([p.Disclosure().With("purposes", RecordJson.Array("treatment", "payment", "health-care-operations")).Without("expiresAt")], Permitted(p)));
         // The exclusion wins over a counseling-notes consent that would release the notes.
         Add(ExcludeCounselingNotes, p => p.Case([p.Disclosure().With("dataScope", "exclude-counseling-notes"), p.NotesConsent()], Permitted(p)));
         Add(ConsentAfterData, p => p.Case([]) with { Later = [p.Disclosure()], AfterLater = Permitted(p) });
@@ -82,28 +82,6 @@ public static class ConsentCases
     }
 
     private static ConsentExpectation Permitted(Patient p) => new(true, false, p.DisclosureId);
-
-    private static JsonArray Recipients(params string[] organizationIds) =>
-        [.. organizationIds.Select(id => (JsonNode)new JsonObject { ["name"] = $"Organization {id}", ["organizationId"] = id })];
-
-    private static JsonArray Array(params string[] values) => [.. values.Select(v => (JsonNode)JsonValue.Create(v))];
-
-    private static JsonObject Example(string kind) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.ExportExamples, $"{kind}.json")))!.AsObject();
-
-    private static JsonObject With(this JsonObject record, string name, JsonNode? value)
-    {
-        var copy = record.DeepClone().AsObject();
-        copy[name] = value;
-        return copy;
-    }
-
-    private static JsonObject Without(this JsonObject record, string name)
-    {
-        var copy = record.DeepClone().AsObject();
-        copy.Remove(name);
-        return copy;
-    }
 
     /// <summary>The example patient under an MRN and record ids of its own, so that the cases never meet.</summary>
     private sealed class Patient(int number)
@@ -119,7 +97,7 @@ public static class ConsentCases
 
         public JsonObject Intake()
         {
-            var intake = Example("intake").With("recordId", $"INT-{_tag}");
+            var intake = RecordJson.Example("intake").With("recordId", $"INT-{_tag}");
             intake["patient"]!["mrn"] = Mrn;
             return intake;
         }
@@ -127,7 +105,7 @@ public static class ConsentCases
         /// <summary>The example session (with notes); the second one a week later.</summary>
         public JsonObject Session(int sessionNumber)
         {
-            var text = Example("session").ToJsonString();
+            var text = RecordJson.Example("session").ToJsonString();
             if (sessionNumber > 1)
             {
                 text = text.Replace("2026-03-09", "2026-03-16", StringComparison.Ordinal);
@@ -139,8 +117,8 @@ public static class ConsentCases
         }
 
         /// <summary>A signed disclosure consent naming the organization under test for treatment, all data, to 2027-03-02.</summary>
-        public JsonObject Disclosure() => Example("consent")
-            .With("recordId", DisclosureId).With("patientMrn", Mrn).With("recipients", Recipients(Organization)).With("dataScope", "all").Without("document");
+        public JsonObject Disclosure() => RecordJson.Example("consent")
+            .With("recordId", DisclosureId).With("patientMrn", Mrn).With("recipients", RecordJson.Recipients(Organization)).With("dataScope", "all").Without("document");
 
         /// <summary>A signed counseling-notes consent naming the organization under test.</summary>
         public JsonObject NotesConsent() => Disclosure().With("recordId", $"CNS-{_tag}-NOTES").With("consentType", "counseling-notes");

@@ -12,7 +12,7 @@ public static class RepoPaths
     public static string Expected => Path.Combine(Root, "samples", "expected");
 
     /// <summary>One valid record of each kind, as the clinic export contract gives them (its <c>examples/</c>).</summary>
-    public static string ExportExamples => Path.Combine(Root, "tests", "FhirAdapter.Core.Tests", "Fixtures");
+    public static string RecordExamples => Path.Combine(Root, "tests", "FhirAdapter.Core.Tests", "Fixtures");
 
     private static string FindRoot()
     {

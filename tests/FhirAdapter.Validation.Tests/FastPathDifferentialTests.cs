@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Generation;
+using FhirAdapter.Generation;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Testing;
 using FhirAdapter.Testing.Validation;
@@ -138,14 +138,14 @@ public sealed class FastPathDifferentialTests(FastPathValidatorFixture fixture, 
             try
             {
                 new ClinicGenerator(new ClinicGeneratorOptions { Patients = 40, Seed = 7 }).Generate(dir);
-                var set = new FhirAdapter.Core.Export.RecordSet();
-                foreach (var item in FhirAdapter.Core.Export.InboxReader.ReadDirectoryAsync(dir).ToBlockingEnumerable())
+                var set = new FhirAdapter.Core.Reading.RecordSet();
+                foreach (var item in FhirAdapter.Core.Reading.InboxReader.ReadDirectoryAsync(dir).ToBlockingEnumerable())
                 {
                     if (item.Record is { } record)
                         set.Add(record);
                 }
 
-                var mapping = new ExportMapper(new MappingOptions()).Map(set.Records);
+                var mapping = new RecordMapper(new MappingOptions()).Map(set.Records);
                 return [.. mapping.Patients.SelectMany(p => p.Bundle.Entry).Select(e => e.Resource!)
                     .Concat(mapping.Questionnaires?.Entry.Select(e => e.Resource!) ?? [])];
             }

@@ -1,3 +1,4 @@
+using FhirAdapter.Core.Privacy;
 using FhirAdapter.Testing;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -61,16 +62,11 @@ public sealed class SchemaRunTests(ValidatorFixture fixture)
     private static Resource Break(Resource resource)
     {
         var copy = (Resource)resource.DeepCopy();
-        foreach (var coding in Walk(copy).OfType<Coding>())
+        foreach (var coding in FhirElements.Descendants(copy).OfType<Coding>())
             coding.Code = "x-" + coding.Code;
-        foreach (var identifiers in Walk(copy).OfType<Identifier>().ToList())
+        foreach (var identifiers in FhirElements.Descendants(copy).OfType<Identifier>().ToList())
             identifiers.Value = null;
         return copy;
     }
 
-    private static IEnumerable<Base> Walk(Base node) =>
-        node.EnumerateElements()
-            .SelectMany(e => e.Value switch { Base one => [one], IEnumerable<Base> many => many, _ => [] })
-            .SelectMany(Walk)
-            .Prepend(node);
 }

@@ -100,7 +100,7 @@ internal sealed class ApiClientRegistry : IApiClientRegistry
     }
 
     private static ApiClientListing Listing(RegisteredClient c, string source, DateTimeOffset? registeredAt) => new(
-        c.ClientId, c.OrganizationId, c.Purpose.ExportCode(), string.Join(' ', c.Scopes.Select(s => s.Text)),
+        c.ClientId, c.OrganizationId, c.Purpose.RecordCode(), string.Join(' ', c.Scopes.Select(s => s.Text)),
         c.JwksUrl?.AbsoluteUri ?? $"{c.InlineKeys!.Count} key{(c.InlineKeys.Count == 1 ? "" : "s")} ({string.Join(", ", c.InlineKeys.Select(k => k.KeyId ?? "no kid"))})",
         c.PermitLimit, source, registeredAt);
 

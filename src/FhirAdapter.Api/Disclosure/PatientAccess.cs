@@ -39,7 +39,7 @@ internal sealed class PatientAccess
     /// <summary>The patient's view if the organization may see it now; null when denied (or the patient has no data).</summary>
     internal async Task<PatientView?> LoadAsync(string patientKey, AccessGrant grant, CancellationToken cancellationToken)
     {
-        var records = (await _store.GetCurrentRecordsAsync(patientKey, cancellationToken)).Select(r => r.ToExportRecord()).ToList();
+        var records = (await _store.GetCurrentRecordsAsync(patientKey, cancellationToken)).Select(r => r.ToClinicRecord()).ToList();
         var decision = ConsentDecider.Decide(records, grant.Client.OrganizationId, grant.Client.Purpose, _time);
         if (!decision.IsPermitted)
         {
@@ -94,8 +94,8 @@ internal sealed class PatientAccess
     internal Store.Disclosures.Disclosure Account(PatientView patient, IReadOnlyList<Hl7.Fhir.Model.Resource> disclosed)
     {
         var record = _accounting.Record(patient.PatientKey, patient.Mrn, patient.Decision, DisclosureChannel.Pull, disclosed, _time.GetUtcNow());
-        return new Store.Disclosures.Disclosure(record.Id, record.PatientKey, record.OrganizationId, record.Purpose.ExportCode(), record.ConsentRecordId,
-            Store.Disclosures.DisclosureChannel.Pull, record.Time, record.ResourceIds, record.AuditEventJson);
+        return new Store.Disclosures.Disclosure(record.Id, record.PatientKey, record.OrganizationId, record.Purpose.RecordCode(), record.ConsentRecordId,
+            DisclosureChannel.Pull, record.Time, record.ResourceIds, record.AuditEventJson);
     }
 
     internal Task RecordAsync(Store.Disclosures.Disclosure disclosure, CancellationToken cancellationToken) => _store.RecordDisclosureAsync(disclosure, cancellationToken);

@@ -1,5 +1,5 @@
 using FhirAdapter.Api.Auth;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Privacy;
 using FhirAdapter.Store;
 using FhirAdapter.Store.Records;
@@ -25,12 +25,12 @@ internal sealed class VisibilityHistory(IAdapterStore store, TimeProvider time)
     {
         // An instant still to come is now: nothing can have become visible after it.
         at = at < time.GetUtcNow() ? at : time.GetUtcNow();
-        var known = new List<ExportRecord>();
+        var known = new List<ClinicRecord>();
         foreach (var record in await store.GetCurrentRecordsAsync(patientKey, cancellationToken))
         {
             if (record.FirstSeenAt <= at)
             {
-                known.Add(record.ToExportRecord());
+                known.Add(record.ToClinicRecord());
                 continue;
             }
 
@@ -44,7 +44,7 @@ internal sealed class VisibilityHistory(IAdapterStore store, TimeProvider time)
             if (versions.Where(v => v.FirstSeenAt <= at && v.Outcome is VersionOutcome.New or VersionOutcome.Supersedes)
                     .OrderBy(v => v.UpdatedAt).LastOrDefault() is { } then)
             {
-                known.Add(then.ToExportRecord());
+                known.Add(then.ToClinicRecord());
             }
         }
 

@@ -43,7 +43,6 @@ public static class Codes
     public const string BirthSexExtension = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-birthsex";
 
     // LOINC.
-    public const string VitalSignsPanel = "85353-1";
     public const string BodyWeight = "29463-7";
     public const string BodyHeight = "8302-2";
     public const string BloodPressurePanel = "85354-9";
@@ -61,7 +60,6 @@ public static class Codes
     public const string AlcoholUseHistory = "11331-6"; // VERIFY: History of alcohol use
     public const string TobaccoUseHistory = "11367-0"; // VERIFY: History of tobacco use
     public const string DrugUseHistory = "11343-1"; // VERIFY: History of other nonmedical drug use
-    public const string PregnancyStatus = "82810-3";
 
     // RxNorm and SNOMED CT.
     public const string KetamineRxNorm = "6130"; // VERIFY

@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using Hl7.Fhir.Model;
 
 namespace FhirAdapter.Core.Mapping;
@@ -10,7 +10,7 @@ namespace FhirAdapter.Core.Mapping;
 /// </summary>
 internal static class ConsentMapper
 {
-    public static void Map(PatientContext context, ExportRecord record)
+    public static void Map(PatientContext context, ClinicRecord record)
     {
         var c = record.As<ConsentPayload>();
         var consent = new Consent

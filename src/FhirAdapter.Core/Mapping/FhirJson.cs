@@ -4,12 +4,22 @@ using Hl7.Fhir.Serialization;
 
 namespace FhirAdapter.Core.Mapping;
 
-/// <summary>The Firely JSON serializer settings, built once: pretty for files people read, compact for the wire.</summary>
+/// <summary>
+/// The Firely JSON serializer settings, built once: pretty for files people read, compact for the wire, and lenient
+/// for reading what other servers answer and what the adapter stored itself.
+/// </summary>
 public static class FhirJson
 {
+    public const string MediaType = "application/fhir+json";
+
     public static JsonSerializerOptions Pretty { get; } = new JsonSerializerOptions { WriteIndented = true }.ForFhir(ModelInfo.ModelInspector);
 
     public static JsonSerializerOptions Compact { get; } = new JsonSerializerOptions().ForFhir(ModelInfo.ModelInspector);
+
+    /// <summary>Servers add their own elements (Medplum: meta.author, meta.project...); an answer must not fail on them.</summary>
+    public static JsonSerializerOptions Lenient { get; } = new JsonSerializerOptions()
+        .ForFhir(ModelInfo.ModelInspector)
+        .UsingMode(DeserializationMode.Ostrich);
 
     public static string Serialize(Resource resource, bool pretty = true) =>
         JsonSerializer.Serialize(resource, pretty ? Pretty : Compact);
@@ -24,7 +34,5 @@ public static class FhirJson
     /// serving) and could only pass again.
     /// </summary>
     public static T ParseStored<T>(string json) where T : Resource =>
-        JsonSerializer.Deserialize<T>(json, Stored) ?? throw new JsonException("The JSON held no resource.");
-
-    private static JsonSerializerOptions Stored { get; } = new JsonSerializerOptions().ForFhir(ModelInfo.ModelInspector).UsingMode(DeserializationMode.Ostrich);
+        JsonSerializer.Deserialize<T>(json, Lenient) ?? throw new JsonException("The JSON held no resource.");
 }

@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using Hl7.Fhir.Model;
 
 namespace FhirAdapter.Core.Mapping;
@@ -117,7 +117,7 @@ internal static class IntakeMapper
     }
 
     /// <summary>The resources of one intake submission; patient-level facts are keyed by the patient, not the intake.</summary>
-    public static void MapIntake(PatientContext context, ExportRecord record, FormPayload form, string questionnaireCanonical)
+    public static void MapIntake(PatientContext context, ClinicRecord record, FormPayload form, string questionnaireCanonical)
     {
         var intake = record.As<IntakePayload>();
         var withdrawn = record.IsEnteredInError;

@@ -4,7 +4,7 @@ namespace FhirAdapter.Core.Mapping;
 
 /// <summary>
 /// Writes a mapping to a folder as it is produced, laid out as <see cref="MappingOutput"/> says, and counts what it
-/// wrote: hand <see cref="Write(PatientBundle)"/> to <see cref="ExportMapper.Map(IEnumerable{ExportRecord}, Action{PatientBundle})"/>
+/// wrote: hand <see cref="Write(PatientBundle)"/> to <see cref="RecordMapper.Map(IEnumerable{ClinicRecord}, Action{PatientBundle})"/>
 /// and no Bundle outlives its own write.
 /// </summary>
 public sealed class MappingWriter

@@ -42,9 +42,6 @@ internal sealed class PatientContext(ClinicCanonicals canonicals, string patient
         return Bundle.Add(resource, system, identifierValue);
     }
 
-    public ResourceReference Ref(string resourceType, string identifierValue) =>
-        TransactionBuilder.Reference(resourceType, Canonicals.RecordSystem, identifierValue);
-
     /// <summary>A Practitioner by NPI in the Bundle, or a display-only reference when there is no NPI.</summary>
     public ResourceReference Practitioner(string name, string? npi)
     {

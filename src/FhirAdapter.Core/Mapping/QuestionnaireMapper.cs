@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using Hl7.Fhir.Model;
 
 namespace FhirAdapter.Core.Mapping;
@@ -7,7 +7,7 @@ namespace FhirAdapter.Core.Mapping;
 /// <summary>form → Questionnaire, following SDC practice (see docs/mapping.md).</summary>
 internal sealed class QuestionnaireMapper(ClinicCanonicals canonicals)
 {
-    public Questionnaire Map(ExportRecord record)
+    public Questionnaire Map(ClinicRecord record)
     {
         var form = record.As<FormPayload>();
         var items = form.AllItems().ToDictionary(i => i.LinkId, StringComparer.Ordinal);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using Hl7.Fhir.Model;
 
 namespace FhirAdapter.Core.Mapping;
@@ -154,10 +154,10 @@ internal static class QuestionnaireResponseMapper
                 return new FhirDecimal(value.GetDecimal());
             case "string" or "text" when value.ValueKind == JsonValueKind.String:
                 return new FhirString(value.GetString());
-            case "date" when value.ValueKind == JsonValueKind.String && ExportDates.TryParseDate(value.GetString()!, out _):
+            case "date" when value.ValueKind == JsonValueKind.String && RecordDates.TryParseDate(value.GetString()!, out _):
                 return new Date(value.GetString());
             case "dateTime" when value.ValueKind == JsonValueKind.String
-                && (ExportDates.TryParseDateTimeWithOffset(value.GetString()!, out _) || ExportDates.TryParseDate(value.GetString()!, out _)):
+                && (RecordDates.TryParseDateTimeWithOffset(value.GetString()!, out _) || RecordDates.TryParseDate(value.GetString()!, out _)):
                 return new FhirDateTime(value.GetString());
             case "choice" or "open-choice" when value.ValueKind == JsonValueKind.String:
                 if (item.Options.FirstOrDefault(o => o.Code == value.GetString()) is { } option)

@@ -1,5 +1,5 @@
 using System.Text;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using Hl7.Fhir.Model;
 
 namespace FhirAdapter.Core.Mapping;
@@ -10,7 +10,7 @@ namespace FhirAdapter.Core.Mapping;
 /// </summary>
 internal static class SessionMapper
 {
-    public static void Map(PatientContext context, ExportRecord record)
+    public static void Map(PatientContext context, ClinicRecord record)
     {
         var s = record.As<SessionPayload>();
         var withdrawn = record.IsEnteredInError;
@@ -87,7 +87,7 @@ internal static class SessionMapper
     }
 
     /// <summary>The course as an EpisodeOfCare, from all of its sessions in this patient's records.</summary>
-    public static void MapCourse(PatientContext context, string courseId, IReadOnlyList<ExportRecord> sessions)
+    public static void MapCourse(PatientContext context, string courseId, IReadOnlyList<ClinicRecord> sessions)
     {
         var payloads = sessions.Where(r => !r.IsEnteredInError).Select(r => r.As<SessionPayload>()).ToList();
         var planned = sessions.Select(r => r.As<SessionPayload>().Course?.PlannedSessions).LastOrDefault(p => p is not null);
@@ -116,7 +116,7 @@ internal static class SessionMapper
         context.Bundle.Add(episode, context.Canonicals.CourseSystem, courseId);
     }
 
-    private static Encounter Encounter(PatientContext context, ExportRecord record, SessionPayload s)
+    private static Encounter Encounter(PatientContext context, ClinicRecord record, SessionPayload s)
     {
         var encounter = new Encounter
         {
@@ -335,7 +335,7 @@ internal static class SessionMapper
         }
     }
 
-    private static Observation SideEffect(PatientContext context, SideEffectInfo effect, FhirDateTime? started, ExportRecord record, bool withdrawn, ResourceReference encounter)
+    private static Observation SideEffect(PatientContext context, SideEffectInfo effect, FhirDateTime? started, ClinicRecord record, bool withdrawn, ResourceReference encounter)
     {
         var observation = new Observation
         {
@@ -360,7 +360,7 @@ internal static class SessionMapper
         return observation;
     }
 
-    private static DocumentReference Note(PatientContext context, string notes, ExportRecord record, bool withdrawn, ResourceReference encounter) => new()
+    private static DocumentReference Note(PatientContext context, string notes, ClinicRecord record, bool withdrawn, ResourceReference encounter) => new()
     {
         Status = withdrawn ? DocumentReferenceStatus.EnteredInError : DocumentReferenceStatus.Current,
         Type = FhirValues.Concept(Codes.Loinc, Codes.ProgressNote, "Progress note"),

@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 
 namespace FhirAdapter.Core.Privacy;
 
@@ -14,7 +14,7 @@ public static class ConsentDecider
     private const string CounselingNotes = "counseling-notes";
 
     /// <summary>Decides at the provider's current time.</summary>
-    public static ConsentDecision Decide(IEnumerable<ExportRecord> records, string organizationId, DisclosurePurpose purpose, TimeProvider time)
+    public static ConsentDecision Decide(IEnumerable<ClinicRecord> records, string organizationId, DisclosurePurpose purpose, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
         return Decide(records, organizationId, purpose, time.GetUtcNow());
@@ -26,7 +26,7 @@ public static class ConsentDecider
     /// patient's records: only consents are read; for a recordId given in several versions the latest
     /// counts, and a record whose latest version is entered-in-error does not count at all.
     /// </summary>
-    public static ConsentDecision Decide(IEnumerable<ExportRecord> records, string organizationId, DisclosurePurpose purpose, DateTimeOffset now)
+    public static ConsentDecision Decide(IEnumerable<ClinicRecord> records, string organizationId, DisclosurePurpose purpose, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(records);
         ArgumentException.ThrowIfNullOrWhiteSpace(organizationId);
@@ -83,7 +83,7 @@ public static class ConsentDecider
         }
 
         return ConsentDecision.Permit(organizationId, purpose, now,
-            $"Permitted: a signed disclosure consent{tpo} names {org} for {purpose.ExportCode()}; {notes}.",
+            $"Permitted: a signed disclosure consent{tpo} names {org} for {purpose.RecordCode()}; {notes}.",
             permitting.RecordId, permitting.IsTpo, notesConsent);
     }
 
@@ -134,7 +134,7 @@ public static class ConsentDecider
             return ConsentProblem.Expired;
         }
 
-        return c.Purposes.Contains(purpose.ExportCode(), StringComparer.Ordinal) ? null : ConsentProblem.PurposeNotCovered;
+        return c.Purposes.Contains(purpose.RecordCode(), StringComparer.Ordinal) ? null : ConsentProblem.PurposeNotCovered;
     }
 
     private static string Describe(ConsentProblem problem, string org, DisclosurePurpose purpose) => problem switch
@@ -147,11 +147,11 @@ public static class ConsentDecider
         ConsentProblem.NoExpiry => $"the disclosure consent for {org} has no expiry date and is not a TPO consent",
         ConsentProblem.UnreadableExpiry => $"the expiry of the disclosure consent for {org} cannot be read",
         ConsentProblem.Expired => $"the disclosure consent for {org} has expired",
-        _ => $"the disclosure consent for {org} does not cover the purpose {purpose.ExportCode()}",
+        _ => $"the disclosure consent for {org} does not cover the purpose {purpose.RecordCode()}",
     };
 
     /// <summary>The latest version of each consent record, withdrawn (entered-in-error) records left out.</summary>
-    private static List<CurrentConsent> CurrentConsents(IEnumerable<ExportRecord> records)
+    private static List<CurrentConsent> CurrentConsents(IEnumerable<ClinicRecord> records)
     {
         var consents = records.Where(r => r is { Kind: RecordKind.Consent, Payload: ConsentPayload }).ToList();
         if (consents.Select(r => r.PatientMrn).Distinct(StringComparer.Ordinal).Skip(1).Any())

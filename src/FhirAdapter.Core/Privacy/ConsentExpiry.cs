@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 
 namespace FhirAdapter.Core.Privacy;
 
@@ -12,16 +12,16 @@ internal static class ConsentExpiry
     /// </summary>
     public static bool TryGetEnd(string expiresAt, out DateTimeOffset end)
     {
-        if (ExportDates.TryParseDateTimeWithOffset(expiresAt, out end))
+        if (RecordDates.TryParseDateTimeWithOffset(expiresAt, out end))
         {
             return true;
         }
 
-        if (ExportDates.TryParseDate(expiresAt, out var date))
+        if (RecordDates.TryParseDate(expiresAt, out var date))
         {
             // Midnight is never inside a New York daylight-saving gap (changes happen at 02:00), so the offset is unambiguous.
             var nextMidnight = date.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-            end = new DateTimeOffset(nextMidnight, ExportDates.ClinicTimeZone.GetUtcOffset(nextMidnight));
+            end = new DateTimeOffset(nextMidnight, RecordDates.ClinicTimeZone.GetUtcOffset(nextMidnight));
             return true;
         }
 

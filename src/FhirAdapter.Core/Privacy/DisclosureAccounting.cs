@@ -218,7 +218,7 @@ public sealed class DisclosureAccounting
     {
         var text = string.Join('\n', new[]
         {
-            patientKey, decision.OrganizationId, decision.Purpose.ExportCode(), decision.ConsentRecordId ?? "", channel.ToString(),
+            patientKey, decision.OrganizationId, decision.Purpose.RecordCode(), decision.ConsentRecordId ?? "", channel.ToString(),
             time.UtcTicks.ToString(CultureInfo.InvariantCulture),
         }.Concat(keys.Order(StringComparer.Ordinal)));
         return "disclosure-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)).AsSpan(0, 16));

@@ -2,11 +2,11 @@ using Hl7.Fhir.Model;
 
 namespace FhirAdapter.Core.Privacy;
 
-/// <summary>A purpose's code in the clinic export and in v3-ActReason.</summary>
+/// <summary>A purpose's code in the clinic's records and in v3-ActReason.</summary>
 public static class DisclosurePurposes
 {
-    /// <summary>The export's code: <c>treatment</c>, <c>payment</c> or <c>health-care-operations</c>.</summary>
-    public static string ExportCode(this DisclosurePurpose purpose) => purpose switch
+    /// <summary>The code the clinic's records use: <c>treatment</c>, <c>payment</c> or <c>health-care-operations</c>.</summary>
+    public static string RecordCode(this DisclosurePurpose purpose) => purpose switch
     {
         DisclosurePurpose.Treatment => "treatment",
         DisclosurePurpose.Payment => "payment",
@@ -23,7 +23,7 @@ public static class DisclosurePurposes
         _ => throw new ArgumentOutOfRangeException(nameof(purpose)),
     };
 
-    /// <summary>Reads an export code; false for anything else.</summary>
+    /// <summary>Reads a records' code; false for anything else.</summary>
     public static bool TryParse(string? code, out DisclosurePurpose purpose)
     {
         (var ok, purpose) = code switch

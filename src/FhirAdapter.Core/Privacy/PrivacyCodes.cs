@@ -40,7 +40,6 @@ public static class PrivacyCodes
     public const string DestinationRole = "110152"; // DICOM: Destination Role ID (the recipient)
     public const string DiscloseLifecycleEvent = "disclose"; // VERIFY: ISO 21089 lifecycle event "Disclose"
     public const string EntityPerson = "1"; // audit-entity-type
-    public const string EntitySystemObject = "2"; // audit-entity-type
     public const string RolePatient = "1"; // object-role
     public const string RoleDomainResource = "4"; // object-role
     public const string RoleSecurityResource = "13"; // object-role: the consent the disclosure rests on

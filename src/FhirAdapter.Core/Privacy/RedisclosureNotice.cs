@@ -20,7 +20,4 @@ public static class RedisclosureNotice
         + "(iii) You have received the record from a covered entity or business associate as permitted by 45 CFR part 164, subparts A and E. "
         + "A general authorization for the release of medical or other information is NOT sufficient to meet the required elements of written "
         + "consent to further use or redisclose the record (see 42 CFR 2.31).";
-
-    /// <summary>The short form the rule allows (Statement 2), for places too small for the full text.</summary>
-    public const string ShortText = "42 CFR part 2 prohibits unauthorized use or disclosure of these records.";
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FhirAdapter.Core.Mapping;
 using FhirAdapter.Exchange.Options;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -15,7 +16,7 @@ internal sealed class FhirHttp(IHttpClientFactory httpClients)
     {
         // POST [base], exactly as configured (no trailing slash added).
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(destination.BaseUrl.TrimEnd('/')));
-        request.Content = new StringContent(JsonSerializer.Serialize(bundle, FhirJson.Write), Encoding.UTF8, FhirJson.MediaType);
+        request.Content = new StringContent(JsonSerializer.Serialize(bundle, FhirJson.Compact), Encoding.UTF8, FhirJson.MediaType);
         request.Options.Set(RequestMarks.Idempotent, idempotent);
         return await SendAsync(destination, request, cancellationToken, slimEntries: true).ConfigureAwait(false);
     }
@@ -47,8 +48,8 @@ internal sealed class FhirHttp(IHttpClientFactory httpClients)
         try
         {
             return slimEntries && SlimResponseBundle(text) is { } slim
-                ? slim.Deserialize<Resource>(FhirJson.Read)
-                : JsonSerializer.Deserialize<Resource>(text, FhirJson.Read);
+                ? slim.Deserialize<Resource>(FhirJson.Lenient)
+                : JsonSerializer.Deserialize<Resource>(text, FhirJson.Lenient);
         }
         catch (Exception e) when (e is JsonException or DeserializationFailedException or NotSupportedException or InvalidOperationException)
         {

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Core.Privacy;
 using FhirAdapter.Store;
@@ -14,7 +14,7 @@ namespace FhirAdapter.Operations.Patients;
 /// consent and its state now, what was sent where and when, the accounting of disclosures, and who viewed it here.
 /// </summary>
 public sealed class PatientLookup(
-    IAdapterStore store, IOperationsQueries queries, IPatientViewStore views, ExportMapper mapper,
+    IAdapterStore store, IOperationsQueries queries, IPatientViewStore views, RecordMapper mapper,
     IOptions<FhirAdapter.Exchange.Options.ExchangeOptions> exchange, TimeProvider time)
 {
     public string KeyFor(string mrn) => mapper.PatientKey(mrn.Trim());
@@ -33,10 +33,10 @@ public sealed class PatientLookup(
         var (name, birthDate) = patient is null ? ("(not mapped yet)", "") : Identity(patient.Json);
         var mrn = records.Select(r => r.PatientMrn).FirstOrDefault(m => m is not null) ?? "";
         var now = time.GetUtcNow();
-        var exportRecords = records.Select(r => r.ToExportRecord()).ToList();
+        var clinicRecords = records.Select(r => r.ToClinicRecord()).ToList();
 
         var consents = records.Where(r => r.Kind == RecordKind.Consent)
-            .Select(r => (Record: r, Payload: (ConsentPayload)r.ToExportRecord().Payload))
+            .Select(r => (Record: r, Payload: (ConsentPayload)r.ToClinicRecord().Payload))
             .OrderBy(c => c.Payload.SignedAt)
             .Select(c => new ConsentLine(c.Record.RecordId, c.Payload.ConsentType, c.Payload.State, c.Payload.SignedAt, c.Payload.RevokedAt, c.Payload.ExpiresAt,
                 [.. c.Payload.Recipients.Select(x => x.OrganizationId)], [.. c.Payload.Purposes]))
@@ -47,7 +47,7 @@ public sealed class PatientLookup(
             .DistinctBy(o => o.Item2, StringComparer.Ordinal)
             .Select(o =>
             {
-                var decision = ConsentDecider.Decide(exportRecords, o.Item2, DisclosurePurpose.Treatment, now);
+                var decision = ConsentDecider.Decide(clinicRecords, o.Item2, DisclosurePurpose.Treatment, now);
                 return new ConsentState(o.Item2, o.Item1, decision.IsPermitted, decision.ConsentRecordId, decision.Reason);
             })
             .ToList();

@@ -1,3 +1,5 @@
+using FhirAdapter.Core.Privacy;
+
 namespace FhirAdapter.Store.Disclosures;
 
 /// <summary>

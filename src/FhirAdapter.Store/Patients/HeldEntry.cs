@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 
 namespace FhirAdapter.Store.Patients;
@@ -9,14 +9,14 @@ public sealed record HeldEntry(RecordKind Kind, string RecordId, HeldWaitKind Wa
 {
     /// <summary>
     /// From the mapper's held record: an intake is only held for its form, anything else only for its patient's
-    /// intake (see <see cref="ExportMapper.MapPatient"/>).
+    /// intake (see <see cref="RecordMapper.MapPatient"/>).
     /// </summary>
     public static HeldEntry From(HeldRecord held)
     {
         ArgumentNullException.ThrowIfNull(held);
         var record = held.Record;
         return record.Payload is IntakePayload intake
-            ? new HeldEntry(record.Kind, record.RecordId, HeldWaitKind.Form, ExportMapper.FormKey(intake.FormId, intake.FormVersion))
+            ? new HeldEntry(record.Kind, record.RecordId, HeldWaitKind.Form, RecordMapper.FormKey(intake.FormId, intake.FormVersion))
             : new HeldEntry(record.Kind, record.RecordId, HeldWaitKind.Intake, null);
     }
 }

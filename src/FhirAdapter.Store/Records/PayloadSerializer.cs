@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 
 namespace FhirAdapter.Store.Records;
 

@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 
 namespace FhirAdapter.Store.Records;
 
@@ -24,6 +24,6 @@ public sealed record StoredRecord(
     DateTimeOffset LastSeenAt)
 {
     /// <summary>The record as the reader produced it, typed payload and content hash included.</summary>
-    public ExportRecord ToExportRecord() =>
+    public ClinicRecord ToClinicRecord() =>
         new(Kind, RecordId, UpdatedAt, Status, Site, PayloadSerializer.Deserialize(Kind, PayloadJson), Source) { ContentHash = ContentHash };
 }

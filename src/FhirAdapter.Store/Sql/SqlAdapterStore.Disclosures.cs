@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using FhirAdapter.Core.Privacy;
 using FhirAdapter.Store.Disclosures;
 
 namespace FhirAdapter.Store.Sql;

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Store.Patients;
 
 namespace FhirAdapter.Store.Sql;

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Store.Quarantine;
 
 namespace FhirAdapter.Store.Sql;

@@ -1,5 +1,5 @@
 using System.Data.Common;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Store.Patients;
 using FhirAdapter.Store.Records;
@@ -163,7 +163,7 @@ internal sealed partial class SqlAdapterStore
         return outcome;
     }
 
-    private static string? FormKeyOf(ExportRecord record) => record.Payload is FormPayload form ? ExportMapper.FormKey(form.FormId, form.Version) : null;
+    private static string? FormKeyOf(ClinicRecord record) => record.Payload is FormPayload form ? RecordMapper.FormKey(form.FormId, form.Version) : null;
 
     public async Task<StoredRecord?> GetCurrentRecordAsync(RecordKind kind, string recordId, CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Store;
 using FhirAdapter.Operations.Patients;
@@ -27,12 +27,12 @@ internal static class DisclosuresCommand
             DateTimeOffset? from = null;
             if (parse.GetValue(since) is { } text)
             {
-                if (ExportDates.TryParseDate(text, out var date))
+                if (RecordDates.TryParseDate(text, out var date))
                 {
                     var local = date.ToDateTime(TimeOnly.MinValue);
-                    from = new DateTimeOffset(local, ExportDates.ClinicTimeZone.GetUtcOffset(local));
+                    from = new DateTimeOffset(local, RecordDates.ClinicTimeZone.GetUtcOffset(local));
                 }
-                else if (ExportDates.TryParseDateTimeWithOffset(text, out var instant))
+                else if (RecordDates.TryParseDateTimeWithOffset(text, out var instant))
                 {
                     from = instant;
                 }
@@ -45,7 +45,7 @@ internal static class DisclosuresCommand
 
             return await CommandHost.RunAsync(parse, error, async services =>
             {
-                var key = services.GetRequiredService<ExportMapper>().PatientKey(parse.GetValue(patient)!);
+                var key = services.GetRequiredService<RecordMapper>().PatientKey(parse.GetValue(patient)!);
                 var disclosures = await services.GetRequiredService<IDisclosureStore>().GetDisclosuresAsync(key, from, ct).ConfigureAwait(false);
                 if (parse.GetValue(format) == "fhir")
                 {

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using FhirAdapter.Core.Generation;
+using FhirAdapter.Generation;
 
 namespace FhirAdapter.Worker.Commands;
 
@@ -18,15 +18,15 @@ internal static class GenerateCommand
         var defaults = new ClinicGeneratorOptions();
         var patients = new Option<int>("--patients", "-n") { Description = "How many patients to generate.", DefaultValueFactory = _ => defaults.Patients };
         var seed = new Option<int>("--seed", "-s") { Description = "The seed: the same seed gives the same files, byte for byte.", DefaultValueFactory = _ => defaults.Seed };
-        var outputDir = new Option<string>("--output", "-o") { Description = "The folder to write the export to (files of an earlier run there are replaced).", Required = true };
+        var outputDir = new Option<string>("--output", "-o") { Description = "The folder to write the inbox to (files of an earlier run there are replaced).", Required = true };
         var invalidRate = new Option<double>("--invalid-rate") { Description = "Share of records made invalid on purpose (0 to 1).", DefaultValueFactory = _ => defaults.InvalidRate };
-        var perExport = new Option<int>("--patients-per-export") { Description = "Patients per export (one set of files); bounds each file's size.", DefaultValueFactory = _ => defaults.PatientsPerExport };
+        var perBatch = new Option<int>("--patients-per-batch", "--patients-per-export") { Description = "Patients per batch (one set of files); bounds each file's size.", DefaultValueFactory = _ => defaults.PatientsPerBatch };
         // Consents mostly run for a year from signing: a clinic that started recently still has consents in force today.
         var startDate = new Option<DateOnly>("--start-date") { Description = "The day of the first intake (YYYY-MM-DD).", DefaultValueFactory = _ => defaults.StartDate };
         var perDay = new Option<int>("--patients-per-day") { Description = "New patients per clinic day (Monday to Saturday), across both sites.", DefaultValueFactory = _ => defaults.NewPatientsPerDay };
         var command = new Command("generate", "Write a synthetic clinic export (fictional patients, forms, intakes, consents, sessions) for load tests and demos.")
         {
-            patients, seed, outputDir, invalidRate, perExport, startDate, perDay,
+            patients, seed, outputDir, invalidRate, perBatch, startDate, perDay,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -35,7 +35,7 @@ internal static class GenerateCommand
                 Patients = parse.GetValue(patients),
                 Seed = parse.GetValue(seed),
                 InvalidRate = parse.GetValue(invalidRate),
-                PatientsPerExport = parse.GetValue(perExport),
+                PatientsPerBatch = parse.GetValue(perBatch),
                 StartDate = parse.GetValue(startDate),
                 NewPatientsPerDay = parse.GetValue(perDay),
             };
@@ -60,7 +60,7 @@ internal static class GenerateCommand
     {
         { Patients: < 1 or > ClinicGeneratorOptions.MaxPatients } => $"--patients must be between 1 and {ClinicGeneratorOptions.MaxPatients}.",
         { InvalidRate: < 0 or > 1 } or { InvalidRate: double.NaN } => "--invalid-rate must be between 0 and 1.",
-        { PatientsPerExport: < 1 } => "--patients-per-export must be at least 1.",
+        { PatientsPerBatch: < 1 } => "--patients-per-batch must be at least 1.",
         { NewPatientsPerDay: < 1 } => "--patients-per-day must be at least 1.",
         _ => null,
     };

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Store;
 using FhirAdapter.Store.Records;
@@ -20,7 +20,7 @@ internal sealed class GroupedInbox : IAsyncDisposable
 
     private readonly string _directory;
     private readonly IAdapterStore _store;
-    private readonly ExportMapper _mapper;
+    private readonly RecordMapper _mapper;
 
     /// <summary>
     /// Every patient key that received a record, as its 128-bit value (a key is <c>p-</c> and 32 hex digits, whose numeric
@@ -31,7 +31,7 @@ internal sealed class GroupedInbox : IAsyncDisposable
     /// <summary>Keys of another shape, should there be any.</summary>
     private readonly SortedSet<string> _otherKeys = new(StringComparer.Ordinal);
 
-    private GroupedInbox(string directory, IAdapterStore store, ExportMapper mapper)
+    private GroupedInbox(string directory, IAdapterStore store, RecordMapper mapper)
     {
         _directory = directory;
         _store = store;
@@ -44,7 +44,7 @@ internal sealed class GroupedInbox : IAsyncDisposable
     public Counts Read { get; private set; } = new(0, 0, 0, 0, 0, 0, 0, 0);
 
     /// <summary>Reads every file of <paramref name="inbox"/>; each rejected record's errors go to <paramref name="rejected"/> as they are found.</summary>
-    public static async Task<GroupedInbox> ReadAsync(string inbox, ExportMapper mapper, Action<RecordError> rejected, CancellationToken cancellationToken)
+    public static async Task<GroupedInbox> ReadAsync(string inbox, RecordMapper mapper, Action<RecordError> rejected, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(rejected);
         var directory = Path.Combine(Path.GetTempPath(), "fhiradapter-grouping-" + Guid.NewGuid().ToString("N"));
@@ -64,11 +64,11 @@ internal sealed class GroupedInbox : IAsyncDisposable
     }
 
     /// <summary>The current version of every form.</summary>
-    public async Task<IReadOnlyList<ExportRecord>> FormsAsync(CancellationToken cancellationToken) =>
-        [.. (await _store.GetCurrentFormsAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.ToExportRecord())];
+    public async Task<IReadOnlyList<ClinicRecord>> FormsAsync(CancellationToken cancellationToken) =>
+        [.. (await _store.GetCurrentFormsAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.ToClinicRecord())];
 
     /// <summary>Each patient's MRN and current records, in patient-key order (the order output files are named in).</summary>
-    public async IAsyncEnumerable<(string Mrn, IReadOnlyList<ExportRecord> Records)> PatientsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<(string Mrn, IReadOnlyList<ClinicRecord> Records)> PatientsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var keys = _patients.Order().Select(k => "p-" + k.ToString("x32", CultureInfo.InvariantCulture)).Concat(_otherKeys);
         foreach (var key in keys)
@@ -76,7 +76,7 @@ internal sealed class GroupedInbox : IAsyncDisposable
             var stored = await _store.GetCurrentRecordsAsync(key, cancellationToken).ConfigureAwait(false);
             if (stored.Count > 0)
             {
-                yield return (stored[0].PatientMrn!, [.. stored.Select(s => s.ToExportRecord())]);
+                yield return (stored[0].PatientMrn!, [.. stored.Select(s => s.ToClinicRecord())]);
             }
         }
     }

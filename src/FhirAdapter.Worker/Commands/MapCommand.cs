@@ -1,5 +1,5 @@
 using System.CommandLine;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 
 namespace FhirAdapter.Worker.Commands;
@@ -34,7 +34,7 @@ internal static class MapCommand
                 return AdapterCommandLine.UsageError;
             }
 
-            var mapper = new ExportMapper(options);
+            var mapper = new RecordMapper(options);
             var rejected = new FirstItems<RecordError>(MapSummary.Listed);
             var held = new FirstItems<HeldRecord>(MapSummary.Listed);
             // The records are grouped by patient in a temporary store, not in memory; each Bundle is written as soon as it
@@ -43,10 +43,10 @@ internal static class MapCommand
             var target = parse.GetValue(outputDir)!;
             var writer = new MappingWriter(target);
             var mappingErrors = new List<RecordError>();
-            var forms = ExportMapper.CurrentForms(await grouped.FormsAsync(cancellationToken).ConfigureAwait(false), mappingErrors);
+            var forms = RecordMapper.CurrentForms(await grouped.FormsAsync(cancellationToken).ConfigureAwait(false), mappingErrors);
             var questionnaires = mapper.MapQuestionnaires(forms, mappingErrors);
             writer.WriteQuestionnaires(questionnaires);
-            var lookup = forms.ToDictionary(f => ExportMapper.FormKey(f.As<FormPayload>().FormId, f.As<FormPayload>().Version), StringComparer.Ordinal);
+            var lookup = forms.ToDictionary(f => RecordMapper.FormKey(f.As<FormPayload>().FormId, f.As<FormPayload>().Version), StringComparer.Ordinal);
             var rejectedRecords = grouped.Read.Invalid + grouped.Read.Conflicts + Rejected(mappingErrors, rejected);
             await foreach (var (mrn, records) in grouped.PatientsAsync(cancellationToken).ConfigureAwait(false))
             {

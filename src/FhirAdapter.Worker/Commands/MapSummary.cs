@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 
 namespace FhirAdapter.Worker.Commands;

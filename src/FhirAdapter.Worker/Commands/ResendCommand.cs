@@ -38,7 +38,7 @@ internal static class ResendCommand
                     return AdapterCommandLine.UsageError;
                 }
 
-                var key = parse.GetValue(patient) is { } mrn ? services.GetRequiredService<ExportMapper>().PatientKey(mrn) : null;
+                var key = parse.GetValue(patient) is { } mrn ? services.GetRequiredService<RecordMapper>().PatientKey(mrn) : null;
                 var queued = await services.GetRequiredService<IAdapterStore>().ResendAsync(configured.Name, key, ct).ConfigureAwait(false);
                 if (key is not null && queued == 0)
                 {

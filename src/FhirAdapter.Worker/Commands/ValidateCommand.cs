@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Validation;
 using Hl7.Fhir.Model;
@@ -54,7 +54,7 @@ internal static class ValidateCommand
             // Loading the profiles and the specification takes seconds of its own: let it run beside reading.
             var loading = System.Threading.Tasks.Task.Run(() => new FhirResourceValidator(validation), cancellationToken);
             var report = new ValidationReport(output, json: parse.GetValue(format) == "json");
-            var mapper = new ExportMapper(mapping);
+            var mapper = new RecordMapper(mapping);
             // Records grouped by patient in a temporary store; each patient mapped, validated, compared and reported in
             // turn: memory holds one patient and the report's counts, whatever the size of the clinic.
             await using var grouped = await GroupedInbox.ReadAsync(inbox, mapper, report.AddRejected, cancellationToken).ConfigureAwait(false);
@@ -65,7 +65,7 @@ internal static class ValidateCommand
             }
 
             var rejected = new List<RecordError>();
-            var forms = ExportMapper.CurrentForms(await grouped.FormsAsync(cancellationToken).ConfigureAwait(false), rejected);
+            var forms = RecordMapper.CurrentForms(await grouped.FormsAsync(cancellationToken).ConfigureAwait(false), rejected);
             var questionnaires = mapper.MapQuestionnaires(forms, rejected);
             rejected.ForEach(report.AddRejected);
             var bundles = 0;
@@ -74,7 +74,7 @@ internal static class ValidateCommand
                 Check(MappingOutput.QuestionnairesFile, questionnaires);
             }
 
-            var lookup = forms.ToDictionary(f => ExportMapper.FormKey(f.As<FormPayload>().FormId, f.As<FormPayload>().Version), StringComparer.Ordinal);
+            var lookup = forms.ToDictionary(f => RecordMapper.FormKey(f.As<FormPayload>().FormId, f.As<FormPayload>().Version), StringComparer.Ordinal);
             await foreach (var (mrn, records) in grouped.PatientsAsync(cancellationToken).ConfigureAwait(false))
             {
                 var result = mapper.MapPatient(mrn, records, lookup);

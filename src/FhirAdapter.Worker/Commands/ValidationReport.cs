@@ -1,5 +1,6 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
+using FhirAdapter.Validation;
 using Hl7.Fhir.Model;
 
 namespace FhirAdapter.Worker.Commands;
@@ -106,7 +107,7 @@ internal sealed class ValidationReport
         }
 
         _group.Add(finding);
-        if (finding.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
+        if (finding.Severity.IsError())
         {
             _errors++;
         }

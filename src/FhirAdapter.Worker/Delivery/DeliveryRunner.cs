@@ -315,7 +315,7 @@ internal sealed class DeliveryRunner(
             return (new Prepared(DeliveryPlanner.Plan(key, StoredBundles.FromStored(resources), resources, removed, states, null), null, null), none);
         }
 
-        var records = (await store.GetCurrentRecordsAsync(key, cancellationToken).ConfigureAwait(false)).Select(r => r.ToExportRecord()).ToList();
+        var records = (await store.GetCurrentRecordsAsync(key, cancellationToken).ConfigureAwait(false)).Select(r => r.ToClinicRecord()).ToList();
         var decision = ConsentDecider.Decide(records, destination.OrganizationId, DisclosurePurpose.Treatment, time.GetUtcNow());
         if (!decision.IsPermitted)
         {
@@ -360,8 +360,8 @@ internal sealed class DeliveryRunner(
         if (decision is not null && disclosed.Count > 0)
         {
             var record = accounting.Record(lease.PatientKey, mrn!, decision, DisclosureChannel.Push, disclosed, time.GetUtcNow());
-            disclosure = new Store.Disclosures.Disclosure(record.Id, record.PatientKey, record.OrganizationId, record.Purpose.ExportCode(),
-                record.ConsentRecordId, Store.Disclosures.DisclosureChannel.Push, record.Time, record.ResourceIds, record.AuditEventJson);
+            disclosure = new Store.Disclosures.Disclosure(record.Id, record.PatientKey, record.OrganizationId, record.Purpose.RecordCode(),
+                record.ConsentRecordId, DisclosureChannel.Push, record.Time, record.ResourceIds, record.AuditEventJson);
         }
 
         await store.RecordDeliveryAsync(new DeliveryReport(destination.Name, lease.PatientKey, outcomes)

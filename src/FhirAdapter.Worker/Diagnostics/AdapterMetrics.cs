@@ -4,7 +4,7 @@ namespace FhirAdapter.Worker.Diagnostics;
 
 /// <summary>
 /// The worker's metrics (meter <c>FhirAdapter</c>), exported through OpenTelemetry: records read and rejected,
-/// patients mapped, resources invalid, delivered and rejected, sync passes (scanning the inbox or not), and the queue depth per destination.
+/// patients mapped, resources invalid, delivered and rejected, sync passes (scanning the inbox or not) and their duration, and the validation fast path.
 /// </summary>
 public sealed class AdapterMetrics : IDisposable
 {
@@ -17,7 +17,7 @@ public sealed class AdapterMetrics : IDisposable
     private readonly Counter<long> _resourcesInvalid;
     private readonly Counter<long> _resourcesDelivered;
     private readonly Counter<long> _resourcesRejected;
-    private readonly Histogram<double> _deliveryLatency;
+    private readonly Histogram<double> _syncDuration;
     private readonly Counter<long> _passes;
     private readonly Counter<long> _fastPathDisagreements;
 
@@ -33,12 +33,8 @@ public sealed class AdapterMetrics : IDisposable
         _resourcesRejected = _meter.CreateCounter<long>("fhiradapter.resources.rejected", "{resource}", "Resources a destination rejected");
         _passes = _meter.CreateCounter<long>("fhiradapter.sync.passes", "{pass}", "Sync passes, tagged inbox=scanned or inbox=elsewhere (another instance had the tick's scan)");
         _fastPathDisagreements = _meter.CreateCounter<long>("fhiradapter.validation.fastpath.disagreements", "{resource}", "Resources the validation fast path accepted in which Firely's double check found issues");
-        _deliveryLatency = _meter.CreateHistogram<double>("fhiradapter.sync.duration", "s", "Duration of a sync pass");
+        _syncDuration = _meter.CreateHistogram<double>("fhiradapter.sync.duration", "s", "Duration of a sync pass");
     }
-
-    /// <summary>Observes the queue depth per destination from the store when metrics are collected.</summary>
-    public void ObserveQueueDepth(Func<IEnumerable<Measurement<long>>> pendingPerDestination) =>
-        _meter.CreateObservableGauge("fhiradapter.delivery.pending", pendingPerDestination, "{resource}", "Resources waiting to be delivered");
 
     public void RecordsRead(int read, int rejected)
     {
@@ -68,7 +64,7 @@ public sealed class AdapterMetrics : IDisposable
     public void ObserveFastPath(Func<IEnumerable<Measurement<long>>> counts) =>
         _meter.CreateObservableCounter("fhiradapter.validation.fastpath.resources", counts, "{resource}", "Resources the validation fast path accepted, sent to Firely or double-checked (tag outcome)");
 
-    public void SyncDuration(TimeSpan duration) => _deliveryLatency.Record(duration.TotalSeconds);
+    public void SyncDuration(TimeSpan duration) => _syncDuration.Record(duration.TotalSeconds);
 
     public void Dispose() => _meter.Dispose();
 }

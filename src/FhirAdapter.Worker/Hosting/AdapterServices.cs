@@ -28,8 +28,8 @@ internal static class AdapterServices
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
 
-        services.AddSingleton(sp => new ExportMapper(sp.GetRequiredService<IOptions<MappingOptions>>().Value));
-        services.AddSingleton(sp => sp.GetRequiredService<ExportMapper>().Canonicals);
+        services.AddSingleton(sp => new RecordMapper(sp.GetRequiredService<IOptions<MappingOptions>>().Value));
+        services.AddSingleton(sp => sp.GetRequiredService<RecordMapper>().Canonicals);
         services.AddSingleton(sp => new FhirResourceValidator(sp.GetRequiredService<IOptions<FhirValidationOptions>>()));
         services.AddSingleton<ResourceValidator>();
         services.AddSingleton(sp => new DisclosureFilter(sp.GetRequiredService<ClinicCanonicals>()));

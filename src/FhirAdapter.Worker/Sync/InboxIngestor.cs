@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Store;
 using FhirAdapter.Store.Quarantine;
@@ -16,7 +16,7 @@ namespace FhirAdapter.Worker.Sync;
 /// writing (<see cref="FileCompleteness"/>) is not read until it is complete: the pass waits for it a while, then
 /// leaves it to the next pass; a file that changes while it is being read is not stored from that read.
 /// </summary>
-internal sealed class InboxIngestor(IAdapterStore store, ExportMapper mapper, FileCompleteness completeness, IOptions<WorkerOptions> options, TimeProvider time)
+internal sealed class InboxIngestor(IAdapterStore store, RecordMapper mapper, FileCompleteness completeness, IOptions<WorkerOptions> options, TimeProvider time)
 {
     /// <param name="NotComplete">Files left for a later pass because they were still being written (or lack their marker).</param>
     /// <param name="QuarantineCleared">Quarantine entries that no longer apply: their record was read valid, or their file was read again without them.</param>

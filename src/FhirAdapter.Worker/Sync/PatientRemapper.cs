@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Core.Privacy;
 using FhirAdapter.Exchange.Options;
@@ -6,6 +6,7 @@ using FhirAdapter.Store;
 using FhirAdapter.Store.Leases;
 using FhirAdapter.Store.Patients;
 using FhirAdapter.Store.Quarantine;
+using FhirAdapter.Validation;
 using FhirAdapter.Worker.Scheduling;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,7 @@ namespace FhirAdapter.Worker.Sync;
 /// quarantined with the validator's message.
 /// </summary>
 internal sealed class PatientRemapper(
-    IAdapterStore store, ExportMapper mapper, ResourceValidator validator, IOptions<ExchangeOptions> exchange, IOptions<WorkerOptions> options, TimeProvider time)
+    IAdapterStore store, RecordMapper mapper, ResourceValidator validator, IOptions<ExchangeOptions> exchange, IOptions<WorkerOptions> options, TimeProvider time)
 {
 
     /// <param name="Unchanged">Resources mapped exactly as before, whose earlier outcome stood (not validated again).</param>
@@ -41,7 +42,7 @@ internal sealed class PatientRemapper(
         var done = 0;
         var gate = new object();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        IReadOnlyDictionary<string, ExportRecord>? forms = null; // read once per pass: the inbox was read before mapping starts
+        IReadOnlyDictionary<string, ClinicRecord>? forms = null; // read once per pass: the inbox was read before mapping starts
         ILookup<string, (long Id, QuarantineEntry Entry)>? entries = null; // the same: mapping entries by recordId
         while (true)
         {
@@ -93,11 +94,11 @@ internal sealed class PatientRemapper(
     }
 
     private async Task<Counts> MapPatientAsync(
-        PatientLease lease, string owner, IReadOnlyDictionary<string, ExportRecord> forms, ILookup<string, (long Id, QuarantineEntry Entry)> entries,
+        PatientLease lease, string owner, IReadOnlyDictionary<string, ClinicRecord> forms, ILookup<string, (long Id, QuarantineEntry Entry)> entries,
         int validationThreads, CancellationToken cancellationToken)
     {
         var stored = await store.GetCurrentRecordsAsync(lease.PatientKey, cancellationToken).ConfigureAwait(false);
-        var records = stored.Select(s => s.ToExportRecord()).ToList();
+        var records = stored.Select(s => s.ToClinicRecord()).ToList();
         var result = records.Count == 0 ? null : mapper.MapPatient(stored[0].PatientMrn!, records, forms);
 
         var (resources, unchanged) = result?.Bundle is { } bundle
@@ -126,8 +127,8 @@ internal sealed class PatientRemapper(
         PatientLease lease, string owner, ILookup<string, (long Id, QuarantineEntry Entry)> entries, int validationThreads, CancellationToken cancellationToken)
     {
         var rejected = new List<RecordError>();
-        var stored = (await store.GetCurrentFormsAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.ToExportRecord()).ToList();
-        var forms = ExportMapper.CurrentForms(stored, rejected);
+        var stored = (await store.GetCurrentFormsAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.ToClinicRecord()).ToList();
+        var forms = RecordMapper.CurrentForms(stored, rejected);
         var bundle = mapper.MapQuestionnaires(forms, rejected);
         var (resources, unchanged) = bundle is null
             ? ([], 0)
@@ -150,7 +151,7 @@ internal sealed class PatientRemapper(
     /// does not repeat (a record or a resource that now passes, under fixed records or new profiles), in one unit.
     /// </summary>
     private async System.Threading.Tasks.Task QuarantineAsync(
-        List<QuarantineEntry> quarantine, IReadOnlyList<ExportRecord> records, ILookup<string, (long Id, QuarantineEntry Entry)> entries, CancellationToken cancellationToken)
+        List<QuarantineEntry> quarantine, IReadOnlyList<ClinicRecord> records, ILookup<string, (long Id, QuarantineEntry Entry)> entries, CancellationToken cancellationToken)
     {
         var resolved = records.Select(r => r.RecordId).Distinct(StringComparer.Ordinal)
             .SelectMany(id => entries[id]).Where(e => !quarantine.Contains(e.Entry)).Select(e => e.Id).Distinct().ToList();
@@ -162,21 +163,21 @@ internal sealed class PatientRemapper(
     }
 
     /// <summary>Whether this patient's consent permits each destination's organization now (purpose: treatment).</summary>
-    private List<(string Destination, ConsentDecision Decision)> Decide(IReadOnlyList<ExportRecord> records)
+    private List<(string Destination, ConsentDecision Decision)> Decide(IReadOnlyList<ClinicRecord> records)
     {
         var now = time.GetUtcNow();
         return [.. exchange.Value.Destinations.Select(d => (d.Name, ConsentDecider.Decide(records, d.OrganizationId, DisclosurePurpose.Treatment, now)))];
     }
 
-    private async Task<IReadOnlyDictionary<string, ExportRecord>> CurrentFormsAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, ClinicRecord>> CurrentFormsAsync(CancellationToken cancellationToken)
     {
-        var forms = (await store.GetCurrentFormsAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.ToExportRecord());
-        return ExportMapper.CurrentForms(forms, []).ToDictionary(
-            f => ExportMapper.FormKey(f.As<FormPayload>().FormId, f.As<FormPayload>().Version), StringComparer.Ordinal);
+        var forms = (await store.GetCurrentFormsAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.ToClinicRecord());
+        return RecordMapper.CurrentForms(forms, []).ToDictionary(
+            f => RecordMapper.FormKey(f.As<FormPayload>().FormId, f.As<FormPayload>().Version), StringComparer.Ordinal);
     }
 
     /// <summary>A quarantine entry for a resource that failed validation, naming the record it came from where known.</summary>
-    private static QuarantineEntry InvalidResourceEntry(MappedResource resource, IReadOnlyList<ExportRecord> records)
+    private static QuarantineEntry InvalidResourceEntry(MappedResource resource, IReadOnlyList<ClinicRecord> records)
     {
         var value = resource.Identifier[(resource.Identifier.LastIndexOf('|') + 1)..];
         // The Patient and the patient-level facts (keyed by MRN or patient key) come from the intakes: name the latest, so
@@ -185,7 +186,7 @@ internal sealed class PatientRemapper(
             .OrderByDescending(r => r.RecordId.Length).FirstOrDefault()
             ?? records.Where(r => r.Kind == RecordKind.Intake).OrderByDescending(r => r.UpdatedAt).FirstOrDefault();
         var outcome = FhirJson.ParseStored<OperationOutcome>(resource.Validation.OperationOutcomeJson!);
-        var errors = outcome.Issue.Where(ResourceValidator.IsError).ToList();
+        var errors = outcome.Errors().ToList();
         var fields = string.Join(", ", errors.SelectMany(i => i.Expression).Distinct(StringComparer.Ordinal));
         var reasons = string.Join("; ", errors.Select(i => i.Details?.Text ?? i.Diagnostics ?? i.Code.ToString()));
         return new QuarantineEntry(source?.Source ?? new SourceLocation("(mapping)"), source?.RecordId, fields,

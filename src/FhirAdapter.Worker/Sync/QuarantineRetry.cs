@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Operations.Quarantine;
 using FhirAdapter.Store;
@@ -16,7 +16,7 @@ namespace FhirAdapter.Worker.Sync;
 /// takes effect at once), else parsed again from its stored raw text: valid now, it is ingested like any arrival and its
 /// entry resolved. The next sync still reads the fixed file, where the record is then a repeat.
 /// </summary>
-internal sealed class QuarantineRetry(IAdapterStore store, ExportMapper mapper, IOptions<WorkerOptions> options) : IQuarantineRetry
+internal sealed class QuarantineRetry(IAdapterStore store, RecordMapper mapper, IOptions<WorkerOptions> options) : IQuarantineRetry
 {
     public async Task<RetryOutcome> RetryAsync(QuarantinedRecord entry, CancellationToken cancellationToken)
     {

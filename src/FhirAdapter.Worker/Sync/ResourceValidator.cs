@@ -61,9 +61,6 @@ internal sealed class ResourceValidator
     }
 
     private ResourceValidation ToValidation(OperationOutcome outcome) =>
-        (outcome.Issue.Any(IsError) ? ResourceValidation.Invalid(FhirJson.Serialize(outcome, pretty: false)) : ResourceValidation.Valid)
+        (outcome.HasErrors() ? ResourceValidation.Invalid(FhirJson.Serialize(outcome, pretty: false)) : ResourceValidation.Valid)
         with { ValidatedWith = validator.Fingerprint };
-
-    public static bool IsError(OperationOutcome.IssueComponent issue) =>
-        issue.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal;
 }

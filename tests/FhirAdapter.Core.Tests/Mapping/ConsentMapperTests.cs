@@ -6,12 +6,12 @@ namespace FhirAdapter.Core.Tests.Mapping;
 public sealed class ConsentMapperTests
 {
     private static async Task<Consent> MapConsent(System.Text.Json.Nodes.JsonObject consent) =>
-        (await Map.RecordsAsync(Records.Example("form"), Records.Example("intake"), consent)).All<Consent>().Single();
+        (await Map.RecordsAsync(RecordJson.Example("form"), RecordJson.Example("intake"), consent)).All<Consent>().Single();
 
     [Fact]
     public async Task A_disclosure_consent_is_a_Part_2_privacy_consent_naming_its_recipients()
     {
-        var consent = await MapConsent(Records.Example("consent"));
+        var consent = await MapConsent(RecordJson.Example("consent"));
 
         Assert.Equal(Consent.ConsentState.Active, consent.Status);
         Assert.Equal("patient-privacy", consent.Scope!.Coding[0].Code);
@@ -31,7 +31,7 @@ public sealed class ConsentMapperTests
     [InlineData("declined", Consent.ConsentState.Rejected)]
     public async Task Revoked_and_declined_consents_are_not_active(string state, Consent.ConsentState status)
     {
-        var consent = await MapConsent(Records.Example("consent").With("state", state).With("revokedAt", state == "revoked" ? "2026-04-01T09:00:00-04:00" : null));
+        var consent = await MapConsent(RecordJson.Example("consent").With("state", state).With("revokedAt", state == "revoked" ? "2026-04-01T09:00:00-04:00" : null));
 
         Assert.Equal(status, consent.Status);
         if (state == "revoked")
@@ -43,7 +43,7 @@ public sealed class ConsentMapperTests
     [Fact]
     public async Task A_guardian_signature_is_a_contained_related_person()
     {
-        var consent = await MapConsent(Records.Example("consent").With("signedBy", "guardian"));
+        var consent = await MapConsent(RecordJson.Example("consent").With("signedBy", "guardian"));
         var guardian = (RelatedPerson)consent.Contained.Single();
 
         Assert.Equal("#signer", consent.Performer.Single().Reference);
@@ -53,7 +53,7 @@ public sealed class ConsentMapperTests
     [Fact]
     public async Task A_treatment_consent_is_informed_consent_with_its_education_topics()
     {
-        var record = Records.Example("consent").With("consentType", "treatment").Without("recipients").Without("purposes").Without("dataScope")
+        var record = RecordJson.Example("consent").With("consentType", "treatment").Without("recipients").Without("purposes").Without("dataScope")
             .With("educationTopics", new System.Text.Json.Nodes.JsonArray("dissociation", "no-driving-24h"));
 
         var consent = await MapConsent(record);

@@ -104,9 +104,9 @@ public sealed class IntakeMapperTests
     [Fact]
     public async Task A_positive_contraindication_raises_a_flag_and_an_allergy()
     {
-        var intake = Records.Example("intake").With("contraindications.ketamineAllergy", true).With("misuseRisk.diversionConcern", true);
+        var intake = RecordJson.Example("intake").With("contraindications.ketamineAllergy", true).With("misuseRisk.diversionConcern", true);
 
-        var result = await Map.RecordsAsync(Records.Example("form"), intake);
+        var result = await Map.RecordsAsync(RecordJson.Example("form"), intake);
 
         Assert.Equal(2, result.All<Flag>().Count(f => f.Status == Flag.FlagStatus.Active));
         Assert.Equal("6130", result.All<AllergyIntolerance>().Single().Code!.Coding[0].Code);
@@ -115,10 +115,10 @@ public sealed class IntakeMapperTests
     [Fact]
     public async Task An_answer_that_does_not_fit_its_form_rejects_the_intake_naming_the_answer()
     {
-        var intake = Records.Example("intake");
+        var intake = RecordJson.Example("intake");
         intake["answers"]![3]!["value"] = "LA0000-0";
 
-        var result = await Map.RecordsAsync(Records.Example("form"), intake, Records.Example("session"));
+        var result = await Map.RecordsAsync(RecordJson.Example("form"), intake, RecordJson.Example("session"));
 
         var error = Assert.Single(result.Rejected);
         Assert.Equal(("INT-2026-000123", "answers[3].value"), (error.RecordId, error.Field));

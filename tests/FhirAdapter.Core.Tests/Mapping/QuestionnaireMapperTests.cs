@@ -7,12 +7,12 @@ namespace FhirAdapter.Core.Tests.Mapping;
 public sealed class QuestionnaireMapperTests
 {
     private static async Task<Questionnaire> IntakeForm() =>
-        (Questionnaire)(await Map.RecordsAsync(Records.Example("form"))).Questionnaires!.Entry.Single().Resource!;
+        (Questionnaire)(await Map.RecordsAsync(RecordJson.Example("form"))).Questionnaires!.Entry.Single().Resource!;
 
     [Fact]
     public async Task A_form_becomes_a_versioned_questionnaire_updated_on_url_and_version()
     {
-        var result = await Map.RecordsAsync(Records.Example("form"));
+        var result = await Map.RecordsAsync(RecordJson.Example("form"));
         var entry = result.Questionnaires!.Entry.Single();
         var questionnaire = (Questionnaire)entry.Resource!;
 

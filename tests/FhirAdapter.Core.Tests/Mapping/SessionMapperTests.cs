@@ -7,12 +7,12 @@ namespace FhirAdapter.Core.Tests.Mapping;
 public sealed class SessionMapperTests
 {
     private static async Task<MappingResult> WithSession(System.Text.Json.Nodes.JsonObject session) =>
-        await Map.RecordsAsync(Records.Example("form"), Records.Example("intake"), session);
+        await Map.RecordsAsync(RecordJson.Example("form"), RecordJson.Example("intake"), session);
 
     [Fact]
     public async Task A_completed_session_is_a_finished_ambulatory_encounter_in_its_course()
     {
-        var result = await WithSession(Records.Example("session"));
+        var result = await WithSession(RecordJson.Example("session"));
         var encounter = result.All<Encounter>().Single();
         var course = result.All<EpisodeOfCare>().Single();
 
@@ -28,7 +28,7 @@ public sealed class SessionMapperTests
     [Fact]
     public async Task An_IV_infusion_has_route_dose_rate_lot_and_the_encounter_as_context()
     {
-        var result = await WithSession(Records.Example("session"));
+        var result = await WithSession(RecordJson.Example("session"));
         var administration = result.All<MedicationAdministration>().Single();
         var medication = (Medication)administration.Contained.Single();
         var encounterUrl = result.Patients.Single().Bundle.Entry.Single(e => e.Resource is Encounter).FullUrl;
@@ -48,7 +48,7 @@ public sealed class SessionMapperTests
     [InlineData("nad-plus", "iv", "47625008")]
     public async Task Each_route_is_a_SNOMED_CT_route(string medication, string route, string snomed)
     {
-        var result = await WithSession(Records.Example("session").With("medication", medication).With("route", route));
+        var result = await WithSession(RecordJson.Example("session").With("medication", medication).With("route", route));
 
         Assert.Equal(snomed, result.All<MedicationAdministration>().Single().Dosage!.Route!.Coding[0].Code);
     }
@@ -56,7 +56,7 @@ public sealed class SessionMapperTests
     [Fact]
     public async Task A_no_show_is_a_cancelled_encounter_and_an_administration_not_done()
     {
-        var session = Records.Example("session").With("sessionStatus", "no-show").Without("startedAt").Without("endedAt").Without("dischargedAt")
+        var session = RecordJson.Example("session").With("sessionStatus", "no-show").Without("startedAt").Without("endedAt").Without("dischargedAt")
             .Without("vitals").Without("scores").Without("sideEffects");
 
         var result = await WithSession(session);
@@ -71,7 +71,7 @@ public sealed class SessionMapperTests
     [Fact]
     public async Task A_session_stopped_early_is_finished_with_a_stopped_administration()
     {
-        var result = await WithSession(Records.Example("session").With("sessionStatus", "stopped-early"));
+        var result = await WithSession(RecordJson.Example("session").With("sessionStatus", "stopped-early"));
 
         Assert.Equal(Encounter.EncounterStatus.Finished, result.All<Encounter>().Single().Status);
         Assert.Equal(MedicationAdministration.MedicationAdministrationStatusCodes.Stopped, result.All<MedicationAdministration>().Single().Status);
@@ -80,7 +80,7 @@ public sealed class SessionMapperTests
     [Fact]
     public async Task Every_vitals_time_point_and_score_is_an_observation_of_the_encounter()
     {
-        var result = await WithSession(Records.Example("session"));
+        var result = await WithSession(RecordJson.Example("session"));
         var encounterUrl = result.Patients.Single().Bundle.Entry.Single(e => e.Resource is Encounter).FullUrl;
         var ofSession = result.All<Observation>().Where(o => o.Encounter?.Reference == encounterUrl).ToList();
 
@@ -95,7 +95,7 @@ public sealed class SessionMapperTests
     [Fact]
     public async Task An_adverse_event_that_occurred_suspects_the_administration()
     {
-        var session = Records.Example("session").With("adverseEvent", new System.Text.Json.Nodes.JsonObject
+        var session = RecordJson.Example("session").With("adverseEvent", new System.Text.Json.Nodes.JsonObject
         {
             ["occurred"] = true,
             ["description"] = "Transient hypertension requiring labetalol",
@@ -113,7 +113,7 @@ public sealed class SessionMapperTests
     [Fact]
     public async Task The_session_note_is_a_document_marked_as_a_counseling_note()
     {
-        var note = (await WithSession(Records.Example("session"))).All<DocumentReference>().Single();
+        var note = (await WithSession(RecordJson.Example("session"))).All<DocumentReference>().Single();
 
         Assert.Equal("counseling-notes", note.Category.Single().Coding[0].Code);
         Assert.Equal("Tolerated well. Discussed integration session on Thursday.", System.Text.Encoding.UTF8.GetString(note.Content.Single().Attachment!.Data));

@@ -1,6 +1,7 @@
 using FhirAdapter.Core.Privacy;
 using FhirAdapter.Core.Tests.Support;
 using static FhirAdapter.Core.Tests.Privacy.ConsentTestData;
+using static FhirAdapter.Testing.RecordJson;
 
 namespace FhirAdapter.Core.Tests.Privacy;
 
@@ -314,9 +315,9 @@ public sealed class ConsentDecisionTests
     }
 
     [Fact]
-    public async Task Samples_decide_as_the_consent_coverage_table_says()
+    public void Samples_decide_as_the_consent_coverage_table_says()
     {
-        var records = (await FhirAdapter.Core.Export.InboxSnapshot.ReadAsync(RepoPaths.Inbox)).Records.Records.ToList();
+        var records = SampleInbox.Records;
         ConsentDecision Decide(string mrn, string org, DisclosurePurpose purpose = DisclosurePurpose.Treatment) =>
             ConsentDecider.Decide(records.Where(r => r.PatientMrn == mrn), org, purpose, At("2026-03-20T12:00:00-04:00"));
 

@@ -4,6 +4,7 @@ using FhirAdapter.Core.Privacy;
 using FhirAdapter.Core.Tests.Support;
 using Hl7.Fhir.Model;
 using static FhirAdapter.Core.Tests.Privacy.ConsentTestData;
+using static FhirAdapter.Testing.RecordJson;
 
 namespace FhirAdapter.Core.Tests.Privacy;
 
@@ -67,7 +68,7 @@ public sealed class ConsentDisclosureBundleTests
         var bundle = Filter.PrepareBundle(patient, decision);
 
         var fullUrls = bundle.Entry.Select(e => e.FullUrl).ToHashSet(StringComparer.Ordinal);
-        var local = Resources(bundle).SelectMany(r => Descendants(r)).OfType<ResourceReference>()
+        var local = Resources(bundle).SelectMany(FhirElements.Descendants).OfType<ResourceReference>()
             .Select(r => r.Reference).OfType<string>().Where(r => r.StartsWith("urn:uuid:", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(local);
         Assert.All(local, r => Assert.Contains(r, fullUrls));
@@ -119,12 +120,12 @@ public sealed class ConsentDisclosureBundleTests
     [Fact]
     public async Task A_patient_with_an_SUD_diagnosis_or_treatment_is_SUD_otherwise_PSY()
     {
-        var noSud = Records.Example("intake")
+        var noSud = RecordJson.Example("intake")
             .With("conditions", new JsonArray(new JsonObject { ["icd10cm"] = "F33.2", ["clinicalStatus"] = "active" }, new JsonObject { ["icd10cm"] = "F17.210" }))
             .With("priorTreatments", Array("ssri", "cbt"));
         var sudInRemission = noSud.With("conditions", new JsonArray(new JsonObject { ["icd10cm"] = "F11.20", ["clinicalStatus"] = "remission" }));
         var mat = noSud.With("priorTreatments", Array("mat-buprenorphine"));
-        var sudIndication = Records.Example("session").With("indication", "F14.20");
+        var sudIndication = RecordJson.Example("session").With("indication", "F14.20");
 
         Assert.Equal(PatientSensitivity.Sud, SensitivityClassifier.Classify((await MapPatientAsync(null, null, Consent())).Bundle)); // F10.20, twelve-step
         Assert.Equal(PatientSensitivity.Psy, SensitivityClassifier.Classify((await MapPatientAsync(noSud, null, Consent())).Bundle)); // F17 nicotine is not an SUD
@@ -136,7 +137,7 @@ public sealed class ConsentDisclosureBundleTests
     [Fact]
     public async Task A_PSY_patients_Bundle_is_labelled_PSY()
     {
-        var noSud = Records.Example("intake")
+        var noSud = RecordJson.Example("intake")
             .With("conditions", new JsonArray(new JsonObject { ["icd10cm"] = "F33.2", ["clinicalStatus"] = "active" }))
             .With("priorTreatments", Array("ssri"));
         var (patient, decision) = await PermittedAsync(noSud);
@@ -150,7 +151,7 @@ public sealed class ConsentDisclosureBundleTests
     [Fact]
     public async Task A_shared_Practitioner_carries_the_same_labels_for_an_SUD_and_a_PSY_patient()
     {
-        var noSud = Records.Example("intake")
+        var noSud = RecordJson.Example("intake")
             .With("conditions", new JsonArray(new JsonObject { ["icd10cm"] = "F33.2", ["clinicalStatus"] = "active" }))
             .With("priorTreatments", Array("ssri"));
         var (sud, sudDecision) = await PermittedAsync();
@@ -264,11 +265,4 @@ public sealed class ConsentDisclosureBundleTests
         return copy;
     }
 
-    private static IEnumerable<Base> Descendants(Base root) =>
-        new[] { root }.Concat(root.EnumerateElements().SelectMany(kv => kv.Value switch
-        {
-            Base b => Descendants(b),
-            IEnumerable<Base> many => many.SelectMany(Descendants),
-            _ => Enumerable.Empty<Base>(),
-        }));
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Core.Tests.Support;
 
@@ -14,19 +14,14 @@ internal static class ConsentTestData
 
     public static DateTimeOffset At(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture);
 
-    public static JsonObject Consent() => Records.Example("consent");
+    public static JsonObject Consent() => RecordJson.Example("consent");
 
     /// <summary>The example consent as another record of the same patient.</summary>
-    public static JsonObject Consent(string recordId) => Records.Example("consent").With("recordId", recordId);
+    public static JsonObject Consent(string recordId) => RecordJson.Example("consent").With("recordId", recordId);
 
-    public static JsonArray Recipients(params string[] organizationIds) =>
-        [.. organizationIds.Select(id => (JsonNode)new JsonObject { ["name"] = $"Organization {id}", ["organizationId"] = id })];
-
-    public static JsonArray Array(params string[] values) => [.. values.Select(v => (JsonNode)JsonValue.Create(v))];
-
-    public static async Task<List<ExportRecord>> ReadAsync(params JsonObject[] records)
+    public static async Task<List<ClinicRecord>> ReadAsync(params JsonObject[] records)
     {
-        var items = await Read.TextAsync("test.ndjson", string.Join('\n', records.Select(Records.Line)));
+        var items = await Read.TextAsync("test.ndjson", string.Join('\n', records.Select(RecordJson.Line)));
         Assert.All(items, i => Assert.Empty(i.Errors));
         return [.. items.Select(i => i.Record!)];
     }
@@ -34,7 +29,7 @@ internal static class ConsentTestData
     /// <summary>Maps form, intake and session of the example patient with the given consents: one patient Bundle.</summary>
     public static async Task<PatientBundle> MapPatientAsync(JsonObject? intake = null, JsonObject? session = null, params JsonObject[] consents)
     {
-        var result = await Map.RecordsAsync([Records.Example("form"), intake ?? Records.Example("intake"), session ?? Records.Example("session"), .. consents]);
+        var result = await Map.RecordsAsync([RecordJson.Example("form"), intake ?? RecordJson.Example("intake"), session ?? RecordJson.Example("session"), .. consents]);
         return Assert.Single(result.Patients);
     }
 

@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using System.Text.Json.Nodes;
 
@@ -10,18 +10,18 @@ internal static class Map
     public static async Task<MappingResult> RecordsAsync(params JsonObject[] records)
     {
         var set = new RecordSet();
-        var text = string.Join('\n', records.Select(Records.Line));
+        var text = string.Join('\n', records.Select(RecordJson.Line));
         foreach (var item in await Read.TextAsync("test.ndjson", text))
         {
             Assert.Empty(item.Errors);
             set.Add(item.Record!);
         }
 
-        return new ExportMapper(new MappingOptions()).Map(set.Records);
+        return new RecordMapper(new MappingOptions()).Map(set.Records);
     }
 
     public static async Task<MappingResult> ExamplesAsync() =>
-        await RecordsAsync(Records.Example("form"), Records.Example("intake"), Records.Example("consent"), Records.Example("session"));
+        await RecordsAsync(RecordJson.Example("form"), RecordJson.Example("intake"), RecordJson.Example("consent"), RecordJson.Example("session"));
 
     public static IEnumerable<T> All<T>(this MappingResult result) where T : Hl7.Fhir.Model.Resource =>
         result.Patients.SelectMany(p => p.Bundle.Entry).Select(e => e.Resource).OfType<T>();

@@ -1,5 +1,5 @@
 using System.Text;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 
 namespace FhirAdapter.Core.Tests.Support;
 

@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 
 namespace FhirAdapter.Core.Tests.Support;
@@ -9,14 +9,14 @@ public sealed class SampleMapping
     public SampleMapping()
     {
         Snapshot = InboxSnapshot.ReadAsync(RepoPaths.Inbox).GetAwaiter().GetResult();
-        Mapper = new ExportMapper(new MappingOptions());
+        Mapper = new RecordMapper(new MappingOptions());
         Result = Mapper.Map(Snapshot.Records.Records);
         Files = MappingOutput.Files(Result).ToDictionary(f => f.Name, f => f.Json, StringComparer.Ordinal);
     }
 
     public InboxSnapshot Snapshot { get; }
 
-    public ExportMapper Mapper { get; }
+    public RecordMapper Mapper { get; }
 
     public MappingResult Result { get; }
 

@@ -65,10 +65,10 @@ public sealed class SendSuccessTests : IDisposable
     }
 
     [Fact]
-    public async System.Threading.Tasks.Task Ids_and_versions_come_from_the_echoed_resources_even_when_the_model_could_not_read_them()
+    public async System.Threading.Tasks.Task Ids_and_versions_come_from_the_echoed_resources_when_there_is_no_location_or_ETag()
     {
-        // A server that answers with neither location nor ETag, only the written resources echoed back, one of which
-        // carries content the FHIR model refuses (an unknown element, a malformed date): the statuses still count.
+        // A server that answers with neither location nor ETag, only the written resources echoed back with content of
+        // its own (an element the model does not know, a malformed date): ids and versions come from those resources.
         using var server = WireMockServer.Start();
         server.Given(Request.Create().WithPath("/fhir").UsingPost()).RespondWith(Response.Create().WithCallback(r =>
         {

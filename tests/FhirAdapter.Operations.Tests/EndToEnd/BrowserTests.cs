@@ -82,7 +82,7 @@ public sealed partial class BrowserTests(ConsoleFixture fixture)
         }
 
         Assert.DoesNotContain(await page.Locator("nav a").AllInnerTextsAsync(), t => t == "Patients");
-        var key = fixture.Service<ExportMapper>().PatientKey(fixture.Patients[0].Mrn);
+        var key = fixture.Service<RecordMapper>().PatientKey(fixture.Patients[0].Mrn);
         var forbidden = await page.GotoAsync($"/patients/{key}");
         Assert.Equal(403, forbidden!.Status);
         PatientData.AssertNone(fixture.Patients, await page.ContentAsync(), "/patients/{key}");
@@ -106,7 +106,7 @@ public sealed partial class BrowserTests(ConsoleFixture fixture)
         Assert.Contains("valid now", await page.InnerTextAsync("#retry-result"), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator($"tr[data-quarantine='{entry.Id}']").CountAsync());
         Assert.Null(await fixture.Store.GetQuarantinedAsync(entry.Id, CancellationToken.None));
-        Assert.NotNull(await fixture.Store.GetCurrentRecordAsync(FhirAdapter.Core.Export.RecordKind.Session, ConsoleFixture.BrokenRecordId, CancellationToken.None));
+        Assert.NotNull(await fixture.Store.GetCurrentRecordAsync(FhirAdapter.Core.Reading.RecordKind.Session, ConsoleFixture.BrokenRecordId, CancellationToken.None));
         await ScreenshotAsync(page, "quarantine-retried");
         await page.Context.CloseAsync();
     }
@@ -115,7 +115,7 @@ public sealed partial class BrowserTests(ConsoleFixture fixture)
     public async Task A_privacy_user_looks_up_a_patient_and_the_view_is_recorded()
     {
         var patient = fixture.Patients[0];
-        var key = fixture.Service<ExportMapper>().PatientKey(patient.Mrn);
+        var key = fixture.Service<RecordMapper>().PatientKey(patient.Mrn);
         var before = (await fixture.Service<IPatientViewStore>().GetPatientViewsAsync(key, 1000, CancellationToken.None)).Count;
         var page = await SignedInAsync(ConsoleFixture.Privacy);
 

@@ -103,7 +103,7 @@ public sealed class OperatorPagesTests(ConsoleFixture fixture) : IAsyncLifetime
     [InlineData("/quarantine/{quarantined}")]
     public async Task An_operator_gets_403_on_pages_with_patient_data(string template)
     {
-        var key = fixture.Service<ExportMapper>().PatientKey(fixture.Patients[0].Mrn);
+        var key = fixture.Service<RecordMapper>().PatientKey(fixture.Patients[0].Mrn);
         var quarantined = (await fixture.Store.ListQuarantineAsync(10, CancellationToken.None)).FirstOrDefault()?.Id ?? 1;
         var path = template.Replace("{key}", key, StringComparison.Ordinal).Replace("{quarantined}", quarantined.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 

@@ -21,9 +21,9 @@ public sealed class PrivacyPagesTests(ConsoleFixture fixture) : IAsyncLifetime
     }
 
     /// <summary>A seeded patient whose records went to the destination (so the accounting has entries), and their key.</summary>
-    private async Task<(FhirAdapter.Core.Export.PatientInfo Patient, string Key, int Disclosures)> DisclosedPatientAsync()
+    private async Task<(FhirAdapter.Core.Reading.PatientInfo Patient, string Key, int Disclosures)> DisclosedPatientAsync()
     {
-        var mapper = fixture.Service<ExportMapper>();
+        var mapper = fixture.Service<RecordMapper>();
         foreach (var patient in fixture.Patients)
         {
             var key = mapper.PatientKey(patient.Mrn);
@@ -103,7 +103,7 @@ public sealed class PrivacyPagesTests(ConsoleFixture fixture) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, page.Status);
         Assert.Contains("after lunch", page.Document.QuerySelector("pre.raw")!.TextContent, StringComparison.Ordinal);
         var mrn = System.Text.Json.JsonDocument.Parse(entry.RawText!).RootElement.GetProperty("patientMrn").GetString()!;
-        var views = await fixture.Service<IPatientViewStore>().GetPatientViewsAsync(fixture.Service<ExportMapper>().PatientKey(mrn), 50, CancellationToken.None);
+        var views = await fixture.Service<IPatientViewStore>().GetPatientViewsAsync(fixture.Service<RecordMapper>().PatientKey(mrn), 50, CancellationToken.None);
         Assert.Contains(views, v => v.What == $"raw quarantined record #{entry.Id}" && v.OperatorName == ConsoleFixture.Privacy);
     }
 }

@@ -1,5 +1,5 @@
 using System.Net;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Operations.Sync;
 using FhirAdapter.Store;
 using FhirAdapter.Worker.Commands;

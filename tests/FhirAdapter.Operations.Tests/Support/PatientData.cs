@@ -1,5 +1,5 @@
 using System.Globalization;
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 
 namespace FhirAdapter.Operations.Tests.Support;
 

@@ -1,4 +1,5 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
+using FhirAdapter.Core.Privacy;
 using FhirAdapter.Store.Delivery;
 using FhirAdapter.Store.Disclosures;
 using FhirAdapter.Store.Quarantine;

@@ -1,3 +1,4 @@
+using FhirAdapter.Core.Privacy;
 using FhirAdapter.Store.Delivery;
 using FhirAdapter.Store.Disclosures;
 using FhirAdapter.Store.Patients;

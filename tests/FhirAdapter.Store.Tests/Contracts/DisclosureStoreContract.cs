@@ -1,3 +1,4 @@
+using FhirAdapter.Core.Privacy;
 using FhirAdapter.Store.Disclosures;
 
 namespace FhirAdapter.Store.Tests.Contracts;

@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using static FhirAdapter.Store.Tests.TestRecords;
 
 namespace FhirAdapter.Store.Tests.Contracts;

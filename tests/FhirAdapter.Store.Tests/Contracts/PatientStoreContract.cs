@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Store.Patients;
 using static FhirAdapter.Store.Tests.TestRecords;
@@ -98,7 +98,7 @@ public abstract class PatientStoreContract<TFixture>(TFixture fixture) : StoreCo
         var key = Key(intake.PatientMrn!);
         var heldIntake = HeldEntry.From(new HeldRecord(intake, "form"));
         var heldSession = HeldEntry.From(new HeldRecord(session, "intake"));
-        Assert.Equal((HeldWaitKind.Form, ExportMapper.FormKey(intake.As<IntakePayload>().FormId, intake.As<IntakePayload>().FormVersion)), (heldIntake.WaitKind, heldIntake.WaitKey));
+        Assert.Equal((HeldWaitKind.Form, RecordMapper.FormKey(intake.As<IntakePayload>().FormId, intake.As<IntakePayload>().FormVersion)), (heldIntake.WaitKind, heldIntake.WaitKey));
         Assert.Equal((HeldWaitKind.Intake, (string?)null), (heldSession.WaitKind, heldSession.WaitKey));
 
         await Store.SavePatientMappingAsync(new(key, 0, [], [heldIntake, heldSession], []), Ct);

@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Store.Quarantine;
 using FhirAdapter.Store.Records;
 using static FhirAdapter.Store.Tests.TestRecords;

@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Store.Records;
 using static FhirAdapter.Store.Tests.TestRecords;
 
@@ -43,7 +43,7 @@ public abstract class RecordStoreContract<TFixture>(TFixture fixture) : StoreCon
         await Store.IngestAsync(Batch(intake), Ct);
 
         var stored = Assert.Single(await Store.GetCurrentRecordsAsync(Key(intake.PatientMrn!), Ct));
-        var record = stored.ToExportRecord();
+        var record = stored.ToClinicRecord();
 
         Assert.Equal(intake.PatientMrn, stored.PatientMrn);
         Assert.Equal(Key(intake.PatientMrn!), stored.PatientKey);
@@ -64,7 +64,7 @@ public abstract class RecordStoreContract<TFixture>(TFixture fixture) : StoreCon
         {
             var stored = await Store.GetCurrentRecordAsync(record.Kind, record.RecordId, Ct);
             Assert.NotNull(stored);
-            Assert.Equal(PayloadSerializer.Serialize(record.Payload), PayloadSerializer.Serialize(stored.ToExportRecord().Payload));
+            Assert.Equal(PayloadSerializer.Serialize(record.Payload), PayloadSerializer.Serialize(stored.ToClinicRecord().Payload));
         }
 
         Assert.Equal(FormOf(intake).RecordId, Assert.Single(await Store.GetCurrentFormsAsync(Ct)).RecordId);

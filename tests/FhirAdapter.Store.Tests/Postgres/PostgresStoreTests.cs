@@ -302,8 +302,8 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
 
         var results = await Task.WhenAll(instances.Select(s => Task.Run(() => s.IngestAsync(batch, Ct))));
 
-        Assert.Single(results, r => r.Arrivals.All(a => a.Outcome == Core.Export.VersionOutcome.New));
-        Assert.Equal(3, results.Count(r => r.Arrivals.All(a => a.Outcome == Core.Export.VersionOutcome.Repeat)));
+        Assert.Single(results, r => r.Arrivals.All(a => a.Outcome == Core.Reading.VersionOutcome.New));
+        Assert.Equal(3, results.Count(r => r.Arrivals.All(a => a.Outcome == Core.Reading.VersionOutcome.Repeat)));
         Assert.Equal(new Records.RecordOutcomeCounts(Current: 4, New: 4, Superseded: 0, Repeats: 12, Stale: 0, Conflicts: 0), await instances[0].CountRecordOutcomesAsync(Ct));
         Assert.Equal(4, Assert.Single(await instances[1].GetRecordVersionsAsync(intake.Kind, intake.RecordId, Ct)).Arrivals);
     }

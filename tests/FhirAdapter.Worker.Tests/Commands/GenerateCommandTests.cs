@@ -11,7 +11,7 @@ public sealed class GenerateCommandTests
     {
         using var output = new TempDir();
 
-        var run = await RunAsync("generate", "--patients", "120", "--seed", "7", "--output", output.Path, "--patients-per-export", "50");
+        var run = await RunAsync("generate", "--patients", "120", "--seed", "7", "--output", output.Path, "--patients-per-batch", "50");
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("Generated 120 patients (seed 7) in " + output.Path, run.Output, StringComparison.Ordinal);

@@ -39,7 +39,7 @@ public sealed class ValidateCommandTests
 
         // A completed IV session without an end time: the Encounter has no period.end (kwc-enc-1) and the
         // infusion no end either, which the reader accepts but the clinic's profiles do not.
-        var session = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "FhirAdapter.Core.Tests", "Fixtures", "session.json")))!.AsObject();
+        var session = RecordJson.Example("session");
         session["recordId"] = "SES-2026-009998";
         session.Remove("endedAt");
         session.Remove("dischargedAt");

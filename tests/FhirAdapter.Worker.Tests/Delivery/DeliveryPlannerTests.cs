@@ -143,7 +143,9 @@ public sealed class DeliveryPlannerTests
         Assert.True(SecurityLabels.HasAll(withdrawal.Resource!, PatientSensitivity.Psy));
         var delete = bundle.Bundle.Entry.Single(e => e.Request!.Method == Bundle.HTTPVerb.DELETE);
         Assert.Equal("srv-old", bundle.Known[delete.FullUrl!].Id);
-        Assert.All(plan.Items.Where(i => i.Entry == withdrawal || i.Entry == delete), i => Assert.True(i.IsWithdrawal));
+        var withdrawn = plan.Items.Where(i => i.Entry == withdrawal || i.Entry == delete).ToList();
+        Assert.Equal(2, withdrawn.Count);
+        Assert.All(withdrawn, i => Assert.True(i.IsWithdrawal));
     }
 
     private static ServerVersionPair Pair(FhirAdapter.Exchange.Sending.ServerVersion v) => new(v.ResourceType, v.Id);

@@ -28,7 +28,7 @@ internal static class ExpectedContents
             var bundle = StoredBundles.FromStored(resources);
             if (key != StoreKeys.Questionnaires)
             {
-                var records = (await store.GetCurrentRecordsAsync(key, CancellationToken.None)).Select(r => r.ToExportRecord()).ToList();
+                var records = (await store.GetCurrentRecordsAsync(key, CancellationToken.None)).Select(r => r.ToClinicRecord()).ToList();
                 var decision = ConsentDecider.Decide(records, organization, DisclosurePurpose.Treatment, now);
                 if (!decision.IsPermitted || !filter.Carries(bundle, decision))
                 {

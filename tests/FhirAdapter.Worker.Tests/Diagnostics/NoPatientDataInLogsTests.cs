@@ -16,6 +16,14 @@ public sealed class NoPatientDataInLogsTests(FhirServerFixture server)
     [Fact]
     public async Task No_patient_data_appears_in_logs_or_output_on_any_path()
     {
+        // The values looked for, shown first to be there: a check for nothing would pass on nothing.
+        var sensitive = SensitiveValues();
+        Assert.NotEmpty(sensitive);
+        Assert.Contains(sensitive, v => v.StartsWith("KWC-", StringComparison.Ordinal)); // MRNs
+        Assert.Contains(sensitive, v => Regex.IsMatch(v, @"^\d{4}-\d{2}-\d{2}$")); // birth dates
+        Assert.Contains(sensitive, v => v.Contains('@', StringComparison.Ordinal)); // emails
+        Assert.Contains(sensitive, v => v.Contains(' ', StringComparison.Ordinal) && v.Length > 40); // free-text notes
+
         await server.ResetAsync();
         using var setup = new SyncSetup(server.BaseUrl);
         foreach (var file in Directory.EnumerateFiles(RepoPaths.Invalid).Where(f => !f.EndsWith(".md", StringComparison.Ordinal)))
@@ -38,7 +46,7 @@ public sealed class NoPatientDataInLogsTests(FhirServerFixture server)
         Assert.Contains("Sent:", text, StringComparison.Ordinal); // the runs did real work
         Assert.Contains("quarantined records", text, StringComparison.Ordinal);
         // Whole words only: a surname like "Tran" must not match "Transaction".
-        var leaks = SensitiveValues().Where(v => Regex.IsMatch(text, $@"(?<![\w-]){Regex.Escape(v)}(?![\w-])", RegexOptions.IgnoreCase)).ToList();
+        var leaks = sensitive.Where(v => Regex.IsMatch(text, $@"(?<![\w-]){Regex.Escape(v)}(?![\w-])", RegexOptions.IgnoreCase)).ToList();
         Assert.True(leaks.Count == 0, "patient data in the output: " + string.Join(", ", leaks.Take(10)));
     }
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using FhirAdapter.Core.Generation;
+using FhirAdapter.Generation;
 using FhirAdapter.Testing;
 using FhirAdapter.Worker.Tests.Support;
 using Xunit.Abstractions;

@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Generation;
+using FhirAdapter.Generation;
 using Microsoft.Data.Sqlite;
 
 namespace FhirAdapter.Worker.Tests.Support;

@@ -41,7 +41,7 @@ internal sealed class InProcessWorker : IAsyncDisposable
     public InboxIngestor Ingestor => _services.GetRequiredService<InboxIngestor>();
 
     /// <summary>The patient key the pipeline gives an MRN (the store's key, never the MRN itself).</summary>
-    public string PatientKey(string mrn) => _services.GetRequiredService<FhirAdapter.Core.Mapping.ExportMapper>().PatientKey(mrn);
+    public string PatientKey(string mrn) => _services.GetRequiredService<FhirAdapter.Core.Mapping.RecordMapper>().PatientKey(mrn);
 
     /// <summary>The service's scheduler, running this instance's pipeline through <paramref name="runner"/> (a wrapper that watches it).</summary>
     public SyncScheduler Scheduler(ISyncRunner runner) => new(

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FhirAdapter.Core.Privacy;
 using FhirAdapter.Store.Delivery;
 using FhirAdapter.Worker.Sync;
 using FhirAdapter.Worker.Tests.Support;
@@ -111,7 +112,7 @@ public sealed class ConsentCaseSyncTests(FhirServerFixture server)
         }
 
         var accounting = await worker.Store.GetDisclosuresAsync(key, null, CancellationToken.None);
-        Assert.All(accounting, d => Assert.Equal((ConsentCases.Organization, FhirAdapter.Store.Disclosures.DisclosureChannel.Push), (d.OrganizationId, d.Channel)));
+        Assert.All(accounting, d => Assert.Equal((ConsentCases.Organization, DisclosureChannel.Push), (d.OrganizationId, d.Channel)));
         Assert.All(before.Disclosures, id => Assert.Contains(id, accounting.Select(d => d.Id))); // what was sent stays accounted
         var recorded = accounting.Where(d => !before.Disclosures.Contains(d.Id)).ToList();
         if (expected.Disclosed)

@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Testing;
 using FhirAdapter.Worker.Sync;
 using FhirAdapter.Worker.Tests.Support;

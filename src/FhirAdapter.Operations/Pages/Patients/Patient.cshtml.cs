@@ -45,7 +45,7 @@ public sealed class PatientModel(PatientLookup lookup, IRecordStore records, IPa
         }
 
         var bundle = AccountingExport.FhirBundle(await lookup.DisclosuresAsync(Key, cancellationToken));
-        return File(System.Text.Encoding.UTF8.GetBytes(FhirJson.Serialize(bundle)), "application/fhir+json", $"disclosures-{Key}.json");
+        return File(System.Text.Encoding.UTF8.GetBytes(FhirJson.Serialize(bundle)), FhirJson.MediaType, $"disclosures-{Key}.json");
     }
 
     /// <summary>Records the view first, so that nothing is shown unrecorded; false when the store knows no such patient.</summary>

@@ -1,4 +1,4 @@
-using FhirAdapter.Core.Export;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Operations.Quarantine;
 using FhirAdapter.Store;
 using FhirAdapter.Store.Patients;

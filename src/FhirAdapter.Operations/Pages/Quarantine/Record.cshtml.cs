@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace FhirAdapter.Operations.Pages.Quarantine;
 
 /// <summary>A quarantined record's raw text (privacy role only): patient data, so the view is recorded.</summary>
-public sealed class RecordModel(IAdapterStore store, IPatientViewStore views, ExportMapper mapper, ILogger<RecordModel> logger) : PageModel
+public sealed class RecordModel(IAdapterStore store, IPatientViewStore views, RecordMapper mapper, ILogger<RecordModel> logger) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public long Id { get; set; }

@@ -1,4 +1,0 @@
-namespace FhirAdapter.Core.Export;
-
-/// <summary>The typed content of a record, one subtype per <see cref="RecordKind"/>.</summary>
-public abstract record RecordPayload;

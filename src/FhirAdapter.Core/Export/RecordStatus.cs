@@ -1,8 +1,0 @@
-namespace FhirAdapter.Core.Export;
-
-/// <summary>The envelope's status: <c>entered-in-error</c> withdraws a record that was sent before.</summary>
-public enum RecordStatus
-{
-    Active,
-    EnteredInError,
-}

@@ -1,6 +1,0 @@
-using FhirAdapter.Core.Export;
-
-namespace FhirAdapter.Core.Generation;
-
-/// <summary>A record held back for the next export's updates file (bounded by one export's worth).</summary>
-internal sealed record DeferredRecord(RecordKind Kind, byte[] Json);

@@ -1,5 +1,3 @@
-using System.Runtime.ExceptionServices;
-using System.Threading.Channels;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Core.Privacy;
 using FhirAdapter.Exchange.Options;
@@ -11,7 +9,6 @@ using FhirAdapter.Worker.Scheduling;
 using FhirAdapter.Worker.Sync;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
-using Task = System.Threading.Tasks.Task;
 
 namespace FhirAdapter.Worker.Delivery;
 
@@ -47,10 +44,8 @@ internal sealed class DeliveryRunner(
     }
 
     /// <summary>
-    /// Delivers every pending patient. Patients are claimed and prepared a batch at a time, ahead of the sending; the
-    /// prepared patients flow to <see cref="DestinationOptions.MaxConcurrency"/> senders without waiting for the rest
-    /// of their batch, so that the destination is kept busy (a batch's slowest patient no longer holds up the next).
-    /// Each patient is recorded as soon as its own send ends; a batch's leases are given back when its last patient is.
+    /// Delivers every pending patient, a batch at a time: while one batch is being sent and recorded, the next is claimed
+    /// and prepared, so that the destination is kept busy. Each patient is recorded as soon as its own send ends.
     /// </summary>
     private async Task<DestinationReport> DeliverToAsync(
         string owner, DestinationOptions destination, DestinationReport report, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
@@ -59,128 +54,29 @@ internal sealed class DeliveryRunner(
         var total = (int?)pending?.PendingPatients;
         var stage = report.Backfilled > 0 ? $"Backfilling {destination.Name}" : $"Delivering to {destination.Name}";
         var attempted = new HashSet<string>(StringComparer.Ordinal);
-        var live = new List<Batch>();
-        var tally = report;
-        void Add(DestinationReport part)
+        var current = await NextBatchAsync(owner, destination, attempted, new HashSet<string>(), cancellationToken).ConfigureAwait(false);
+        while (current is not null)
         {
-            lock (live)
-            {
-                tally = tally.Add(part);
-            }
-        }
-
-        // A small buffer: enough for every sender to find its next patient ready, no more held in memory than that.
-        var ready = Channel.CreateBounded<Ready>(new BoundedChannelOptions(destination.MaxConcurrency) { SingleWriter = true });
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var token = failed.Token;
-
-        async Task ProduceAsync()
-        {
+            var next = NextBatchAsync(owner, destination, attempted, current.Keys, cancellationToken);
             try
             {
-                var current = await NextBatchAsync(owner, destination, attempted, InFlight(live), token).ConfigureAwait(false);
-                while (current is not null)
-                {
-                    lock (live)
-                    {
-                        live.Add(current);
-                    }
-
-                    var resolution = await shared.EnsureAsync(owner, destination, [.. current.Prepared.SelectMany(p => p.Ready.Plan.Shared)], token).ConfigureAwait(false);
-                    Add(current.Denied.Add(resolution.Report));
-                    current.Start();
-                    if (current.Prepared.Count == 0)
-                    {
-                        await current.DisposeAsync().ConfigureAwait(false);
-                    }
-
-                    var next = NextBatchAsync(owner, destination, attempted, InFlight(live), token);
-                    try
-                    {
-                        foreach (var (lease, prepared) in current.Prepared)
-                        {
-                            await ready.Writer.WriteAsync(new Ready(current, lease, prepared, resolution), token).ConfigureAwait(false);
-                        }
-                    }
-                    catch
-                    {
-                        await (await next.ConfigureAwait(false) is { } orphan ? orphan.DisposeAsync() : ValueTask.CompletedTask).ConfigureAwait(false);
-                        throw;
-                    }
-
-                    progress?.Report(new SyncProgress(stage, attempted.Count, total is { } t ? Math.Max(t, attempted.Count) : null));
-                    current = await next.ConfigureAwait(false);
-                }
+                report = report.Add(current.Denied).Add(await SendBatchAsync(owner, destination, current, cancellationToken).ConfigureAwait(false));
+            }
+            catch
+            {
+                await (await next.ConfigureAwait(false) is { } orphan ? orphan.DisposeAsync() : ValueTask.CompletedTask).ConfigureAwait(false);
+                throw;
             }
             finally
             {
-                ready.Writer.Complete();
+                await current.DisposeAsync().ConfigureAwait(false);
             }
+
+            progress?.Report(new SyncProgress(stage, attempted.Count, total is { } t ? Math.Max(t, attempted.Count) : null));
+            current = await next.ConfigureAwait(false);
         }
 
-        async Task SendAsync()
-        {
-            await foreach (var item in ready.Reader.ReadAllAsync(token).ConfigureAwait(false))
-            {
-                try
-                {
-                    Add(await SendOneAsync(owner, destination, item, token).ConfigureAwait(false));
-                }
-                finally
-                {
-                    if (item.Batch.Done())
-                    {
-                        await item.Batch.DisposeAsync().ConfigureAwait(false);
-                    }
-                }
-            }
-        }
-
-        var workers = new List<Task> { Guard(ProduceAsync(), failed) };
-        workers.AddRange(Enumerable.Range(0, destination.MaxConcurrency).Select(_ => Guard(SendAsync(), failed)));
-        var all = Task.WhenAll(workers);
-        try
-        {
-            await all.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested
-            && all.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is { } cause)
-        {
-            // The others stopped because one failed: that failure is the one to report.
-            ExceptionDispatchInfo.Throw(cause);
-        }
-        finally
-        {
-            // After a failure: whatever is still leased goes back (a batch disposes once, whoever gets there first).
-            foreach (var batch in live)
-            {
-                await batch.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        return tally;
-    }
-
-    /// <summary>A failing producer or sender stops the others (their work stays pending for the next sync).</summary>
-    private static async Task Guard(Task work, CancellationTokenSource failed)
-    {
-        try
-        {
-            await work.ConfigureAwait(false);
-        }
-        catch
-        {
-            await failed.CancelAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private static HashSet<string> InFlight(List<Batch> live)
-    {
-        lock (live)
-        {
-            return [.. live.Where(b => !b.IsDisposed).SelectMany(b => b.Keys)];
-        }
+        return report;
     }
 
     /// <summary>
@@ -236,32 +132,36 @@ internal sealed class DeliveryRunner(
         }
     }
 
-    /// <summary>Sends one patient's Bundle (its shared resources written before) and records its outcome.</summary>
-    private async Task<DestinationReport> SendOneAsync(string owner, DestinationOptions destination, Ready item, CancellationToken cancellationToken)
+    /// <summary>Writes the batch's shared resources, then sends each patient's Bundle and records its outcome as soon as it ends.</summary>
+    private async Task<DestinationReport> SendBatchAsync(string owner, DestinationOptions destination, Batch batch, CancellationToken cancellationToken)
     {
-        var bundle = item.Prepared.Plan.Build(item.Shared.Resolved, item.Shared.Unresolved);
-        var result = bundle is null ? null : await sender.SendAsync(destination.Name, bundle, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await RecordAsync(owner, destination, item.Lease, item.Prepared.Plan, result, item.Prepared.Decision, item.Prepared.Mrn, cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch (LeaseLostException)
-        {
-            // Another worker took this patient over; it records (and if need be resends) the work itself.
-            return new DestinationReport(destination.Name);
-        }
+        var resolution = await shared.EnsureAsync(owner, destination, [.. batch.Prepared.SelectMany(p => p.Ready.Plan.Shared)], cancellationToken).ConfigureAwait(false);
+        var report = resolution.Report;
+        await Parallel.ForEachAsync(batch.Prepared, new ParallelOptions { MaxDegreeOfParallelism = destination.MaxConcurrency, CancellationToken = cancellationToken },
+            async (item, ct) =>
+            {
+                var (lease, ready) = item;
+                var bundle = ready.Plan.Build(resolution.Resolved, resolution.Unresolved);
+                var result = bundle is null ? null : await sender.SendAsync(destination.Name, bundle, ct).ConfigureAwait(false);
+                try
+                {
+                    var recorded = await RecordAsync(owner, destination, lease, ready.Plan, result, ready.Decision, ready.Mrn, ct).ConfigureAwait(false);
+                    lock (batch)
+                    {
+                        report = report.Add(recorded);
+                    }
+                }
+                catch (LeaseLostException)
+                {
+                    // Another worker took this patient over; it records (and if need be resends) the work itself.
+                }
+            }).ConfigureAwait(false);
+        return report;
     }
-
-    /// <summary>A prepared patient on its way to a sender, with its batch's shared resources as written.</summary>
-    private sealed record Ready(Batch Batch, PatientLease Lease, Prepared Prepared, SharedResourceWriter.Resolution Shared);
 
     /// <summary>A batch of claimed patients: their leases (kept renewed until disposed, then given back) and what is ready to send.</summary>
     private sealed class Batch(IAdapterStore store, string owner, IReadOnlyList<PatientLease> leases, LeaseKeeper keeper, DestinationReport denied) : IAsyncDisposable
     {
-        private int _unsent;
-        private int _disposed;
-
         public IReadOnlySet<string> Keys { get; } = leases.Select(l => l.PatientKey).ToHashSet(StringComparer.Ordinal);
 
         public List<(PatientLease Lease, Prepared Ready)> Prepared { get; } = [];
@@ -269,21 +169,8 @@ internal sealed class DeliveryRunner(
         /// <summary>What was decided while preparing: withheld at the door, patients not permitted.</summary>
         public DestinationReport Denied { get; set; } = denied;
 
-        public bool IsDisposed => Volatile.Read(ref _disposed) == 1;
-
-        /// <summary>From now on the prepared patients are counted down as their sends end.</summary>
-        public void Start() => _unsent = Prepared.Count;
-
-        /// <summary>One prepared patient's send ended; true for the last one.</summary>
-        public bool Done() => Interlocked.Decrement(ref _unsent) == 0;
-
         public async ValueTask DisposeAsync()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 1)
-            {
-                return;
-            }
-
             await keeper.DisposeAsync().ConfigureAwait(false);
             await store.ReleaseAsync(owner, [.. Keys], CancellationToken.None).ConfigureAwait(false);
         }

@@ -17,13 +17,10 @@ namespace FhirAdapter.Validation;
 /// </summary>
 public sealed class FhirResourceValidator
 {
-    // Keep resolved conformance resources for the life of the process (the default expires them after 4 hours).
-    private const int ResolverCacheSeconds = 10 * 365 * 24 * 3600;
-
     private readonly ProfilePackage _package;
     private readonly HashSet<string> _packageProfiles;
     private readonly bool _redactValues;
-    private readonly ValidatorPool _pool;
+    private readonly Lazy<FirelyValidation> _firely;
     private readonly PackageCodeChecker _codeChecker;
     private readonly FastPlan? _plan;
     private readonly long _doubleCheckPeriod;
@@ -31,6 +28,10 @@ public sealed class FhirResourceValidator
     private long _fastRefused;
     private long _doubleChecked;
     private long _disagreements;
+    private readonly bool _warmUp;
+    private long _doubleChecksOwed;
+    private volatile bool _firelyWarm;
+    private int _warming;
 
     /// <summary>Loads the package and the specification with default options (profiles/ found by walking up).</summary>
     public FhirResourceValidator()
@@ -44,59 +45,77 @@ public sealed class FhirResourceValidator
     {
     }
 
-    /// <summary>Loads the package and the specification, generates the package's snapshots and, unless disabled, compiles its profiles.</summary>
+    /// <summary>
+    /// Loads the package and the specification; then, with the fast path on, loads its plan saved under this
+    /// validator's fingerprint (Firely is then built in the background and used only by a resource the plan does not
+    /// accept) or, when there is none, generates the package's snapshots, compiles its profiles and the plan, and saves
+    /// the plan. With the fast path off, Firely is built now.
+    /// </summary>
     /// <exception cref="DirectoryNotFoundException">No package folder was found.</exception>
     /// <exception cref="FileNotFoundException">specification.zip was not found.</exception>
     /// <exception cref="InvalidDataException">A package file is not valid, or a profile's snapshot could not be generated.</exception>
     public FhirResourceValidator(FhirValidationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.FastPathDoubleCheck is < 0 or > 1 || double.IsNaN(options.FastPathDoubleCheck))
+            throw new ArgumentOutOfRangeException(nameof(options), "Adapter:Validation:FastPathDoubleCheck must be between 0 and 1.");
         var clock = Stopwatch.StartNew();
 
         _package = ProfilePackage.Load(ProfilesLocator.ResolveProfilesPath(options.ProfilesPath));
         var specification = new CoreSpecificationSource(
             ProfilesLocator.ResolveSpecificationPath(options.SpecificationPath), options.SpecificationCachePath);
-
-        var snapshotSettings = new SnapshotGeneratorSettings { GenerateSnapshotForExternalProfiles = true, GenerateElementIds = true };
-        var snapshots = new SnapshotSource(
-            new MultiResolver(new InMemoryResourceResolver(_package.Resources), specification), snapshotSettings);
-        var resolver = new SynchronizedResolver(new CachedResolver(snapshots, ResolverCacheSeconds));
-
-        GenerateSnapshots(resolver, snapshots.Generator);
-
-        var terminology = new PackageTerminologyService(resolver, _package, options.ReportUncheckedCodes);
-#pragma warning disable ExperimentalApi // Firely's documented way to build a schema resolver over a custom resolver chain.
-        var schemas = new SharedSchemaResolver(
-            StructureDefinitionToElementSchemaResolver.CreatedCached(resolver, [new MemoizingSchemaBuilder(resolver, new BindingSuccesses())]), resolver.Gate);
-        // Firely's schemas as Firely builds them, for holding the shortcuts above to Firely's own results (tests only).
-        var plainSchemas = new Lazy<IElementSchemaResolver>(() => new SharedSchemaResolver(StructureDefinitionToElementSchemaResolver.CreatedCached(resolver), resolver.Gate));
-#pragma warning restore ExperimentalApi
-        PlainSchemas = plainSchemas;
-        _pool = new ValidatorPool(() => new SchemaRun(schemas, plainSchemas, terminology, resolver));
         _codeChecker = new PackageCodeChecker(_package);
         _packageProfiles = _package.StructureDefinitions.Select(sd => sd.Url!).ToHashSet(StringComparer.Ordinal);
-        Terminology = terminology;
         _redactValues = options.RedactValues;
+        _warmUp = options.WarmUp;
+        Package = _package.ToInfo();
+        Fingerprint = ComputeFingerprint(_package, specification, options);
 
-        if (options.WarmUp)
+        var cacheFile = options.PlanCache && options.FastPath ? Path.Combine(PlanCacheFolder(options), PlanCache.FileName) : null;
+        IReadOnlyList<string> savedNotModelled = [];
+        var why = "";
+        var saved = cacheFile is null ? null : PlanCache.TryRead(cacheFile, Fingerprint, out savedNotModelled, out why);
+        if (saved is not null)
         {
-            foreach (var url in _packageProfiles)
-                schemas.GetSchema(new Firely.Fhir.Validation.Canonical(url));
+            // Firely is needed only by what the plan does not accept: start building it now, on another thread.
+            _firely = new Lazy<FirelyValidation>(() => new FirelyValidation(_package, specification, options, checkSnapshots: false));
+            System.Threading.Tasks.Task.Run(() =>
+            {
+                try
+                {
+                    _ = _firely.Value;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Kept by the Lazy: the first resource that needs Firely gets the exception.
+                }
+            });
+            _plan = saved;
+            NotModelled = savedNotModelled;
+            PlanOrigin = $"loaded from {cacheFile}";
+        }
+        else
+        {
+            var firely = new FirelyValidation(_package, specification, options, checkSnapshots: true);
+            _firely = new Lazy<FirelyValidation>(firely);
+            if (options.WarmUp)
+                firely.WarmUp(_packageProfiles);
+            _firelyWarm = true;
+            if (options.FastPath)
+            {
+                var compiler = new PlanCompiler(firely.Schemas, firely.Terminology, _package, options.ReportUncheckedCodes);
+                _plan = compiler.Compile(_packageProfiles.Concat(FastPlanRoots.CoreTypes.Select(FastPlan.CoreCanonical)));
+                NotModelled = compiler.NotModelled;
+                PlanOrigin = cacheFile is null ? "compiled (plan cache off)" : $"compiled ({why}){Save(cacheFile, Fingerprint, _plan, NotModelled)}";
+            }
         }
 
-        if (options.FastPath)
+        if (_plan is not null)
         {
-            if (options.FastPathDoubleCheck is < 0 or > 1 || double.IsNaN(options.FastPathDoubleCheck))
-                throw new ArgumentOutOfRangeException(nameof(options), "Adapter:Validation:FastPathDoubleCheck must be between 0 and 1.");
-            var compiler = new PlanCompiler(schemas, terminology, _package, options.ReportUncheckedCodes);
-            _plan = compiler.Compile(_packageProfiles.Concat(FastPlanRoots.CoreTypes.Select(FastPlan.CoreCanonical)));
             _plan.CheckPackageCodes(new PackageCodingCheck(_codeChecker));
-            NotModelled = compiler.NotModelled;
             _doubleCheckPeriod = options.FastPathDoubleCheck <= 0 ? 0 : (long)Math.Max(1, Math.Round(1 / options.FastPathDoubleCheck));
         }
 
-        Package = _package.ToInfo();
-        Fingerprint = ComputeFingerprint(_package, specification, options);
         LoadTime = clock.Elapsed;
     }
 
@@ -111,10 +130,19 @@ public sealed class FhirResourceValidator
     /// <summary>What was loaded from the package folder.</summary>
     public ProfilePackageInfo Package { get; }
 
-    /// <summary>How long construction took (loading, snapshot generation, warm-up).</summary>
+    /// <summary>How long construction took (loading; with no saved plan, snapshot generation, warm-up and the plan's compilation).</summary>
     public TimeSpan LoadTime { get; }
 
-    internal PackageTerminologyService Terminology { get; }
+    /// <summary>
+    /// Where the fast path's plan came from: "loaded from FILE", or "compiled (why not loaded)" and whether it was
+    /// saved; null with the fast path off.
+    /// </summary>
+    public string? PlanOrigin { get; }
+
+    internal PackageTerminologyService Terminology => _firely.Value.Terminology;
+
+    /// <summary>Whether Firely's side has been built (it is built lazily when the plan was loaded from its cache).</summary>
+    internal bool FirelyLoaded => _firely.IsValueCreated;
 
     /// <summary>The fast path's plan, or null when it is switched off.</summary>
     internal FastPlan? Plan => _plan;
@@ -124,6 +152,10 @@ public sealed class FhirResourceValidator
 
     /// <summary>The assertions of Firely's schemas the fast path does not model (an element reaching one goes to Firely).</summary>
     internal IReadOnlyList<string> NotModelled { get; } = [];
+
+    /// <summary>The plan cache's folder: <see cref="FhirValidationOptions.PlanCachePath"/>, or a folder in the temp folder.</summary>
+    internal static string PlanCacheFolder(FhirValidationOptions options) =>
+        string.IsNullOrWhiteSpace(options.PlanCachePath) ? Path.Combine(Path.GetTempPath(), "kwc-fhir-fast-plan") : Path.GetFullPath(options.PlanCachePath);
 
     /// <summary>How the fast path has fared since the start: accepted, sent to Firely, double-checked, disagreements.</summary>
     public FastPathCounts FastPathCounts => new(
@@ -135,7 +167,7 @@ public sealed class FhirResourceValidator
     /// </summary>
     public event Action<FastPathDisagreement>? FastPathDisagreed;
 
-    internal Lazy<IElementSchemaResolver> PlainSchemas { get; }
+    internal Lazy<IElementSchemaResolver> PlainSchemas => _firely.Value.PlainSchemas;
 
     internal IReadOnlyList<StructureDefinition> PackageStructureDefinitions => _package.StructureDefinitions;
 
@@ -160,7 +192,7 @@ public sealed class FhirResourceValidator
             if (_plan.Accept(resource, out _))
             {
                 var accepted = Interlocked.Increment(ref _fastAccepted);
-                if (_doubleCheckPeriod == 0 || accepted % _doubleCheckPeriod != 0)
+                if (!DoubleCheckNow(_doubleCheckPeriod != 0 && accepted % _doubleCheckPeriod == 0))
                     return _plan.ChecksPackageCodes ? new OperationOutcome() : Finish(resource, new OperationOutcome());
                 Interlocked.Increment(ref _doubleChecked);
                 return DoubleCheck(resource);
@@ -171,6 +203,57 @@ public sealed class FhirResourceValidator
 
         return Finish(resource, ValidateWithFirely(resource, profile));
     }
+
+    // A sample falls due every period-th accepted resource. After a start from the saved plan, Firely has compiled
+    // nothing yet: a sample that falls due then is owed, Firely compiles the package's profiles on another thread, and
+    // the samples owed are taken from the next accepted resources once it has. So a sample never makes a resource wait
+    // for Firely's cold compilation, and over a run the share stays the same. (Compiled at start: Firely is warm.)
+    private bool DoubleCheckNow(bool due)
+    {
+        if (_firelyWarm)
+            return due || TakeOwed();
+        if (due)
+        {
+            Interlocked.Increment(ref _doubleChecksOwed);
+            if (Interlocked.Exchange(ref _warming, 1) == 0)
+                System.Threading.Tasks.Task.Run(WarmFirely);
+        }
+
+        return false;
+    }
+
+    private bool TakeOwed()
+    {
+        for (var owed = Interlocked.Read(ref _doubleChecksOwed); owed > 0; owed = Interlocked.Read(ref _doubleChecksOwed))
+        {
+            if (Interlocked.CompareExchange(ref _doubleChecksOwed, owed - 1, owed) == owed)
+                return true;
+        }
+
+        return false;
+    }
+
+    private void WarmFirely()
+    {
+        try
+        {
+            if (_warmUp)
+                _firely.Value.WarmUp(_packageProfiles);
+            else
+                _ = _firely.Value;
+            _firelyWarm = true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Kept by the Lazy: a resource that needs Firely gets the exception; the samples owed are not taken.
+        }
+    }
+
+    /// <summary>Whether Firely has compiled the package's profiles (at start, or after a start from the saved plan, once a double check fell due).</summary>
+    internal bool FirelyWarm => _firelyWarm;
+
+    /// <summary>Double checks that fell due while Firely was not yet warm, taken from the next accepted resources once it is.</summary>
+    internal long DoubleChecksOwed => Interlocked.Read(ref _doubleChecksOwed);
 
     // Firely's outcome for a resource it finds valid with no message is an OperationOutcome without issues: the fast
     // path's answer. The sampled double check holds it to that.
@@ -245,15 +328,17 @@ public sealed class FhirResourceValidator
     /// <summary>Firely's outcome alone (no fast path, no redaction, no local code check), by this class's route or by Firely's public Validator.</summary>
     internal OperationOutcome ValidateSchemaOnly(Resource resource, bool throughFirelysValidator)
     {
-        var run = _pool.Rent();
+        var pool = _firely.Value.Pool;
+        var run = pool.Rent();
         var outcome = throughFirelysValidator ? run.ValidateAsFirely(resource, profile: null) : run.Validate(resource, profile: null);
-        _pool.Return(run);
+        pool.Return(run);
         return outcome;
     }
 
     private OperationOutcome ValidateWithFirely(Resource resource, string? profile)
     {
-        var validator = _pool.Rent();
+        var pool = _firely.Value.Pool;
+        var validator = pool.Rent();
         OperationOutcome outcome;
         try
         {
@@ -277,54 +362,8 @@ public sealed class FhirResourceValidator
             };
         }
 
-        _pool.Return(validator);
+        pool.Return(validator);
         return outcome;
-    }
-
-    /// <summary>
-    /// Resolves every package StructureDefinition once through the snapshot source, so that Firely's SnapshotGenerator
-    /// fills in every snapshot up front and a broken differential fails the load (naming the profile) instead of
-    /// surfacing later as a confusing validation result.
-    /// </summary>
-    private void GenerateSnapshots(SynchronizedResolver resolver, SnapshotGenerator generator)
-    {
-        var problems = new List<string>();
-        var corePaths = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var sd in _package.StructureDefinitions)
-        {
-            try
-            {
-                resolver.TryResolveByCanonicalUri(sd.Url!);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                problems.Add($"{sd.Url}: {e.Message}");
-                continue;
-            }
-
-            problems.AddRange(generator.Outcome?.Issue
-                .Where(ValidationOutcomeExtensions.IsError)
-                .Select(i => $"{sd.Url}: {i.Details?.Text} ({string.Join(", ", i.Location)})") ?? []);
-
-            if (!sd.HasSnapshot)
-            {
-                problems.Add($"{sd.Url}: no snapshot could be generated");
-                continue;
-            }
-
-            // The generator accepts a differential element it cannot place (a misspelt path) and invents an element
-            // for it, based on itself; so check that every constrained element rests on an element the core defines.
-            var snapshot = sd.Snapshot!.Element.Where(e => e.ElementId is not null).ToDictionary(e => e.ElementId!, StringComparer.Ordinal);
-            foreach (var element in sd.Differential?.Element ?? [])
-            {
-                var basePath = element.ElementId is { } id && snapshot.TryGetValue(id, out var placed) ? placed.Base?.Path : null;
-                if (basePath is null || !CoreDefines(resolver, basePath, corePaths))
-                    problems.Add($"{sd.Url}: the differential element '{element.ElementId ?? element.Path}' matches nothing in its base definition");
-            }
-        }
-
-        if (problems.Count > 0)
-            throw new InvalidDataException($"The profiles package is not valid:{Environment.NewLine}{string.Join(Environment.NewLine, problems)}");
     }
 
     private static string ComputeFingerprint(ProfilePackage package, CoreSpecificationSource specification, FhirValidationOptions options)
@@ -338,16 +377,17 @@ public sealed class FhirResourceValidator
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(parts)))[..32];
     }
 
-    private static bool CoreDefines(SynchronizedResolver resolver, string basePath, Dictionary<string, HashSet<string>> corePaths)
+    // A plan that cannot be saved is still used: the next start compiles it again.
+    private static string Save(string file, string fingerprint, FastPlan plan, IReadOnlyList<string> notModelled)
     {
-        var type = basePath.Split('.')[0];
-        if (!corePaths.TryGetValue(type, out var paths))
+        try
         {
-            var definition = resolver.TryResolveByCanonicalUri("http://hl7.org/fhir/StructureDefinition/" + type).Value as StructureDefinition;
-            paths = definition?.Snapshot?.Element.Select(e => e.Path!).ToHashSet(StringComparer.Ordinal) ?? [];
-            corePaths[type] = paths;
+            PlanCache.Write(file, fingerprint, plan, notModelled);
+            return $", saved to {file}";
         }
-
-        return paths.Contains(basePath);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return $", not saved ({e.GetType().Name}: {e.Message})";
+        }
     }
 }

@@ -44,6 +44,20 @@ public sealed class FhirValidationOptions
     public bool FastPath { get; set; } = true;
 
     /// <summary>
+    /// Save the fast path's compiled plan and load it on the next start instead of compiling Firely's schemas
+    /// (<c>Adapter:Validation:PlanCache</c>, on by default). The saved plan is used only under exactly the same
+    /// validation fingerprint (package, specification, options and this code); otherwise it is compiled and saved again.
+    /// </summary>
+    public bool PlanCache { get; set; } = true;
+
+    /// <summary>
+    /// The folder of the saved plan (<c>Adapter:Validation:PlanCachePath</c>; one file, a few MB). Default: a
+    /// <c>kwc-fhir-fast-plan</c> folder in the temp folder. Point it at a writable, persistent folder (next to the store)
+    /// in containers so that restarts skip the compilation.
+    /// </summary>
+    public string? PlanCachePath { get; set; }
+
+    /// <summary>
     /// The share of fast-accepted resources that Firely validates as well (<c>Adapter:Validation:FastPathDoubleCheck</c>,
     /// 0 to 1; default 0.001, one in a thousand: Firely costs some fifteen fast-path validations, so this adds about
     /// 1.5%). A disagreement is reported (<see cref="FhirResourceValidator.FastPathDisagreed"/>)

@@ -22,6 +22,9 @@ internal sealed class ValueSetContents
 
     public bool IsCheckable => Known && UncheckedReason is null;
 
+    /// <summary>The (system, code) pairs of an expanded ValueSet.</summary>
+    public IReadOnlyCollection<(string System, string Code)> Codings => _codings;
+
     public static ValueSetContents Expanded(IEnumerable<(string System, string Code)> codings) => new(codings.ToHashSet(), null, true);
 
     public static ValueSetContents Unchecked(string reason) => new([], reason, true);

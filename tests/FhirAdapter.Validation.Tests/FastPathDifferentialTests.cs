@@ -17,7 +17,7 @@ public sealed class FastPathDifferentialTests(FastPathValidatorFixture fixture, 
     : IClassFixture<FastPathDifferentialTests.MutantRun>
 {
     /// <summary>Mutants per resource kind in the suite (about 20 s of Firely on two cores).</summary>
-    private const int MutantsPerKind = 250;
+    internal const int MutantsPerKind = 250;
 
     [Fact]
     public void Every_golden_resource_the_fast_path_accepts_is_valid_without_a_message_under_Firely()

@@ -25,6 +25,14 @@ internal sealed class BindingCheck : PlanCheck
         _refuseAll = refuseAll;
     }
 
+    public bool IsRequired => _required;
+
+    public bool IsExtensible => _extensible;
+
+    public ValueSetContents? Contents => _contents;
+
+    public bool RefusesAll => _refuseAll;
+
     /// <summary>False for a preferred or example binding, which checks nothing.</summary>
     public bool CanRefuse => _required || _extensible;
 

@@ -9,6 +9,8 @@ namespace FhirAdapter.Validation.FastPath;
 /// </summary>
 internal sealed class ExtensionSchemaCheck(FastPlan plan, SchemaCheck self) : PlanCheck
 {
+    public SchemaCheck Self => self;
+
     public override IEnumerable<PlanCheck> Parts => [self];
 
     public override bool One(object node, FastRun run) => Many(Nodes.Of(node), run);
@@ -75,6 +77,8 @@ internal sealed class ExtensionSchemaCheck(FastPlan plan, SchemaCheck self) : Pl
 /// </summary>
 internal sealed class ExtensionContextCheck((string Type, string Expression)[] contexts) : PlanCheck
 {
+    public (string Type, string Expression)[] Contexts => contexts;
+
     public override bool One(object node, FastRun run)
     {
         if (contexts.Length == 0)

@@ -34,6 +34,12 @@ internal sealed class FastPlan
 
     public IReadOnlyDictionary<string, SchemaCheck> Schemas => _schemas;
 
+    /// <summary>Every entry by canonical (for the saved plan).</summary>
+    public IReadOnlyDictionary<string, PlanCheck> Entries => _entries;
+
+    /// <summary>The resource type of each resource schema, by canonical (for the saved plan).</summary>
+    public IReadOnlyDictionary<string, string> ResourceTypes => _resourceTypes;
+
     /// <summary>Whether every Coding the plan accepts has passed the package code check (so an accepted resource needs no separate walk).</summary>
     public bool ChecksPackageCodes { get; private set; }
 
@@ -117,6 +123,8 @@ internal sealed class FastPlan
 /// <summary>A reference to a resource schema (a reference target): the resource as a whole (its profiles too), and this schema.</summary>
 internal sealed class ResourceRefCheck(FastPlan plan, string canonical) : PlanCheck
 {
+    public string Canonical => canonical;
+
     public override bool One(object node, FastRun run)
     {
         if (node is not Resource resource || plan.Schema(canonical) is not { } schema)

@@ -253,15 +253,15 @@ internal sealed class PlanCompiler
             case FhirTypeLabelValidator label:
                 return new TypeCondition(new TypeLabelCheck(label.Label));
             case FixedValidator f when f.FixedValue.Poco is PrimitiveType { JsonValue: { } value } p && PatternCheck.Supported(p):
-                return new MatchCondition(new FixedCheck(value, "").Match);
+                return new FixedCondition(new FixedCheck(value, ""));
             case PatternValidator pattern when PatternCheck.Supported(pattern.PatternValue.Poco):
-                return new MatchCondition(new PatternCheck(pattern.PatternValue.Poco, "").Match);
+                return new PatternCondition(new PatternCheck(pattern.PatternValue.Poco, ""));
             case BindingValidator binding when binding.Strength is BindingValidator.BindingStrength.Preferred or BindingValidator.BindingStrength.Example:
                 // Checks nothing with the default checks: always successful.
-                return new MatchCondition(_ => Tri.Yes);
+                return new AlwaysCondition();
             case BindingValidator binding when binding.Strength is BindingValidator.BindingStrength.Extensible:
                 // Only a concept with neither code nor text gets a message (a warning): not decided here.
-                return new MatchCondition(node => node is not CodeableConcept cc || cc.Coding.Any(c => !string.IsNullOrEmpty(c.Code)) || !string.IsNullOrEmpty(cc.Text) ? Tri.Yes : Tri.Unknown);
+                return new ExtensibleBindingCondition();
             case BindingMemo memo:
                 return Condition(memo.Binding);
             case AllValidator all:
@@ -278,7 +278,7 @@ internal sealed class PlanCompiler
                 // A group assertion (allOf) judges all the selected elements together: none at all passes.
                 if (selector.Other is IGroupValidatable and not AllValidator || Condition(selector.Other) is not { } inner)
                     return null;
-                return new PathCondition(path, inner.Match, group: selector.Other is AllValidator);
+                return new PathCondition(path, inner, group: selector.Other is AllValidator);
             }
 
             default:

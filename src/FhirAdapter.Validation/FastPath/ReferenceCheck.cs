@@ -11,6 +11,8 @@ namespace FhirAdapter.Validation.FastPath;
 /// </summary>
 internal sealed class ReferenceCheck(FastPlan plan, IReadOnlyDictionary<string, string> targets) : PlanCheck
 {
+    public IReadOnlyDictionary<string, string> Targets => targets;
+
     public override bool One(object node, FastRun run)
     {
         if (node is not ResourceReference reference || reference.HasOverflow)
@@ -76,6 +78,8 @@ internal sealed class UniqueContainedIdsCheck : PlanCheck
 /// <summary>Firely's BaseTypeInvariantConstraintsValidator: the invariants of the instance's own type, less those already run.</summary>
 internal sealed class BaseTypeInvariantsCheck(FastPlan plan, HashSet<string> alreadyValidated) : PlanCheck
 {
+    public IReadOnlySet<string> AlreadyValidated => alreadyValidated;
+
     public override bool One(object node, FastRun run)
     {
         if (node is not Base b || plan.Schema(FastPlan.CoreCanonical(b.TypeName)) is not { } schema)

@@ -11,6 +11,8 @@ internal abstract class SliceCondition
 /// <summary>A type slice: the element's FHIR type.</summary>
 internal sealed class TypeCondition(TypeLabelCheck label) : SliceCondition
 {
+    public string Label => label.Label;
+
     public override Tri Match(object node) => label.Is(node) ? Tri.Yes : Tri.No;
 }
 
@@ -18,8 +20,14 @@ internal sealed class TypeCondition(TypeLabelCheck label) : SliceCondition
 /// Firely's PathSelectorValidator over a path of child names: exactly one element there, which matches; or, for a
 /// group assertion (allOf), every element there matches (none at all passes).
 /// </summary>
-internal sealed class PathCondition(string[] path, Func<object, Tri> inner, bool group) : SliceCondition
+internal sealed class PathCondition(string[] path, SliceCondition inner, bool group) : SliceCondition
 {
+    public string[] Path => path;
+
+    public SliceCondition Inner => inner;
+
+    public bool Group => group;
+
     public override Tri Match(object node)
     {
         object? found = null;
@@ -29,7 +37,7 @@ internal sealed class PathCondition(string[] path, Func<object, Tri> inner, bool
             return Tri.Unknown;
         if (group)
             return answer;
-        return count == 1 ? inner(found!) : Tri.No;
+        return count == 1 ? inner.Match(found!) : Tri.No;
     }
 
     // Walks the path; false when a step is not a plain POCO (so FHIRPath's answer is not certain here).
@@ -41,7 +49,7 @@ internal sealed class PathCondition(string[] path, Func<object, Tri> inner, bool
             count++;
             if (group && answer != Tri.No)
             {
-                var m = inner(node);
+                var m = inner.Match(node);
                 answer = m == Tri.Yes ? answer : m;
             }
 
@@ -62,15 +70,40 @@ internal sealed class PathCondition(string[] path, Func<object, Tri> inner, bool
     }
 }
 
-/// <summary>A fixed or pattern value (or an assertion that always succeeds) as a condition.</summary>
-internal sealed class MatchCondition(Func<object, Tri> match) : SliceCondition
+/// <summary>A fixed value as a condition.</summary>
+internal sealed class FixedCondition(FixedCheck check) : SliceCondition
 {
-    public override Tri Match(object node) => match(node);
+    public FixedCheck Check => check;
+
+    public override Tri Match(object node) => check.Match(node);
+}
+
+/// <summary>A pattern as a condition.</summary>
+internal sealed class PatternCondition(PatternCheck check) : SliceCondition
+{
+    public PatternCheck Check => check;
+
+    public override Tri Match(object node) => check.Match(node);
+}
+
+/// <summary>A preferred or example binding as a condition: with the default checks it checks nothing, so always yes.</summary>
+internal sealed class AlwaysCondition : SliceCondition
+{
+    public override Tri Match(object node) => Tri.Yes;
+}
+
+/// <summary>An extensible binding as a condition: only a concept with neither code nor text gets a message (a warning), not decided here.</summary>
+internal sealed class ExtensibleBindingCondition : SliceCondition
+{
+    public override Tri Match(object node) =>
+        node is not CodeableConcept cc || cc.Coding.Any(c => !string.IsNullOrEmpty(c.Code)) || !string.IsNullOrEmpty(cc.Text) ? Tri.Yes : Tri.Unknown;
 }
 
 /// <summary>Firely's AllValidator as a condition: yes when every member says yes, no as soon as one says no.</summary>
 internal sealed class AllCondition(SliceCondition[] members) : SliceCondition
 {
+    public SliceCondition[] Members => members;
+
     public override Tri Match(object node)
     {
         foreach (var member in members)
@@ -91,6 +124,18 @@ internal sealed class AllCondition(SliceCondition[] members) : SliceCondition
 /// </summary>
 internal sealed class SliceCheck(SliceCondition[] conditions, PlanCheck[] assertions, bool[] required, PlanCheck @default, bool ordered, bool defaultAtEnd) : PlanCheck
 {
+    public SliceCondition[] Conditions => conditions;
+
+    public PlanCheck[] Assertions => assertions;
+
+    public bool[] Required => required;
+
+    public PlanCheck Default => @default;
+
+    public bool Ordered => ordered;
+
+    public bool DefaultAtEnd => defaultAtEnd;
+
     public override IEnumerable<PlanCheck> Parts => assertions.Append(@default);
 
     /// <summary>Slices by type alone, none required, in any order: the check itself can refuse nothing (its slices' schemas can).</summary>

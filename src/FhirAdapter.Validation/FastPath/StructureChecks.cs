@@ -93,6 +93,8 @@ internal sealed class InstanceTypeCheck(FastPlan plan) : PlanCheck
 /// <summary>Every member accepts (Firely's AllValidator; short-circuit or not, all must succeed).</summary>
 internal sealed class AllCheck(PlanCheck[] members) : PlanCheck
 {
+    public PlanCheck[] Members => members;
+
     public override IEnumerable<PlanCheck> Parts => members;
 
     public override bool One(object node, FastRun run)
@@ -156,6 +158,8 @@ internal sealed class CardinalityCheck(int? min, int? max) : PlanCheck
 /// <summary>Firely's RequiredValidator: each named child is present.</summary>
 internal sealed class RequiredCheck(string[] names) : PlanCheck
 {
+    public string[] Names => names;
+
     public override bool One(object node, FastRun run)
     {
         if (node is not Base b || b.HasOverflow)
@@ -177,6 +181,12 @@ internal sealed class RequiredCheck(string[] names) : PlanCheck
 internal sealed class ChildrenCheck(KeyValuePair<string, PlanCheck>[] children, bool allowAdditional, string definitionPath) : PlanCheck
 {
     private TypeCache<string[]>? _others;
+
+    public KeyValuePair<string, PlanCheck>[] Children => children;
+
+    public bool AllowAdditional => allowAdditional;
+
+    public string DefinitionPath => definitionPath;
 
     public override IEnumerable<PlanCheck> Parts => children.Select(c => c.Value);
 

@@ -55,6 +55,8 @@ internal sealed class Ext1Check : PlanCheck
 /// <summary>Firely's MaxLengthValidator: a string value is at most this long (other values pass).</summary>
 internal sealed class MaxLengthCheck(int maximum) : PlanCheck
 {
+    public int Maximum => maximum;
+
     public override bool One(object node, FastRun run) =>
         Primitives.ValueOf(node) is not string s || s.Length <= maximum || run.Refuse(this);
 }
@@ -141,6 +143,8 @@ internal enum Tri
 /// <summary>Firely's FixedValidator for a primitive fixed value: the same value, and no id or extension (exact equality).</summary>
 internal sealed class FixedCheck(object fixedValue, string display) : PlanCheck
 {
+    public object Value => fixedValue;
+
     public string Display => display;
 
     public override bool One(object node, FastRun run) => Match(node) == Tri.Yes || run.Refuse(this);
@@ -167,6 +171,8 @@ internal sealed class FixedCheck(object fixedValue, string display) : PlanCheck
 /// </summary>
 internal sealed class PatternCheck(Base pattern, string display) : PlanCheck
 {
+    public Base Pattern => pattern;
+
     public string Display => display;
 
     public override bool One(object node, FastRun run) => Match(node) == Tri.Yes || run.Refuse(this);
@@ -250,6 +256,10 @@ internal sealed class CanonicalCheck : PlanCheck
 /// <summary>Firely's MinMaxValueValidator for numeric limits: a number at least (or at most) the limit; no value passes.</summary>
 internal sealed class MinMaxCheck(decimal limit, bool isMinimum) : PlanCheck
 {
+    public decimal Limit => limit;
+
+    public bool IsMinimum => isMinimum;
+
     public override bool One(object node, FastRun run)
     {
         if (node is not PrimitiveType p)

@@ -21,7 +21,7 @@ internal static class SyncProgressDisplay
         if (!interactive)
         {
             var last = time.GetUtcNow();
-            var lines = new Progress<SyncProgress>(p =>
+            var lines = new InlineProgress(p =>
             {
                 var now = time.GetUtcNow();
                 if (now - last >= LineEvery)
@@ -30,7 +30,14 @@ internal static class SyncProgressDisplay
                     output.WriteLine(p.Total is { } total ? $"{p.Stage}: {p.Done} of {total}" : $"{p.Stage}: {p.Done} done");
                 }
             });
-            return await work(lines).ConfigureAwait(false);
+            try
+            {
+                return await work(lines).ConfigureAwait(false);
+            }
+            finally
+            {
+                lines.Stop();
+            }
         }
 
         T? report = default;
@@ -39,7 +46,7 @@ internal static class SyncProgressDisplay
             .StartAsync(async context =>
             {
                 var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
-                var bars = new Progress<SyncProgress>(p =>
+                var bars = new InlineProgress(p =>
                 {
                     if (!tasks.TryGetValue(p.Stage, out var task))
                     {
@@ -54,7 +61,15 @@ internal static class SyncProgressDisplay
 
                     task.Value = p.Total is null ? 0 : p.Done;
                 });
-                report = await work(bars).ConfigureAwait(false);
+                try
+                {
+                    report = await work(bars).ConfigureAwait(false);
+                }
+                finally
+                {
+                    bars.Stop();
+                }
+
                 foreach (var task in tasks.Values)
                 {
                     task.IsIndeterminate = false;
@@ -62,5 +77,34 @@ internal static class SyncProgressDisplay
                 }
             }).ConfigureAwait(false);
         return report!;
+    }
+
+    /// <summary>
+    /// Reports on the reporting thread, one at a time, and not at all once stopped. <see cref="Progress{T}"/> posts to the
+    /// thread pool instead, so a report could reach the output after the command had finished with it (and closed it).
+    /// </summary>
+    private sealed class InlineProgress(Action<SyncProgress> show) : IProgress<SyncProgress>
+    {
+        private readonly Lock _gate = new();
+        private bool _stopped;
+
+        public void Report(SyncProgress value)
+        {
+            lock (_gate)
+            {
+                if (!_stopped)
+                {
+                    show(value);
+                }
+            }
+        }
+
+        public void Stop()
+        {
+            lock (_gate)
+            {
+                _stopped = true;
+            }
+        }
     }
 }

@@ -253,6 +253,19 @@ internal sealed class FastPathDifferential
         return report;
     }
 
+    /// <summary>The mutants <see cref="FixedMutants"/> checks (same cases, same seed), without Firely.</summary>
+    public IEnumerable<(string Mutation, Resource Mutant)> FixedMutantResources(int cases, ulong seed)
+    {
+        var pcg = new PCG(1, seed);
+        var gen = Cases();
+        foreach (var (kind, mutation, site, pick) in Enumerable.Range(0, cases).Select(_ => gen.Generate(pcg, null, out Size _)).ToArray())
+        {
+            var bases = _byKind[kind];
+            if (_mutator.Mutate(bases[(site / 7) % bases.Length], mutation, site, pick) is { } mutant)
+                yield return (Mutator.KindName(mutation), mutant);
+        }
+    }
+
     // A resource kind, a mutation, a site and a pick: evenly over the kinds.
     private Gen<(int Kind, int Mutation, int Site, int Pick)> Cases() =>
         Gen.Select(Gen.Int[0, _byKind.Count - 1], Gen.Int[0, Mutator.Kinds - 1], Gen.Int[0, 1_000_000], Gen.Int[0, 1_000]);

@@ -63,7 +63,7 @@ internal sealed class AuditEventService(IDisclosureStore store, SearchService se
         }
 
         Log.AccountingServed(logger, 1, grant.Client.OrganizationId, grant.Client.ClientId);
-        return FhirJson.Parse<AuditEvent>(found[0].AuditEventJson);
+        return FhirJson.ParseStored<AuditEvent>(found[0].AuditEventJson);
     }
 
     private Bundle Page(string typeUrl, AuditEventSearch request, List<Store.Disclosures.Disclosure> page, string? next)
@@ -77,7 +77,7 @@ internal sealed class AuditEventService(IDisclosureStore store, SearchService se
             Entry = [.. page.Select(d => new Bundle.EntryComponent
             {
                 FullUrl = $"{typeUrl}/{d.Id}",
-                Resource = FhirJson.Parse<AuditEvent>(d.AuditEventJson),
+                Resource = FhirJson.ParseStored<AuditEvent>(d.AuditEventJson),
                 Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match },
             })],
         };

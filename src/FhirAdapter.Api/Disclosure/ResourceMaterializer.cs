@@ -29,7 +29,7 @@ internal static partial class ResourceMaterializer
         ArgumentNullException.ThrowIfNull(typeByLogicalId);
         var json = UrnReference().Replace(stored.Json, m =>
             typeByLogicalId.TryGetValue(m.Groups["id"].Value, out var type) ? $"\"{type}/{m.Groups["id"].Value}\"" : m.Value);
-        var resource = FhirJson.Parse<Resource>(json);
+        var resource = FhirJson.ParseStored<Resource>(json);
         resource.Id = stored.LogicalId;
         resource.Meta ??= new Meta();
         resource.Meta.LastUpdated = stored.MappedAt;

@@ -29,6 +29,13 @@ public sealed class DisclosureFilter
     public Bundle PrepareBundle(PatientBundle patient, ConsentDecision decision)
     {
         ArgumentNullException.ThrowIfNull(patient);
+        return PrepareBundle(patient, decision, SensitivityClassifier.Classify(patient.Bundle));
+    }
+
+    /// <summary>As above, with the patient's sensitivity already classified (<see cref="SensitivityClassifier"/>), as delivery has it.</summary>
+    public Bundle PrepareBundle(PatientBundle patient, ConsentDecision decision, PatientSensitivity sensitivity)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
         RequirePermit(decision);
         // The decision names no patient: the permitting Consent travelling in this Bundle is what ties the two together.
         if (!Carries(patient.Bundle, decision))
@@ -36,7 +43,6 @@ public sealed class DisclosureFilter
             throw new InvalidOperationException("The consent the decision rests on is not in this patient's Bundle; nothing is prepared.");
         }
 
-        var sensitivity = SensitivityClassifier.Classify(patient.Bundle);
         var withheld = patient.Bundle.Entry.Where(e => e.Resource is null || IsWithheld(e.Resource, decision)).ToList();
         var droppedUrls = withheld.Select(e => e.FullUrl).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var droppedRecordIds = withheld.Select(e => e.Resource).OfType<Hl7.Fhir.Model.Consent>()

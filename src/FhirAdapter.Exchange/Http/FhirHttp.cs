@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Exchange.Options;
 using Hl7.Fhir.Model;
@@ -17,7 +18,7 @@ internal sealed class FhirHttp(IHttpClientFactory httpClients)
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(destination.BaseUrl.TrimEnd('/')));
         request.Content = new StringContent(JsonSerializer.Serialize(bundle, FhirJson.Compact), Encoding.UTF8, FhirJson.MediaType);
         request.Options.Set(RequestMarks.Idempotent, idempotent);
-        return await SendAsync(destination, request, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(destination, request, cancellationToken, slimEntries: true).ConfigureAwait(false);
     }
 
     /// <summary>GET a relative URL (a read or a search).</summary>
@@ -28,16 +29,16 @@ internal sealed class FhirHttp(IHttpClientFactory httpClients)
         return await SendAsync(destination, request, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<FhirResponse> SendAsync(DestinationOptions destination, HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<FhirResponse> SendAsync(DestinationOptions destination, HttpRequestMessage request, CancellationToken cancellationToken, bool slimEntries = false)
     {
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(FhirJson.MediaType));
         var client = httpClients.CreateClient(ExchangeHttpClients.ForDestination(destination.Name));
         using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return new FhirResponse((int)response.StatusCode, TryParse(text));
+        return new FhirResponse((int)response.StatusCode, TryParse(text, slimEntries));
     }
 
-    private static Resource? TryParse(string text)
+    private static Resource? TryParse(string text, bool slimEntries)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -46,13 +47,45 @@ internal sealed class FhirHttp(IHttpClientFactory httpClients)
 
         try
         {
-            return JsonSerializer.Deserialize<Resource>(text, FhirJson.Lenient);
+            return slimEntries && SlimResponseBundle(text) is { } slim
+                ? slim.Deserialize<Resource>(FhirJson.Lenient)
+                : JsonSerializer.Deserialize<Resource>(text, FhirJson.Lenient);
         }
         catch (Exception e) when (e is JsonException or DeserializationFailedException or NotSupportedException or InvalidOperationException)
         {
             // A proxy's HTML error page or a non-FHIR body: the status still decides.
             return null;
         }
+    }
+
+    /// <summary>
+    /// A transaction-response with each entry's resource cut down to its type, id and meta.versionId, which is all the
+    /// judging of entries reads (statuses, locations, ETags and outcomes stay whole); null for any other body. A server
+    /// echoes every written resource back: reading them all into the model cost as much as preparing them to send.
+    /// </summary>
+    private static JsonObject? SlimResponseBundle(string text)
+    {
+        if (JsonNode.Parse(text) is not JsonObject bundle || (string?)bundle["resourceType"] != "Bundle"
+            || bundle["type"]?.GetValue<string>() is not ("transaction-response" or "batch-response") || bundle["entry"] is not JsonArray entries)
+        {
+            return null;
+        }
+
+        foreach (var entry in entries.OfType<JsonObject>())
+        {
+            if (entry["resource"] is JsonObject resource && (string?)resource["resourceType"] is { } type && type != "OperationOutcome")
+            {
+                var slim = new JsonObject { ["resourceType"] = type, ["id"] = resource["id"]?.DeepClone() };
+                if (resource["meta"] is JsonObject { } meta && meta["versionId"] is { } versionId)
+                {
+                    slim["meta"] = new JsonObject { ["versionId"] = versionId.DeepClone() };
+                }
+
+                entry["resource"] = slim;
+            }
+        }
+
+        return bundle;
     }
 
     private static Uri BaseUri(DestinationOptions destination) =>

@@ -1,6 +1,3 @@
-using FhirAdapter.Core.Privacy;
-using Hl7.Fhir.Model;
-
 namespace FhirAdapter.Exchange.Sending;
 
 /// <summary>
@@ -9,15 +6,17 @@ namespace FhirAdapter.Exchange.Sending;
 /// </summary>
 internal static class BundleSplitter
 {
-    public static IReadOnlyList<IReadOnlyList<int>> Split(IReadOnlyList<Bundle.EntryComponent> entries, int maxEntries)
+    /// <param name="references">Per entry, the other entries it refers to (<see cref="Send.References"/>).</param>
+    /// <param name="maxEntries">The most entries a chunk may have.</param>
+    public static IReadOnlyList<IReadOnlyList<int>> Split(IReadOnlyList<int[]> references, int maxEntries)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxEntries, 1);
-        if (entries.Count <= maxEntries)
+        if (references.Count <= maxEntries)
         {
-            return [Enumerable.Range(0, entries.Count).ToList()];
+            return [Enumerable.Range(0, references.Count).ToList()];
         }
 
-        var order = DependencyOrder(entries, out var cyclic);
+        var order = DependencyOrder(references, out var cyclic);
         var chunks = new List<IReadOnlyList<int>>();
         var current = new List<int>();
         foreach (var i in order)
@@ -46,36 +45,19 @@ internal static class BundleSplitter
     }
 
     /// <summary>Kahn's algorithm, taking the lowest original index first so the mapper's order survives where it can.</summary>
-    private static List<int> DependencyOrder(IReadOnlyList<Bundle.EntryComponent> entries, out List<int> cyclic)
+    private static List<int> DependencyOrder(IReadOnlyList<int[]> references, out List<int> cyclic)
     {
-        var byFullUrl = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < entries.Count; i++)
-        {
-            if (entries[i].FullUrl is { Length: > 0 } url)
-            {
-                byFullUrl.TryAdd(url, i);
-            }
-        }
-
-        var dependents = new List<int>[entries.Count];
-        var pending = new int[entries.Count];
-        for (var i = 0; i < entries.Count; i++)
+        var count = references.Count;
+        var dependents = new List<int>[count];
+        var pending = new int[count];
+        for (var i = 0; i < count; i++)
         {
             dependents[i] = [];
         }
 
-        for (var i = 0; i < entries.Count; i++)
+        for (var i = 0; i < count; i++)
         {
-            if (entries[i].Resource is not { } resource)
-            {
-                continue;
-            }
-
-            var targets = FhirElements.Descendants(resource).OfType<ResourceReference>()
-                .Select(r => r.Reference is { } s && byFullUrl.TryGetValue(s, out var t) ? t : -1)
-                .Where(t => t >= 0 && t != i)
-                .Distinct();
-            foreach (var t in targets)
+            foreach (var t in references[i])
             {
                 dependents[t].Add(i);
                 pending[i]++;
@@ -83,7 +65,7 @@ internal static class BundleSplitter
         }
 
         var ready = new PriorityQueue<int, int>();
-        for (var i = 0; i < entries.Count; i++)
+        for (var i = 0; i < count; i++)
         {
             if (pending[i] == 0)
             {
@@ -91,7 +73,7 @@ internal static class BundleSplitter
             }
         }
 
-        var order = new List<int>(entries.Count);
+        var order = new List<int>(count);
         while (ready.TryDequeue(out var i, out _))
         {
             order.Add(i);
@@ -104,7 +86,7 @@ internal static class BundleSplitter
             }
         }
 
-        cyclic = Enumerable.Range(0, entries.Count).Where(i => pending[i] > 0).ToList();
+        cyclic = Enumerable.Range(0, count).Where(i => pending[i] > 0).ToList();
         return order;
     }
 }

@@ -44,6 +44,9 @@ internal sealed class Send
 
     public IReadOnlyList<Bundle.EntryComponent> Entries => _entries;
 
+    /// <summary>Per entry, the other entries it refers to by fullUrl (ascending).</summary>
+    public IReadOnlyList<int[]> References => _references;
+
     public IReadOnlyList<EntryResult> Results => [.. _results.Select((r, i) => r ?? Result(i, EntryOutcome.RetryLater, null, "not sent"))];
 
     public static string TypeOf(Bundle.EntryComponent entry) =>

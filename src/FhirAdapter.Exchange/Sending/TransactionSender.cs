@@ -20,7 +20,7 @@ internal sealed class TransactionSender(FhirHttp http, ILogger logger)
     public async Task<DestinationResult> SendAsync(DestinationOptions destination, OutgoingBundle bundle, CancellationToken cancellationToken)
     {
         var send = new Send(destination, bundle);
-        var chunks = BundleSplitter.Split(send.Entries, destination.MaxBundleEntries);
+        var chunks = BundleSplitter.Split(send.References, destination.MaxBundleEntries);
         Log.SendingBundle(logger, destination.Name, bundle.PatientKey, send.Entries.Count, chunks.Count);
         foreach (var chunk in chunks)
         {

@@ -15,7 +15,7 @@ public static class AccountingExport
     public static Bundle FhirBundle(IEnumerable<Disclosure> disclosures)
     {
         var bundle = new Bundle { Type = Bundle.BundleType.Collection };
-        bundle.Entry.AddRange(disclosures.Select(d => new Bundle.EntryComponent { Resource = FhirJson.Parse<AuditEvent>(d.AuditEventJson) }));
+        bundle.Entry.AddRange(disclosures.Select(d => new Bundle.EntryComponent { Resource = FhirJson.ParseStored<AuditEvent>(d.AuditEventJson) }));
         return bundle;
     }
 

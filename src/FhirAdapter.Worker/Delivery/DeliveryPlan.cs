@@ -93,7 +93,8 @@ internal sealed class DeliveryPlan(string patientKey)
                     }
                 }
 
-                var missing = FhirElements.Descendants(resource).OfType<ResourceReference>()
+                // Nothing unresolved (the usual case): no reference can point at it, and no walk is needed to see that.
+                var missing = unresolved.Count == 0 ? null : FhirElements.Descendants(resource).OfType<ResourceReference>()
                     .Select(r => r.Reference is { } target && unresolved.TryGetValue(target, out var why) ? why : null)
                     .FirstOrDefault(w => w is not null);
                 if (resource is Provenance { Target.Count: 0 })

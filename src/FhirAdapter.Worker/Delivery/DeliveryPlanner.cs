@@ -110,7 +110,7 @@ internal static class DeliveryPlanner
     {
         var fullUrl = "urn:uuid:" + removed.LogicalId;
         var server = new ServerVersion(removed.ResourceType, id, known.ServerVersion);
-        var withdrawn = Withdrawal.EnteredInError(FhirJson.Parse<Resource>(removed.Json));
+        var withdrawn = Withdrawal.EnteredInError(FhirJson.ParseStored<Resource>(removed.Json));
         if (withdrawn is null)
         {
             var delete = new Bundle.EntryComponent { FullUrl = fullUrl, Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.DELETE, Url = removed.RequestUrl } };

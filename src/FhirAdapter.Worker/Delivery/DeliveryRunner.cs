@@ -195,12 +195,11 @@ internal sealed class DeliveryRunner(
             return (null, none);
         }
 
-        var bundle = StoredBundles.FromStored(resources);
         var states = await store.GetDeliveryStatesAsync(destination.Name, key, cancellationToken).ConfigureAwait(false);
         var removed = await store.GetRemovedResourcesAsync(key, cancellationToken).ConfigureAwait(false);
         if (key == StoreKeys.Questionnaires)
         {
-            return (new Prepared(DeliveryPlanner.Plan(key, bundle, resources, removed, states, null), null, null), none);
+            return (new Prepared(DeliveryPlanner.Plan(key, StoredBundles.FromStored(resources), resources, removed, states, null), null, null), none);
         }
 
         var records = (await store.GetCurrentRecordsAsync(key, cancellationToken).ConfigureAwait(false)).Select(r => r.ToClinicRecord()).ToList();
@@ -211,6 +210,9 @@ internal sealed class DeliveryRunner(
             return (null, none with { Withheld = cancelled, NotPermitted = 1 });
         }
 
+        // Parsed only now: reading resources back is most of a patient's preparation, and a patient not permitted needs none.
+        var bundle = StoredBundles.FromStored(resources);
+
         if (!filter.Carries(bundle, decision))
         {
             // The consent it rests on is held for its patient's intake: nothing of theirs goes until it is mapped.
@@ -220,8 +222,9 @@ internal sealed class DeliveryRunner(
         }
 
         var mapped = new PatientBundle(key, bundle, [.. records.Select(r => r.RecordId)]);
-        var prepared = filter.PrepareBundle(mapped, decision);
-        var plan = DeliveryPlanner.Plan(key, prepared, resources, removed, states, SensitivityClassifier.Classify(bundle));
+        var sensitivity = SensitivityClassifier.Classify(bundle);
+        var prepared = filter.PrepareBundle(mapped, decision, sensitivity);
+        var plan = DeliveryPlanner.Plan(key, prepared, resources, removed, states, sensitivity);
         return (new Prepared(plan, decision, records.Select(r => r.PatientMrn).OfType<string>().First()), none);
     }
 

@@ -17,19 +17,33 @@ internal static class SentContent
     public static string Hash(Resource resource)
     {
         ArgumentNullException.ThrowIfNull(resource);
+
+        // The fields left out are set aside for the serialization and put back (a copy of the whole resource cost more
+        // than everything else done to hash it); the resource is the caller's own, not shared between threads.
+        var id = resource.Id;
         var meta = resource.Meta;
-        if (resource.Id is not null || meta is { VersionId: not null } or { LastUpdated: not null } or { Source: not null })
+        var (versionId, lastUpdated, source) = (meta?.VersionId, meta?.LastUpdated, meta?.Source);
+        resource.Id = null;
+        if (meta is not null)
         {
-            resource = (Resource)resource.DeepCopy();
-            resource.Id = null;
-            if (resource.Meta is { } m)
-            {
-                m.VersionId = null;
-                m.LastUpdated = null;
-                m.Source = null;
-            }
+            meta.VersionId = null;
+            meta.LastUpdated = null;
+            meta.Source = null;
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(FhirJson.Serialize(resource, pretty: false))));
+        try
+        {
+            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(FhirJson.Serialize(resource, pretty: false))));
+        }
+        finally
+        {
+            resource.Id = id;
+            if (meta is not null)
+            {
+                meta.VersionId = versionId;
+                meta.LastUpdated = lastUpdated;
+                meta.Source = source;
+            }
+        }
     }
 }

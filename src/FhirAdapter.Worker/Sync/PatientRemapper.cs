@@ -185,7 +185,7 @@ internal sealed class PatientRemapper(
         var source = records.Where(r => value == r.RecordId || value.StartsWith(r.RecordId + ".", StringComparison.Ordinal))
             .OrderByDescending(r => r.RecordId.Length).FirstOrDefault()
             ?? records.Where(r => r.Kind == RecordKind.Intake).OrderByDescending(r => r.UpdatedAt).FirstOrDefault();
-        var outcome = FhirJson.Parse<OperationOutcome>(resource.Validation.OperationOutcomeJson!);
+        var outcome = FhirJson.ParseStored<OperationOutcome>(resource.Validation.OperationOutcomeJson!);
         var errors = outcome.Errors().ToList();
         var fields = string.Join(", ", errors.SelectMany(i => i.Expression).Distinct(StringComparer.Ordinal));
         var reasons = string.Join("; ", errors.Select(i => i.Details?.Text ?? i.Diagnostics ?? i.Code.ToString()));

@@ -41,7 +41,7 @@ internal static class StoredBundles
         Entry = [.. resources.Select(r => new Bundle.EntryComponent
         {
             FullUrl = $"urn:uuid:{r.LogicalId}",
-            Resource = FhirJson.Parse<Resource>(r.Json),
+            Resource = FhirJson.ParseStored<Resource>(r.Json),
             Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = r.RequestUrl },
         })],
     };

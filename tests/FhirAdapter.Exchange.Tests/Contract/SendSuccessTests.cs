@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using FhirAdapter.Exchange.Sending;
 using FhirAdapter.Exchange.Tests.Support;
 using Hl7.Fhir.Model;
@@ -61,6 +62,39 @@ public sealed class SendSuccessTests : IDisposable
             Assert.Equal("1", e.VersionId);
         });
         Assert.Equal(5, host.Known.Count(k => k.Value.VersionId == "1"));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Ids_and_versions_come_from_the_echoed_resources_when_there_is_no_location_or_ETag()
+    {
+        // A server that answers with neither location nor ETag, only the written resources echoed back with content of
+        // its own (an element the model does not know, a malformed date): ids and versions come from those resources.
+        using var server = WireMockServer.Start();
+        server.Given(Request.Create().WithPath("/fhir").UsingPost()).RespondWith(Response.Create().WithCallback(r =>
+        {
+            var sent = JsonNode.Parse(r.Body!)!["entry"]!.AsArray();
+            var entries = new JsonArray([.. sent.Select((e, i) => (JsonNode)new JsonObject
+            {
+                ["response"] = new JsonObject { ["status"] = "201 Created" },
+                ["resource"] = new JsonObject
+                {
+                    ["resourceType"] = (string)e!["resource"]!["resourceType"]!,
+                    ["id"] = $"echo-{i}",
+                    ["meta"] = new JsonObject { ["versionId"] = "7", ["lastUpdated"] = "not a date" },
+                    ["notAnElement"] = true,
+                },
+            })]);
+            return WireMockFhir.Json(200, new JsonObject { ["resourceType"] = "Bundle", ["type"] = "transaction-response", ["entry"] = entries }.ToJsonString());
+        }));
+        using var host = ExchangeTestHost.Create(server.Url + "/fhir");
+        var bundle = TestBundles.Patient(3, observations: 2);
+
+        var result = await host.SendAsync(TestBundles.PatientKey(3), bundle);
+
+        Assert.True(result.AllSent);
+        Assert.Equal(bundle.Entry.Count, result.Entries.Count);
+        Assert.Equal(Enumerable.Range(0, bundle.Entry.Count).Select(i => $"echo-{i}"), result.Entries.Select(e => e.ServerId));
+        Assert.All(result.Entries, e => Assert.Equal("7", e.VersionId));
     }
 
     [Fact]

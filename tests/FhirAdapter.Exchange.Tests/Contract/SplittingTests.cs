@@ -1,3 +1,4 @@
+using FhirAdapter.Exchange.Options;
 using FhirAdapter.Exchange.Sending;
 using FhirAdapter.Exchange.Tests.Support;
 using Hl7.Fhir.Model;
@@ -80,11 +81,13 @@ public sealed class SplittingTests : IDisposable
         var bundle = new Bundle { Type = Bundle.BundleType.Transaction };
         var a = "urn:uuid:" + Guid.NewGuid();
         var b = "urn:uuid:" + Guid.NewGuid();
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = a, Resource = new Encounter { PartOf = new ResourceReference(b) } });
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = b, Resource = new Encounter { PartOf = new ResourceReference(a) } });
-        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = "urn:uuid:" + Guid.NewGuid(), Resource = new Patient() });
+        var put = (string url) => new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = url };
+        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = a, Resource = new Encounter { PartOf = new ResourceReference(b) }, Request = put("Encounter?identifier=s|a") });
+        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = b, Resource = new Encounter { PartOf = new ResourceReference(a) }, Request = put("Encounter?identifier=s|b") });
+        bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = "urn:uuid:" + Guid.NewGuid(), Resource = new Patient(), Request = put("Patient?identifier=s|p") });
+        var send = new Send(new DestinationOptions { Name = "ehr", BaseUrl = "http://ehr.test/fhir" }, new OutgoingBundle("patient", bundle));
 
-        var chunks = BundleSplitter.Split(bundle.Entry, 1);
+        var chunks = BundleSplitter.Split(send.References, 1);
 
         Assert.Equal([[2], [0, 1]], chunks.Select(c => c.ToArray()));
     }

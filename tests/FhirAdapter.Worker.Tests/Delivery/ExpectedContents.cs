@@ -65,6 +65,23 @@ internal static class ExpectedContents
         return keys;
     }
 
+    /// <summary>For a failure message: resources a destination did not take (status other than sent/withheld), counted by status and reason.</summary>
+    public static async Task<string> NotSentAsync(string storePath)
+    {
+        await using var connection = new SqliteConnection($"Data Source={storePath};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT status, COALESCE(reason, ''), COUNT(*) FROM destination_resource WHERE status NOT IN ('sent', 'withheld') GROUP BY 1, 2 ORDER BY 3 DESC";
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            lines.Add($"{reader.GetInt64(2)} {reader.GetString(0)}: {reader.GetString(1)}");
+        }
+
+        return string.Join("\n", lines);
+    }
+
     /// <summary>The differences, for a failure message: identities missing, extra, or held otherwise.</summary>
     public static string Diff(SortedDictionary<string, string> expected, SortedDictionary<string, string> actual)
     {

@@ -80,11 +80,13 @@ public sealed partial class SyncIntegrationTests(FhirServerFixture server)
         await server.ResetAsync();
 
         using var setup = new SyncSetup(server.BaseUrl);
+        // The server takes two requests, then answers 503 with Retry-After: 30 to every one: the worker waits in the
+        // middle of its delivery, where it is killed (a delivery fast enough to end between two looks cannot escape).
+        await server.InjectFaultsAsync((503, 1, "0", 3), (503, 1000, "30", 1));
         using (var doomed = WorkerProcess.Start(setup.Root, setup.Args("sync", "--once")))
         {
-            // Kill it once the server has taken some of the writes, with the rest still to go.
             var deadline = DateTime.UtcNow + Timeout;
-            while ((int)(await server.StatsAsync())["requests"]! < 3 && !doomed.HasExited && DateTime.UtcNow < deadline)
+            while ((int)(await server.StatsAsync())["faulted"]! < 2 && !doomed.HasExited && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(20);
             }
@@ -93,6 +95,7 @@ public sealed partial class SyncIntegrationTests(FhirServerFixture server)
             doomed.Kill();
         }
 
+        await server.InjectFaultsAsync(503, 0, null); // the spell ends: the test's own reads, and the resumed run, are answered
         Assert.NotEqual(expected, await ServerContents.CountsAsync(server));
 
         // The dead worker's leases on the patients it was sending must expire before another run may take them.

@@ -215,19 +215,23 @@ AWK
         "--Adapter:Api:Clients:0:Jwks=$(cat "$WORK/client/jwks.json")" >"$WORK/export.out" 2>"$WORK/export.err" &
       SERVICE_PID=$!
       for _ in $(seq 240); do curl -sf "$base/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
-      token=$("$tools/smart-client.sh" token "$WORK/client" load "$base/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+      # A token lives 5 minutes; a large export outlives it: the client asks for a new one, as a SMART client does.
+      new_token() { "$tools/smart-client.sh" token "$WORK/client" load "$base/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'; }
+      token=$(new_token)
       started=$(date +%s.%N)
       status_url=$(curl -si -H "Authorization: Bearer $token" -H 'Prefer: respond-async' "$base/fhir/Patient/\$export" \
         | awk -F': ' 'tolower($1)=="content-location" {print $2}' | tr -d '\r')
       [[ -n $status_url ]] || { echo "export kick-off failed (see $WORK/export.err)" >&2; exit 1; }
       for _ in $(seq "$STEP_TIMEOUT"); do
         code=$(curl -s -o "$WORK/manifest.json" -w '%{http_code}' -H "Authorization: Bearer $token" "$status_url")
+        if [[ $code == 401 ]]; then token=$(new_token); continue; fi
         [[ $code == 202 ]] || break
         sleep 1
       done
       finished=$(date +%s.%N)
       [[ $code == 200 ]] || { echo "export status $code (see $WORK/manifest.json)" >&2; exit 1; }
       mkdir -p "$WORK/export-files"
+      token=$(new_token)
       for url in $(python3 -c 'import json,sys; print(" ".join(o["url"] for o in json.load(open(sys.argv[1]))["output"]))' "$WORK/manifest.json"); do
         curl -sf -H "Authorization: Bearer $token" -o "$WORK/export-files/$(basename "$url")" "$url"
       done

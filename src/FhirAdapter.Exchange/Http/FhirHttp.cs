@@ -47,9 +47,19 @@ internal sealed class FhirHttp(IHttpClientFactory httpClients)
 
         try
         {
-            return slimEntries && SlimResponseBundle(text) is { } slim
-                ? slim.Deserialize<Resource>(FhirJson.Lenient)
-                : JsonSerializer.Deserialize<Resource>(text, FhirJson.Lenient);
+            if (!slimEntries)
+            {
+                return JsonSerializer.Deserialize<Resource>(text, FhirJson.Lenient);
+            }
+
+            // Parsed once: a transaction-response is cut down in place, any other body (an OperationOutcome) read as it is.
+            var node = JsonNode.Parse(text);
+            if (node is JsonObject answer)
+            {
+                SlimResponseBundle(answer);
+            }
+
+            return node?.Deserialize<Resource>(FhirJson.Lenient);
         }
         catch (Exception e) when (e is JsonException or DeserializationFailedException or NotSupportedException or InvalidOperationException)
         {
@@ -59,16 +69,16 @@ internal sealed class FhirHttp(IHttpClientFactory httpClients)
     }
 
     /// <summary>
-    /// A transaction-response with each entry's resource cut down to its type, id and meta.versionId, which is all the
-    /// judging of entries reads (statuses, locations, ETags and outcomes stay whole); null for any other body. A server
-    /// echoes every written resource back: reading them all into the model cost as much as preparing them to send.
+    /// Cuts each entry's resource of a transaction-response down to its type, id and meta.versionId, which is all the
+    /// judging of entries reads (statuses, locations, ETags and outcomes stay whole); any other body is left as it is. A
+    /// server echoes every written resource back: reading them all into the model cost as much as preparing them to send.
     /// </summary>
-    private static JsonObject? SlimResponseBundle(string text)
+    private static void SlimResponseBundle(JsonObject bundle)
     {
-        if (JsonNode.Parse(text) is not JsonObject bundle || (string?)bundle["resourceType"] != "Bundle"
+        if ((string?)bundle["resourceType"] != "Bundle"
             || bundle["type"]?.GetValue<string>() is not ("transaction-response" or "batch-response") || bundle["entry"] is not JsonArray entries)
         {
-            return null;
+            return;
         }
 
         foreach (var entry in entries.OfType<JsonObject>())
@@ -84,8 +94,6 @@ internal sealed class FhirHttp(IHttpClientFactory httpClients)
                 entry["resource"] = slim;
             }
         }
-
-        return bundle;
     }
 
     private static Uri BaseUri(DestinationOptions destination) =>

@@ -52,6 +52,10 @@ internal sealed partial class SqlAdapterStore
             """, cancellationToken, ("@t", Now()), ("@fp", fingerprint)), cancellationToken);
     }
 
+    public Task<int> MarkAllDirtyAsync(CancellationToken cancellationToken) => WriteAsync(
+        session => session.ExecAsync("UPDATE patient SET generation = generation + 1, dirty_since = COALESCE(dirty_since, @t)", cancellationToken, ("@t", Now())),
+        cancellationToken);
+
     public Task<long> MarkDirtyAsync(string patientKey, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(patientKey);

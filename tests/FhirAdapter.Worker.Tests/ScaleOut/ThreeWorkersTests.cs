@@ -131,8 +131,8 @@ public sealed partial class ThreeWorkersTests(FhirServerFixture server, ITestOut
                 Assert.True(shares.Count(s => !s.Contains(" mapped 0 ", StringComparison.Ordinal)) >= 2, "fewer than two workers mapped: " + string.Join("; ", shares));
                 Assert.True(shares.Count(s => !s.EndsWith(" sent 0", StringComparison.Ordinal)) >= 2, "fewer than two workers sent: " + string.Join("; ", shares));
 
-                // Once per tick: for every tick any worker ran, exactly one worker's log says it won the tick (it scanned, or
-                // left the inbox to the scan of an earlier tick still running); the others say another instance had it.
+                // Once per tick: for every tick any worker ran, exactly one worker's log says it won the tick and scanned (the
+                // others, having waited for that scan if it was still running, say another instance had it).
                 var ticks = workers.SelectMany(w => TickLine().Matches(w.Output)).GroupBy(m => m.Groups["tick"].Value, StringComparer.Ordinal).ToList();
                 log.WriteLine($"ticks run: {ticks.Count}; passes: {ticks.Sum(t => t.Count())}; scans: {ticks.Count(t => t.Any(m => m.Groups["who"].Value == "this instance scans"))}");
                 Assert.True(ticks.Count >= 2, "fewer than two ticks ran:\n" + Outputs(workers));

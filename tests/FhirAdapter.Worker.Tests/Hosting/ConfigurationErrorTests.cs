@@ -19,6 +19,7 @@ public sealed class ConfigurationErrorTests
     [InlineData("--Adapter:RemapBatchSize=0", "Adapter:RemapBatchSize must be between 1 and 1000")]
     [InlineData("--Adapter:InboxSettleTime=02:00:00", "Adapter:InboxSettleTime must be between 00:00:00 and 01:00:00")]
     [InlineData("--Adapter:Validation:FastPathDoubleCheck=2", "Adapter:Validation:FastPathDoubleCheck must be between 0 and 1")]
+    [InlineData("--Adapter:Validation:FastPathDoubleCheck=NaN", "Adapter:Validation:FastPathDoubleCheck must be between 0 and 1")]
     [InlineData("--Adapter:Store:BusyTimeout=00:30:00", "Adapter:Store:BusyTimeout must be between 00:00:01 and 00:10:00")]
     [InlineData("--Adapter:Mapping:CanonicalBase=ftp://clinic.example/fhir", "Adapter:Mapping:CanonicalBase must be an absolute http(s) URL")]
     [InlineData("--Adapter:Logging:Json=maybe", "Adapter:Logging:Json must be true or false")]

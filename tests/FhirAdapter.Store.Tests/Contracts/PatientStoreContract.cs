@@ -91,6 +91,40 @@ public abstract class PatientStoreContract<TFixture>(TFixture fixture) : StoreCo
     }
 
     [Fact]
+    public async Task A_new_validator_marks_the_patients_another_one_judged_and_only_those()
+    {
+        MappedResource JudgedBy(string id, string? fingerprint) =>
+            Resource("Patient", id, Json("Patient", id)) is var r ? r with { Validation = r.Validation with { ValidatedWith = fingerprint } } : null!;
+        await Store.SavePatientMappingAsync(new("p-current", 0, [JudgedBy("1", "fp-new")], [], []), Ct);
+        await Store.SavePatientMappingAsync(new("p-older", 0, [JudgedBy("2", "fp-old")], [], []), Ct);
+        await Store.SavePatientMappingAsync(new("p-unknown", 0, [JudgedBy("3", null)], [], []), Ct);
+        Assert.Empty(await Store.GetDirtyPatientsAsync(10, Ct));
+
+        Assert.Equal(2, await Store.MarkValidatedElsewhereAsync("fp-new", Ct));
+
+        Assert.Equal(["p-older", "p-unknown"], (await Store.GetDirtyPatientsAsync(10, Ct)).Select(d => d.PatientKey).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Marking_all_reaches_every_patient_whatever_their_resources()
+    {
+        await Store.SavePatientMappingAsync(new("p-valid", 0, [Resource("Patient", "1", Json("Patient", "1"))], [], []), Ct);
+        await Store.SavePatientMappingAsync(new("p-invalid", 0, [Resource("Patient", "2", Json("Patient", "2"), valid: false)], [], []), Ct);
+        await Store.SavePatientMappingAsync(new("p-held", 0, [], [HeldEntry.From(new HeldRecord(Intake(), "form"))], []), Ct);
+        var dirtyBefore = await Store.MarkDirtyAsync("p-dirty", Ct);
+        Assert.Equal(["p-dirty"], (await Store.GetDirtyPatientsAsync(10, Ct)).Select(d => d.PatientKey));
+        Time.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(4, await Store.MarkAllDirtyAsync(Ct));
+
+        var dirty = await Store.GetDirtyPatientsAsync(10, Ct);
+        Assert.Equal(["p-dirty", "p-held", "p-invalid", "p-valid"], dirty.Select(d => d.PatientKey).Order(StringComparer.Ordinal));
+        Assert.Equal(dirtyBefore + 1, dirty.Single(d => d.PatientKey == "p-dirty").Generation); // a newer generation: a mapping under way does not clear it
+        Assert.Equal((Start, Start + TimeSpan.FromHours(1)), (dirty[0].DirtySince, dirty[^1].DirtySince)); // one already waiting keeps its place in the queue
+        Assert.Equal("p-dirty", dirty[0].PatientKey);
+    }
+
+    [Fact]
     public async Task Held_records_keep_their_first_held_time_and_show_when_too_old()
     {
         var intake = Intake();

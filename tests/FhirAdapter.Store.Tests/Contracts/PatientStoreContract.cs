@@ -91,6 +91,41 @@ public abstract class PatientStoreContract<TFixture>(TFixture fixture) : StoreCo
     }
 
     [Fact]
+    public async Task After_a_change_of_validator_the_patients_it_did_not_judge_are_marked_for_mapping_again()
+    {
+        await Store.SavePatientMappingAsync(new("p-current", 0, [Judged("Patient", "1", "fp-b")], [], []), Ct);
+        await Store.SavePatientMappingAsync(new("p-older", 0, [Judged("Patient", "2", "fp-b"), Judged("Encounter", "e2", "fp-a")], [], []), Ct);
+        await Store.SavePatientMappingAsync(new("p-newer", 0, [Judged("Patient", "3", "fp-c")], [], []), Ct);
+        await Store.SavePatientMappingAsync(new("p-never", 0, [Judged("Patient", "4", null)], [], []), Ct);
+        // Its only resource another validator judged is no longer mapped: nothing of it stands on the old outcome.
+        await Store.SavePatientMappingAsync(new("p-removed", 0, [Judged("Patient", "5", "fp-b"), Judged("Flag", "f5", "fp-a")], [], []), Ct);
+        await Store.SavePatientMappingAsync(new("p-removed", 0, [Judged("Patient", "5", "fp-b")], [], []), Ct);
+        // More than one batch of marking (500 patients a write).
+        for (var i = 0; i < 500; i++)
+        {
+            await Store.SavePatientMappingAsync(new($"p-bulk-{i:D3}", 0, [Judged("Patient", $"b{i}", "fp-a")], [], []), Ct);
+        }
+
+        var marked = await Store.MarkValidatedElsewhereAsync("fp-b", Ct);
+
+        Assert.Equal(503, marked);
+        var dirty = (await Store.GetDirtyPatientsAsync(1000, Ct)).Select(p => p.PatientKey).ToHashSet();
+        Assert.Equal(503, dirty.Count);
+        Assert.Contains("p-older", dirty);
+        Assert.Contains("p-newer", dirty);
+        Assert.Contains("p-never", dirty);
+        Assert.Contains("p-bulk-499", dirty);
+        Assert.DoesNotContain("p-current", dirty);
+        Assert.DoesNotContain("p-removed", dirty);
+    }
+
+    private static MappedResource Judged(string type, string id, string? fingerprint)
+    {
+        var resource = Resource(type, id, Json(type, id));
+        return resource with { Validation = resource.Validation with { ValidatedWith = fingerprint } };
+    }
+
+    [Fact]
     public async Task Held_records_keep_their_first_held_time_and_show_when_too_old()
     {
         var intake = Intake();

@@ -1,5 +1,6 @@
 using FhirAdapter.Store.Sql;
 using FhirAdapter.Store.Sqlite;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FhirAdapter.Store.Tests.Sqlite;
@@ -23,6 +24,25 @@ public sealed class SqliteStoreTests(SqliteFixture fixture) : IClassFixture<Sqli
         Assert.Equal("wal", await connection.ScalarAsync("PRAGMA journal_mode", CancellationToken.None));
         Assert.Equal((long)SqliteDialect.Scripts.Count, await connection.ScalarAsync("SELECT COUNT(*) FROM schema_version", CancellationToken.None));
         Assert.Equal((long)version, await connection.ScalarAsync("SELECT MAX(version) FROM schema_version", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_starting_instance_opens_the_store_and_checks_its_validations_while_another_holds_the_write_lock()
+    {
+        var file = Path.Combine(fixture.Directory, "held.db");
+        var options = new StoreOptions { ConnectionString = $"Data Source={file}", BusyTimeout = TimeSpan.FromSeconds(1) };
+        await AdapterStores.Create(options).MigrateAsync(CancellationToken.None);
+        // A long unit of work of another instance or command: SQLite's one write lock, held until the end of the test.
+        await using var other = new SqliteConnection($"Data Source={file}");
+        await other.OpenAsync();
+        using var held = other.BeginTransaction(deferred: false);
+
+        var starting = AdapterStores.Create(options);
+        var version = await starting.MigrateAsync(CancellationToken.None); // what /health/ready asks
+        var marked = await starting.MarkValidatedElsewhereAsync("fingerprint-of-this-build", CancellationToken.None); // the check at every start
+
+        Assert.Equal(SqliteDialect.Scripts[^1].Version, version);
+        Assert.Equal(0, marked);
     }
 
     [Fact]

@@ -19,6 +19,12 @@ public interface IPatientStore
     Task<int> MarkValidatedElsewhereAsync(string fingerprint, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Marks for mapping every patient the store knows, whatever their resources (none yet, all invalid), and the
+    /// Questionnaires once they were ever mapped (<c>remap --all</c>). Returns how many were marked.
+    /// </summary>
+    Task<int> MarkAllDirtyAsync(CancellationToken cancellationToken);
+
+    /// <summary>
     /// Stores a patient's mapping atomically: resources (changed ones get a new content hash), held records, delivery
     /// work per allowed destination; clears the dirty flag unless a newer change arrived.
     /// </summary>

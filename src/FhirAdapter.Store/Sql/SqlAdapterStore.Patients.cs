@@ -15,7 +15,6 @@ internal sealed partial class SqlAdapterStore
             position = excluded.position, resource_json = excluded.resource_json, content_hash = excluded.content_hash, is_valid = excluded.is_valid,
             outcome_json = excluded.outcome_json, validated_with = excluded.validated_with, removed_at = NULL,
             mapped_at = CASE WHEN patient_resource.content_hash = excluded.content_hash AND patient_resource.removed_at IS NULL THEN patient_resource.mapped_at ELSE excluded.mapped_at END
-        RETURNING id
         """;
 
     // held_since survives remaps while the record keeps waiting for the same thing: it is what "older than" measures.
@@ -61,6 +60,10 @@ internal sealed partial class SqlAdapterStore
 
         return marked;
     }
+
+    public Task<int> MarkAllDirtyAsync(CancellationToken cancellationToken) => WriteAsync(
+        session => session.ExecAsync("UPDATE patient SET generation = generation + 1, dirty_since = COALESCE(dirty_since, @t)", cancellationToken, ("@t", Now())),
+        cancellationToken);
 
     public Task<long> MarkDirtyAsync(string patientKey, CancellationToken cancellationToken)
     {
@@ -157,7 +160,7 @@ internal sealed partial class SqlAdapterStore
                     validity += old.Valid == resource.Validation.IsValid ? 0 : 1;
                 }
 
-                await session.ScalarAsync(UpsertResourceSql, cancellationToken, ("@p", key), ("@type", resource.ResourceType), ("@ident", resource.Identifier),
+                await session.ExecAsync(UpsertResourceSql, cancellationToken, ("@p", key), ("@type", resource.ResourceType), ("@ident", resource.Identifier),
                     ("@lid", resource.LogicalId), ("@url", resource.RequestUrl), ("@pos", position), ("@json", resource.Json), ("@hash", hash),
                     ("@valid", resource.Validation.IsValid), ("@oo", resource.Validation.OperationOutcomeJson), ("@vw", resource.Validation.ValidatedWith), ("@now", now)).ConfigureAwait(false);
             }

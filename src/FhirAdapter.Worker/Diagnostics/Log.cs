@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Error, "Validation fast path disagreement: Firely reported {Issues} issue(s) in {ResourceType}/{ResourceId}, which the fast path accepted; the resource takes Firely's outcome")]
     public static partial void FastPathDisagreement(ILogger logger, string resourceType, string? resourceId, int issues);
+
+    [LoggerMessage(11, LogLevel.Information, "Validator loaded in {LoadMs} ms: package {Package} {Version}, fingerprint {Fingerprint}; fast path plan {PlanOrigin}")]
+    public static partial void ValidatorLoaded(ILogger logger, long loadMs, string package, string version, string fingerprint, string planOrigin);
 }

@@ -20,6 +20,9 @@ internal sealed class ResourceValidator
     public ResourceValidator(FhirResourceValidator validator, AdapterMetrics metrics, ILogger<ResourceValidator> logger)
     {
         this.validator = validator;
+        // Where the plan came from tells an operator why a start was slow (compiled: no saved plan for this fingerprint).
+        Log.ValidatorLoaded(logger, (long)validator.LoadTime.TotalMilliseconds, validator.Package.Name, validator.Package.Version, validator.Fingerprint[..12],
+            validator.PlanOrigin ?? "none (fast path off)");
         validator.FastPathDisagreed += d =>
         {
             Log.FastPathDisagreement(logger, d.ResourceType, d.ResourceId, d.Issues);

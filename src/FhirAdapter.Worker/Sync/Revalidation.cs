@@ -1,5 +1,4 @@
 using FhirAdapter.Store;
-using FhirAdapter.Store.Search;
 using FhirAdapter.Worker.Diagnostics;
 using Microsoft.Extensions.Logging;
 
@@ -13,8 +12,6 @@ namespace FhirAdapter.Worker.Sync;
 /// </summary>
 internal sealed class Revalidation(IAdapterStore store, ResourceValidator validator, ILogger<Revalidation> logger)
 {
-    private const int PageSize = 500;
-
     /// <summary>
     /// At start: marks the patients whose stored outcomes another validator gave (new profiles, a Firely upgrade), so
     /// that the passes that follow validate them again, patient by patient; returns how many.
@@ -30,29 +27,14 @@ internal sealed class Revalidation(IAdapterStore store, ResourceValidator valida
         return marked;
     }
 
-    /// <summary>Marks the patients page by page (keys only in memory); returns how many were marked.</summary>
+    /// <summary>Marks every stored patient and the Questionnaires (one statement); returns how many patients were marked.</summary>
     public async Task<int> MarkAllAsync(IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
-        var query = ResourceQueries.From(store);
+        progress?.Report(new SyncProgress("Marking patients for mapping again", 0, null));
+        // The Questionnaires' row first, in case they were never mapped: then every row is a patient's but that one.
         await store.MarkDirtyAsync(StoreKeys.Questionnaires, cancellationToken).ConfigureAwait(false);
-        var marked = 0;
-        string? after = null;
-        while (true)
-        {
-            // Patients with a resource served or sent today: those a change of profiles can withdraw something from.
-            var keys = await query.GetPatientKeysAsync(after, PageSize, cancellationToken).ConfigureAwait(false);
-            if (keys.Count == 0)
-            {
-                return marked;
-            }
-
-            foreach (var key in keys)
-            {
-                await store.MarkDirtyAsync(key, cancellationToken).ConfigureAwait(false);
-                progress?.Report(new SyncProgress("Marking patients for mapping again", ++marked, null));
-            }
-
-            after = keys[^1];
-        }
+        var marked = await store.MarkAllDirtyAsync(cancellationToken).ConfigureAwait(false) - 1;
+        progress?.Report(new SyncProgress("Marking patients for mapping again", marked, marked));
+        return marked;
     }
 }

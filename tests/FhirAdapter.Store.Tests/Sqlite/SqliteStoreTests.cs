@@ -46,6 +46,25 @@ public sealed class SqliteStoreTests(SqliteFixture fixture) : IClassFixture<Sqli
     }
 
     [Fact]
+    public async Task A_new_validator_marks_every_patient_it_did_not_judge_in_several_short_writes()
+    {
+        var store = fixture.Create(TimeProvider.System);
+        for (var i = 0; i < 501; i++) // more than one write's worth (500 patients each)
+        {
+            var resource = TestRecords.Resource("Patient", $"b{i}", TestRecords.Json("Patient", $"b{i}"));
+            await store.SavePatientMappingAsync(new($"p-{i:D3}", 0, [resource with { Validation = resource.Validation with { ValidatedWith = "fp-old" } }], [], []), CancellationToken.None);
+        }
+
+        var marked = await store.MarkValidatedElsewhereAsync("fp-new", CancellationToken.None);
+
+        Assert.Equal(501, marked);
+        var dirty = (await store.GetDirtyPatientsAsync(1000, CancellationToken.None)).Select(p => p.PatientKey).ToList();
+        Assert.Equal(501, dirty.Count);
+        Assert.Contains("p-000", dirty);
+        Assert.Contains("p-500", dirty);
+    }
+
+    [Fact]
     public void Migrations_are_numbered_in_order_from_one()
     {
         // Every issue's reserved number has landed: 1..N, no gap, no repeat.

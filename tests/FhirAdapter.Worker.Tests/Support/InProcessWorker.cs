@@ -18,13 +18,14 @@ internal sealed class InProcessWorker : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    public InProcessWorker(IEnumerable<string> configurationArgs, TimeProvider time)
+    public InProcessWorker(IEnumerable<string> configurationArgs, TimeProvider time, Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder().AddCommandLine([.. configurationArgs]).Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddAdapterPipeline(configuration);
         services.AddSingleton(time); // after the pipeline's system clock: the last registration wins
+        configure?.Invoke(services); // a test's stand-ins (a destination), last: they win
         _services = services.BuildServiceProvider();
     }
 

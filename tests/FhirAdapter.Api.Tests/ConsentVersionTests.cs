@@ -15,20 +15,15 @@ public sealed class ConsentVersionTests(ApiFixture api)
     public async Task A_revocation_exported_with_the_same_updatedAt_as_the_signed_version_stops_disclosure()
     {
         var @case = ConsentCases.Get(ConsentCases.RevokedBetweenSyncs);
-        var tag = "CASE-" + @case.Mrn[^2..];
-        const string Mrn = "KWC-009988";
-        string Own(IReadOnlyList<JsonObject> records) =>
-            ConsentCase.Ndjson(records).Replace(@case.Mrn, Mrn, StringComparison.Ordinal).Replace(tag, "CASE-88", StringComparison.Ordinal);
-
-        var key = await SampleStore.ArriveAsync(api.Store, Own(@case.Records));
-        var patientId = (await api.Store.GetResourcesAsync(key, CancellationToken.None)).Single(r => r.ResourceType == "Patient").LogicalId;
+        const int Patient = 98; // a patient of its own in the shared store
+        var (_, patientId) = await SampleStore.ArrivePatientAsync(api.Store, @case.NdjsonAs(Patient, @case.Records));
         var token = await api.TokenAsync(api.CaseEhr);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"fhir/Patient/{patientId}", token)).Status);
 
         var signed = @case.Records.Single(r => (string?)r["recordType"] == "consent");
         var revoked = JsonNode.Parse(signed.ToJsonString())!.AsObject()
             .With("state", "revoked").With("revokedAt", "2026-03-20T07:30:00-04:00"); // updatedAt left as it was
-        await SampleStore.ArriveAsync(api.Store, Own([revoked]));
+        await SampleStore.ArriveAsync(api.Store, @case.NdjsonAs(Patient, [revoked]));
         api.Time.Advance(TimeSpan.FromMinutes(1));
 
         token = await api.TokenAsync(api.CaseEhr);

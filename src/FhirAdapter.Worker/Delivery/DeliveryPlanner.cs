@@ -76,6 +76,7 @@ internal static class DeliveryPlanner
             plan.Items.Add(new DeliveryPlan.Item(entry, type, identifier, stored?.ContentHash ?? hash, hash, ServerOf(known, type))
             {
                 IsNotice = isNotice,
+                IsOwed = isNotice && known?.Status is DeliveryStatus.RetryLater or DeliveryStatus.Conflict or DeliveryStatus.Rejected,
             });
         }
 

@@ -17,8 +17,14 @@ internal sealed class DeliveryPlan(string patientKey)
     /// <summary>One resource to write.</summary>
     public sealed record Item(Bundle.EntryComponent Entry, string ResourceType, string Identifier, string ContentHash, string SentHash, ServerVersion? Known)
     {
-        /// <summary>The disclosure notice: it goes with what is disclosed, never alone.</summary>
+        /// <summary>The disclosure notice: it goes with what is disclosed, and alone only when <see cref="IsOwed"/>.</summary>
         public bool IsNotice { get; init; }
+
+        /// <summary>
+        /// A notice the destination did not store when the data it accompanies went (its entry waits for a retry, met a
+        /// conflict or was rejected): the data there is without its notice until it goes, so it goes even alone.
+        /// </summary>
+        public bool IsOwed { get; init; }
 
         /// <summary>A withdrawal: entered-in-error over what was sent, or its deletion.</summary>
         public bool IsWithdrawal { get; init; }
@@ -55,7 +61,7 @@ internal sealed class DeliveryPlan(string patientKey)
 
     /// <summary>
     /// The Bundle to send, references to resources outside it rewritten to their ids at the destination; null when
-    /// nothing is to be written. An entry that refers to something the destination cannot be referred to for waits
+    /// nothing is to be written (a notice alone is nothing, unless the destination did not store it before). An entry that refers to something the destination cannot be referred to for waits
     /// (the Provenances only drop that target), and so does what refers to it.
     /// </summary>
     public OutgoingBundle? Build(IReadOnlyDictionary<string, string> sharedResolved, IReadOnlyDictionary<string, Missing> sharedUnresolved)
@@ -115,7 +121,8 @@ internal sealed class DeliveryPlan(string patientKey)
         }
         while (changed);
 
-        if (going.All(i => i.IsNotice))
+        // A notice goes with what it accompanies; alone only when the destination holds the data without it.
+        if (going.All(i => i.IsNotice && !i.IsOwed))
         {
             return null;
         }

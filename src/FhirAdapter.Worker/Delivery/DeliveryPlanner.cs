@@ -76,6 +76,7 @@ internal static class DeliveryPlanner
             plan.Items.Add(new DeliveryPlan.Item(entry, type, identifier, stored?.ContentHash ?? hash, hash, ServerOf(known, type))
             {
                 IsNotice = isNotice,
+                IsOwed = isNotice && known?.Status is DeliveryStatus.RetryLater or DeliveryStatus.Conflict or DeliveryStatus.Rejected,
             });
         }
 
@@ -103,8 +104,10 @@ internal static class DeliveryPlanner
     }
 
     /// <summary>
-    /// The entry that takes a sent resource back: entered-in-error over it, labelled as the patient's data is now, its
-    /// references to what the destination does not hold kept as text only; or its deletion where its type has no such status.
+    /// The entry that takes a sent resource back: entered-in-error over it, with nothing of its last mapping's content
+    /// (<see cref="Withdrawal"/>: that mapping may hold what the destination was never given), labelled as the patient's
+    /// data is now, its references to what the destination does not hold kept as text only; or its deletion where its
+    /// type has no such status.
     /// </summary>
     private static DeliveryPlan.Item Withdraw(StoredResource removed, DeliveryState known, string id, PatientSensitivity? sensitivity, HashSet<string> referable)
     {

@@ -68,6 +68,36 @@ public sealed class DeliveryPlannerTests
         Assert.Equal(4, plan.Unchanged);
     }
 
+    [Theory]
+    [InlineData(DeliveryStatus.RetryLater, true)]
+    [InlineData(DeliveryStatus.Conflict, true)]
+    [InlineData(DeliveryStatus.Rejected, true)]
+    [InlineData(DeliveryStatus.Sent, false)] // held there (its recorded time differs now): it goes with the next change
+    public void The_notice_goes_alone_only_when_the_destination_did_not_store_it(DeliveryStatus noticeThere, bool goes)
+    {
+        var world = new World();
+        var states = world.AllSent();
+        var noticeIdentity = FhirAdapter.Worker.Sync.StoredBundles.IdentityOf($"Provenance?_tag={Record}|{Key}.disclosure.org");
+        states.Add(new DeliveryState(Destination, Key, "Provenance", noticeIdentity, noticeThere, "earlier", noticeThere == DeliveryStatus.Sent ? "earlier" : null, 1,
+            noticeThere == DeliveryStatus.Sent ? "srv-notice" : null, "1", null, null, null, DateTimeOffset.UnixEpoch));
+
+        var plan = world.Plan(states);
+        var bundle = plan.Build(world.SharedResolved(), new Dictionary<string, DeliveryPlan.Missing>());
+
+        Assert.Equal(5, plan.Unchanged); // the data is held as it would be sent now
+        var notice = Assert.Single(plan.Items);
+        Assert.True(notice.IsNotice);
+        if (!goes)
+        {
+            Assert.Null(bundle);
+            return;
+        }
+
+        var entry = Assert.Single(bundle!.Bundle.Entry);
+        var provenance = Assert.IsType<Provenance>(entry.Resource);
+        Assert.Contains("Encounter/srv-1", provenance.Target.Select(t => t.Reference)); // its targets by their ids there
+    }
+
     [Fact]
     public void A_label_change_is_a_change_the_destination_must_get()
     {

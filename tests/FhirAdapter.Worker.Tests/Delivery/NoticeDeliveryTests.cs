@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using FhirAdapter.Exchange.Sending;
+using FhirAdapter.Worker.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FhirAdapter.Worker.Tests.Delivery;
+
+/// <summary>The §2.32 disclosure notice reaches the destination with the data it accompanies, and stays there.</summary>
+public sealed class NoticeDeliveryTests
+{
+    /// <summary>
+    /// From the disclosure review (round 3, finding 7). consent.md: the notice goes with every write, so that it "stays
+    /// attached to the records at the destination". A per-entry server (Medplum answers each entry on its own) may store
+    /// the data and fail the notice's entry (here a 503 for that entry alone): the next sync finds the data unchanged and
+    /// the notice the only item, and must send it again.
+    /// </summary>
+    [Fact]
+    public async Task A_notice_the_destination_did_not_store_is_sent_again_at_the_next_sync()
+    {
+        var @case = ConsentCases.Get(ConsentCases.Tpo);
+        using var setup = new SyncSetup("http://127.0.0.1:9/fhir", ConsentCases.Organization);
+        setup.KeepOnly("2026-01-05_forms.json");
+        var time = new FakeTimeProvider(ConsentCases.Now);
+        var sender = new AcceptingSender { NoticeOutcome = EntryOutcome.RetryLater };
+        await using var worker = new InProcessWorker(setup.Configuration, time, s => s.AddSingleton<IBundleSender>(sender));
+        var key = worker.PatientKey(@case.Mrn);
+        Arrive(setup, "1-case", @case.Records);
+
+        var notices = 0;
+        sender.BeforeAnswer = bundle =>
+        {
+            if (bundle.PatientKey == key)
+            {
+                notices += bundle.Bundle.Entry.Count(AcceptingSender.IsNotice);
+            }
+
+            return Task.CompletedTask;
+        };
+
+        var first = await worker.Runner.RunOnceAsync(CancellationToken.None);
+        Assert.Equal(1, notices);
+        Assert.True(first.WaitingForRetry > 0, "the notice waits for a retry");
+
+        sender.NoticeOutcome = EntryOutcome.Sent;
+        time.Advance(TimeSpan.FromMinutes(10));
+        await worker.Runner.RunOnceAsync(CancellationToken.None);
+        Assert.True(notices == 2, "the notice was not sent again: the destination holds the patient's data without it");
+    }
+
+    private static void Arrive(SyncSetup setup, string name, IEnumerable<JsonObject> records) =>
+        File.WriteAllText(Path.Combine(setup.Inbox, $"2026-03-20_{name}.ndjson"), ConsentCase.Ndjson(records));
+}

@@ -170,7 +170,8 @@ internal sealed class DeliveryRunner(
                 }
                 catch (LeaseLostException)
                 {
-                    // Another worker took this patient over; it records (and if need be resends) the work itself.
+                    // Another worker took this patient over; it records (and if need be resends) the work itself. What the
+                    // destination accepted is in the accounting already (RecordAsync).
                 }
             }).ConfigureAwait(false);
         return report;
@@ -351,12 +352,24 @@ internal sealed class DeliveryRunner(
                 record.ConsentRecordId, DisclosureChannel.Push, record.Time, record.ResourceIds, record.AuditEventJson);
         }
 
-        await store.RecordDeliveryAsync(new DeliveryReport(destination.Name, lease.PatientKey, outcomes)
+        try
         {
-            Disclosure = disclosure,
-            LeaseOwner = owner,
-            QueueSequence = lease.Generation,
-        }, cancellationToken).ConfigureAwait(false);
+            await store.RecordDeliveryAsync(new DeliveryReport(destination.Name, lease.PatientKey, outcomes)
+            {
+                Disclosure = disclosure,
+                LeaseOwner = owner,
+                QueueSequence = lease.Generation,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LeaseLostException) when (disclosure is not null)
+        {
+            // What the destination accepted is disclosed whoever holds the lease now: the accounting entry is recorded on
+            // its own (its id comes from the facts, so a second report of it keeps the first). The delivery state is the
+            // new owner's to record.
+            await store.RecordDisclosureAsync(disclosure, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
         return Tally(destination.Name, outcomes, plan.Describe) with { Unchanged = plan.Unchanged };
     }
 

@@ -64,6 +64,52 @@ public sealed class DoorDecisionTests
     }
 
     /// <summary>
+    /// consent.md: the door prepares the Bundle again when the decision of now still permits but releases something else.
+    /// Here the counseling notes were released when the batch was prepared; the disclosure consent's next version, read
+    /// (by another instance) while the shared resources are written, excludes them: the patient's Bundle still goes, and
+    /// without the note.
+    /// </summary>
+    [Fact]
+    public async Task Notes_excluded_after_the_batch_was_prepared_do_not_go_with_the_patients_send()
+    {
+        var @case = ConsentCases.Get(ConsentCases.GuardianSigned);
+        using var setup = new SyncSetup("http://127.0.0.1:9/fhir", ConsentCases.Organization);
+        setup.KeepOnly("2026-01-05_forms.json");
+        var time = new FakeTimeProvider(ConsentCases.Now);
+        var sender = new AcceptingSender();
+        await using var worker = new InProcessWorker(setup.Configuration, time, s => s.AddSingleton<IBundleSender>(sender));
+        await using var other = new InProcessWorker(setup.Configuration, time);
+        var key = worker.PatientKey(@case.Mrn);
+        Arrive(setup, "1-case", @case.Records);
+        var disclosure = @case.Records.Single(r => (string?)r["recordType"] == "consent" && (string?)r["consentType"] == "disclosure");
+
+        var excluded = false;
+        var sentAfterExclusion = new ConcurrentQueue<string>();
+        sender.BeforeAnswer = async bundle =>
+        {
+            if (excluded && bundle.PatientKey == key)
+            {
+                sentAfterExclusion.Enqueue(string.Join(",", bundle.Bundle.Entry.Select(e => e.Resource?.TypeName ?? e.Request.Method.ToString())));
+            }
+
+            if (bundle.PatientKey == StoreKeys.Shared && !excluded)
+            {
+                Arrive(setup, "2-exclude", [disclosure.With("dataScope", "exclude-counseling-notes").With("updatedAt", "2026-03-20T06:00:00-04:00")]);
+                var run = await other.Store.StartSyncRunAsync("other-instance", CancellationToken.None);
+                await other.Ingestor.IngestAsync(run.Id, null, CancellationToken.None);
+                excluded = true;
+            }
+        };
+
+        await worker.Runner.RunOnceAsync(CancellationToken.None);
+
+        Assert.True(excluded, "no shared resource was written: the test did not reach the moment it checks");
+        var sent = Assert.Single(sentAfterExclusion);
+        Assert.Contains("Encounter", sent, StringComparison.Ordinal);
+        Assert.DoesNotContain("DocumentReference", sent, StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// consent.md: every disclosure that happened (push: the destination accepted the transaction) is recorded. When the
     /// patient's lease passes to another instance while the send is in flight (the lease lapsed: a stalled process, a
     /// failed renewal), the destination has accepted the data: its accounting entry is recorded even though the

@@ -1,5 +1,6 @@
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Core.Privacy;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Exchange.Options;
 using FhirAdapter.Exchange.Sending;
 using FhirAdapter.Store;
@@ -132,20 +133,36 @@ internal sealed class DeliveryRunner(
         }
     }
 
-    /// <summary>Writes the batch's shared resources, then sends each patient's Bundle and records its outcome as soon as it ends.</summary>
+    /// <summary>
+    /// Writes the batch's shared resources, then sends each patient's Bundle and records its outcome as soon as it ends.
+    /// The consent is decided again at the door, right before each Bundle goes (the batch may have waited since it was
+    /// prepared), and before the shared resources are written, for the patients still permitted only.
+    /// </summary>
     private async Task<DestinationReport> SendBatchAsync(string owner, DestinationOptions destination, Batch batch, CancellationToken cancellationToken)
     {
-        var resolution = await shared.EnsureAsync(owner, destination, [.. batch.Prepared.SelectMany(p => p.Ready.Plan.Shared)], cancellationToken).ConfigureAwait(false);
-        var report = resolution.Report;
-        await Parallel.ForEachAsync(batch.Prepared, new ParallelOptions { MaxDegreeOfParallelism = destination.MaxConcurrency, CancellationToken = cancellationToken },
+        var items = batch.Prepared.Select(p => (p.Lease, Ready: (Prepared?)p.Ready)).ToArray();
+        var report = new DestinationReport(destination.Name);
+        var resolution = await shared.EnsureAsync(owner, destination, [.. items.SelectMany(i => i.Ready!.Plan.Shared)], async ct =>
+        {
+            // Asked only when something must be written, once the lease is held (waiting for it may take long).
+            report = report.Add(await DoorAsync(items, destination, ct).ConfigureAwait(false));
+            return [.. items.Where(i => i.Ready is not null).SelectMany(i => i.Ready!.Plan.Shared)];
+        }, cancellationToken).ConfigureAwait(false);
+        report = report.Add(resolution.Report);
+        await Parallel.ForEachAsync(items.Where(i => i.Ready is not null), new ParallelOptions { MaxDegreeOfParallelism = destination.MaxConcurrency, CancellationToken = cancellationToken },
             async (item, ct) =>
             {
-                var (lease, ready) = item;
-                var bundle = ready.Plan.Build(resolution.Resolved, resolution.Unresolved);
-                var result = bundle is null ? null : await sender.SendAsync(destination.Name, bundle, ct).ConfigureAwait(false);
                 try
                 {
-                    var recorded = await RecordAsync(owner, destination, lease, ready.Plan, result, ready.Decision, ready.Mrn, ct).ConfigureAwait(false);
+                    var (ready, denied) = await DoorAsync(item.Lease, item.Ready!, destination, ct).ConfigureAwait(false);
+                    var recorded = denied;
+                    if (ready is not null)
+                    {
+                        var bundle = ready.Plan.Build(resolution.Resolved, Unresolved(resolution, ready.Plan));
+                        var result = bundle is null ? null : await sender.SendAsync(destination.Name, bundle, ct).ConfigureAwait(false);
+                        recorded = recorded.Add(await RecordAsync(owner, destination, item.Lease, ready.Plan, result, ready.Decision, ready.Mrn, ct).ConfigureAwait(false));
+                    }
+
                     lock (batch)
                     {
                         report = report.Add(recorded);
@@ -153,10 +170,82 @@ internal sealed class DeliveryRunner(
                 }
                 catch (LeaseLostException)
                 {
-                    // Another worker took this patient over; it records (and if need be resends) the work itself.
+                    // Another worker took this patient over; it records (and if need be resends) the work itself. What the
+                    // destination accepted is in the accounting already (RecordAsync).
                 }
             }).ConfigureAwait(false);
         return report;
+    }
+
+    /// <summary>The door for every patient of a batch, side by side: each item is left as it is, prepared anew, or cleared (not permitted).</summary>
+    private async Task<DestinationReport> DoorAsync((PatientLease Lease, Prepared? Ready)[] items, DestinationOptions destination, CancellationToken cancellationToken)
+    {
+        var report = new DestinationReport(destination.Name);
+        await Parallel.ForEachAsync(Enumerable.Range(0, items.Length).Where(i => items[i].Ready is not null),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                try
+                {
+                    var (ready, denied) = await DoorAsync(items[i].Lease, items[i].Ready!, destination, ct).ConfigureAwait(false);
+                    items[i] = (items[i].Lease, ready);
+                    lock (items)
+                    {
+                        report = report.Add(denied);
+                    }
+                }
+                catch (LeaseLostException)
+                {
+                    // Another worker took this patient over (while preparing it anew): its work is theirs now.
+                    items[i] = (items[i].Lease, null);
+                }
+            }).ConfigureAwait(false);
+        return report;
+    }
+
+    /// <summary>
+    /// The consent decided again now, from the patient's current records (one store read): the plan as prepared while it
+    /// releases the same; prepared anew when it releases something else; none when it denies (the pending work is then
+    /// cancelled, as at preparation).
+    /// </summary>
+    private async Task<(Prepared? Ready, DestinationReport Denied)> DoorAsync(PatientLease lease, Prepared ready, DestinationOptions destination, CancellationToken cancellationToken)
+    {
+        if (ready.Decision is not { } prepared)
+        {
+            // The questionnaires: no patient's, no consent.
+            return (ready, new DestinationReport(destination.Name));
+        }
+
+        var (_, decision) = await DecideAsync(lease.PatientKey, destination, cancellationToken).ConfigureAwait(false);
+        if (!decision.IsPermitted)
+        {
+            return (null, await DenyAsync(lease.PatientKey, destination, decision, cancellationToken).ConfigureAwait(false));
+        }
+
+        return ReleasesTheSame(decision, prepared) ? (ready, new DestinationReport(destination.Name)) : await PrepareAsync(lease, destination, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether two permits let the same go under the same consents (what the filter, the labels and the accounting rest on).</summary>
+    private static bool ReleasesTheSame(ConsentDecision now, ConsentDecision prepared) =>
+        now.ConsentRecordId == prepared.ConsentRecordId && now.IsTpoConsent == prepared.IsTpoConsent
+        && now.WithholdCounselingNotes == prepared.WithholdCounselingNotes && now.CounselingNotesConsentRecordId == prepared.CounselingNotesConsentRecordId;
+
+    /// <summary>The shared resources' outcomes for a plan; one prepared anew at the door may need one the batch did not write: it waits.</summary>
+    private static IReadOnlyDictionary<string, DeliveryPlan.Missing> Unresolved(SharedResourceWriter.Resolution resolution, DeliveryPlan plan)
+    {
+        var unknown = plan.Shared.Where(n => !resolution.Resolved.ContainsKey(n.FullUrl) && !resolution.Unresolved.ContainsKey(n.FullUrl)).ToList();
+        if (unknown.Count == 0)
+        {
+            return resolution.Unresolved;
+        }
+
+        var unresolved = new Dictionary<string, DeliveryPlan.Missing>(resolution.Unresolved, StringComparer.Ordinal);
+        foreach (var need in unknown)
+        {
+            unresolved[need.FullUrl] = new DeliveryPlan.Missing(DeliveryStatus.RetryLater, $"{need.ResourceType} {need.Identifier[(need.Identifier.LastIndexOf('|') + 1)..]}");
+        }
+
+        return unresolved;
     }
 
     /// <summary>A batch of claimed patients: their leases (kept renewed until disposed, then given back) and what is ready to send.</summary>
@@ -202,12 +291,10 @@ internal sealed class DeliveryRunner(
             return (new Prepared(DeliveryPlanner.Plan(key, StoredBundles.FromStored(resources), resources, removed, states, null), null, null), none);
         }
 
-        var records = (await store.GetCurrentRecordsAsync(key, cancellationToken).ConfigureAwait(false)).Select(r => r.ToClinicRecord()).ToList();
-        var decision = ConsentDecider.Decide(records, destination.OrganizationId, DisclosurePurpose.Treatment, time.GetUtcNow());
+        var (records, decision) = await DecideAsync(key, destination, cancellationToken).ConfigureAwait(false);
         if (!decision.IsPermitted)
         {
-            var cancelled = await store.CancelPendingAsync(key, destination.Name, decision.Reason, cancellationToken).ConfigureAwait(false);
-            return (null, none with { Withheld = cancelled, NotPermitted = 1 });
+            return (null, await DenyAsync(key, destination, decision, cancellationToken).ConfigureAwait(false));
         }
 
         // Parsed only now: reading resources back is most of a patient's preparation, and a patient not permitted needs none.
@@ -226,6 +313,20 @@ internal sealed class DeliveryRunner(
         var prepared = filter.PrepareBundle(mapped, decision, sensitivity);
         var plan = DeliveryPlanner.Plan(key, prepared, resources, removed, states, sensitivity);
         return (new Prepared(plan, decision, records.Select(r => r.PatientMrn).OfType<string>().First()), none);
+    }
+
+    /// <summary>The consent decision for the destination at this moment, from the patient's current records.</summary>
+    private async Task<(List<ClinicRecord> Records, ConsentDecision Decision)> DecideAsync(string key, DestinationOptions destination, CancellationToken cancellationToken)
+    {
+        var records = (await store.GetCurrentRecordsAsync(key, cancellationToken).ConfigureAwait(false)).Select(r => r.ToClinicRecord()).ToList();
+        return (records, ConsentDecider.Decide(records, destination.OrganizationId, DisclosurePurpose.Treatment, time.GetUtcNow()));
+    }
+
+    /// <summary>Cancels a patient's pending work at the destination (the decision's reason stored with it); counts it as withheld, not permitted.</summary>
+    private async Task<DestinationReport> DenyAsync(string key, DestinationOptions destination, ConsentDecision decision, CancellationToken cancellationToken)
+    {
+        var cancelled = await store.CancelPendingAsync(key, destination.Name, decision.Reason, cancellationToken).ConfigureAwait(false);
+        return new DestinationReport(destination.Name) { Withheld = cancelled, NotPermitted = 1 };
     }
 
     /// <summary>Stores the outcome of one patient's delivery and its disclosure; returns what it counts for the report.</summary>
@@ -251,12 +352,24 @@ internal sealed class DeliveryRunner(
                 record.ConsentRecordId, DisclosureChannel.Push, record.Time, record.ResourceIds, record.AuditEventJson);
         }
 
-        await store.RecordDeliveryAsync(new DeliveryReport(destination.Name, lease.PatientKey, outcomes)
+        try
         {
-            Disclosure = disclosure,
-            LeaseOwner = owner,
-            QueueSequence = lease.Generation,
-        }, cancellationToken).ConfigureAwait(false);
+            await store.RecordDeliveryAsync(new DeliveryReport(destination.Name, lease.PatientKey, outcomes)
+            {
+                Disclosure = disclosure,
+                LeaseOwner = owner,
+                QueueSequence = lease.Generation,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LeaseLostException) when (disclosure is not null)
+        {
+            // What the destination accepted is disclosed whoever holds the lease now: the accounting entry is recorded on
+            // its own (its id comes from the facts, so a second report of it keeps the first). The delivery state is the
+            // new owner's to record.
+            await store.RecordDisclosureAsync(disclosure, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
         return Tally(destination.Name, outcomes, plan.Describe) with { Unchanged = plan.Unchanged };
     }
 

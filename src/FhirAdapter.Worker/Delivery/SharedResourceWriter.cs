@@ -23,7 +23,13 @@ internal sealed class SharedResourceWriter(IAdapterStore store, IBundleSender se
     public sealed record Resolution(
         IReadOnlyDictionary<string, string> Resolved, IReadOnlyDictionary<string, DeliveryPlan.Missing> Unresolved, DestinationReport Report);
 
-    public async Task<Resolution> EnsureAsync(string owner, DestinationOptions destination, IReadOnlyList<DeliveryPlan.SharedNeed> needs, CancellationToken cancellationToken)
+    /// <param name="beforeWrite">
+    /// Called only when something must be written, once the lease is held, right before the write: the needs that still
+    /// hold then (those of the patients the consent still lets through).
+    /// </param>
+    public async Task<Resolution> EnsureAsync(
+        string owner, DestinationOptions destination, IReadOnlyList<DeliveryPlan.SharedNeed> needs,
+        Func<CancellationToken, Task<IReadOnlyList<DeliveryPlan.SharedNeed>>> beforeWrite, CancellationToken cancellationToken)
     {
         var report = new DestinationReport(destination.Name);
         if (needs.Count == 0)
@@ -31,8 +37,7 @@ internal sealed class SharedResourceWriter(IAdapterStore store, IBundleSender se
             return new Resolution(new Dictionary<string, string>(), new Dictionary<string, DeliveryPlan.Missing>(), report);
         }
 
-        // One candidate per resource: of two versions in different patients' Bundles, the one mapped last.
-        var candidates = needs.GroupBy(n => (n.ResourceType, n.Identifier)).Select(g => g.MaxBy(n => n.MappedAt)!).ToList();
+        var candidates = Candidates(needs);
         var states = await StatesAsync(destination, cancellationToken).ConfigureAwait(false);
         if (candidates.Any(c => MustWrite(c, states.GetValueOrDefault((c.ResourceType, c.Identifier)))))
         {
@@ -41,6 +46,8 @@ internal sealed class SharedResourceWriter(IAdapterStore store, IBundleSender se
             {
                 // Another instance may have written them while this one waited for the lease.
                 states = await StatesAsync(destination, cancellationToken).ConfigureAwait(false);
+                needs = await beforeWrite(cancellationToken).ConfigureAwait(false);
+                candidates = Candidates(needs);
                 var write = candidates.Where(c => MustWrite(c, states.GetValueOrDefault((c.ResourceType, c.Identifier)))).ToList();
                 if (write.Count > 0)
                 {
@@ -69,6 +76,10 @@ internal sealed class SharedResourceWriter(IAdapterStore store, IBundleSender se
 
         return new Resolution(resolved, unresolved, report);
     }
+
+    /// <summary>One candidate per resource: of two versions in different patients' Bundles, the one mapped last.</summary>
+    private static List<DeliveryPlan.SharedNeed> Candidates(IReadOnlyList<DeliveryPlan.SharedNeed> needs) =>
+        [.. needs.GroupBy(n => (n.ResourceType, n.Identifier)).Select(g => g.MaxBy(n => n.MappedAt)!)];
 
     /// <summary>Not held yet, not held as the latest mapping has it, or waiting after a failed write; never the same content again after a rejection.</summary>
     private static bool MustWrite(DeliveryPlan.SharedNeed candidate, DeliveryState? state) => state switch

@@ -6,7 +6,8 @@ namespace FhirAdapter.Worker.Sync;
 
 /// <summary>
 /// Renews a batch's patient leases at a third of their lifetime while the batch works, so that a slow EHR
-/// cannot let a lease lapse (and another worker take the patient) while this worker's write is in flight.
+/// cannot let a lease lapse (and another worker take the patient) while this worker's write is in flight. A renewal
+/// that fails is tried again at the next interval.
 /// </summary>
 internal sealed class LeaseKeeper : IAsyncDisposable
 {
@@ -29,7 +30,15 @@ internal sealed class LeaseKeeper : IAsyncDisposable
             while (true)
             {
                 await Task.Delay(every, time, stop).ConfigureAwait(false);
-                await store.RenewAsync(owner, keys, stop).ConfigureAwait(false);
+                try
+                {
+                    await store.RenewAsync(owner, keys, stop).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // A renewal that failed (the database busy or unreachable for a moment) is tried again at the next interval:
+                catch (Exception e) when (e is not OperationCanceledException || !stop.IsCancellationRequested)
+#pragma warning restore CA1031 // the lease lasts three intervals, and giving up for good would let it lapse under a slow send.
+                {
+                }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

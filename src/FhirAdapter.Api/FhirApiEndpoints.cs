@@ -98,7 +98,9 @@ public static class FhirApiEndpoints
         }
 
         var request = SearchRequest.Parse(type, parameters, options.Value, SearchRequest.IsStrict(c.Request));
-        return FhirResults.Resource(await search.SearchAsync(request, access.Begin(grant), c.Request, c.RequestAborted).ConfigureAwait(false), filter: request.Filter);
+        var bundle = await search.SearchAsync(request, access.Begin(grant), c.Request, c.RequestAborted).ConfigureAwait(false);
+        request.Subset?.Apply(bundle);
+        return FhirResults.Resource(bundle);
     }
 
     private static async Task<IResult> ReadAsync(HttpContext c, string type, string id, SearchService search, PatientAccess access)

@@ -63,7 +63,7 @@ public static class FhirApiServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(FhirApiOptions.SectionName);
         services.AddOptionsWithValidateOnStart<FhirApiOptions>()
-            .Bind(section)
+            .BindWithKeys(section)
             .PostConfigure(options => ReadClients(section, options))
             .ValidateWithKeys(FhirApiOptions.SectionName, new FhirApiOptionsValidator());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FhirApiOptions>, FhirApiOptionsRules>());
@@ -105,7 +105,7 @@ public static class FhirApiServiceCollectionExtensions
 
             if (child["PermitLimit"] is { } limit)
             {
-                // A value that is not a number is left for the validator to name.
+                // A value that is not a number has been named already, on binding (OptionsBinding); 0 would fail validation anyway.
                 client.PermitLimit = int.TryParse(limit, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
             }
 

@@ -29,7 +29,7 @@ public static class ExchangeServiceCollectionExtensions
             .Configure(options =>
             {
                 options.Destinations.Clear(); // the same list whichever number of times this is registered
-                destinations.Bind(options.Destinations);
+                OptionsBinding.Bind(destinations, options.Destinations);
             })
             .ValidateWithKeys(ExchangeOptions.Path, new ExchangeOptionsValidator());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<ExchangeOptions>>(new ConfigurationChangeTokenSource<ExchangeOptions>(destinations)));

@@ -3,7 +3,7 @@ using FhirAdapter.Core.Reading;
 
 namespace FhirAdapter.Generation;
 
-/// <summary>Clinic-local times (America/New_York) and the export's text forms of them.</summary>
+/// <summary>Clinic-local times (America/New_York) and the records' text forms of them.</summary>
 internal static class ClinicClock
 {
     /// <summary>The instant of a local wall-clock time at the clinic, with the offset in force that day.</summary>

@@ -5,9 +5,10 @@ using FhirAdapter.Core.Reading;
 namespace FhirAdapter.Generation;
 
 /// <summary>
-/// Writes a synthetic inbox of a ketamine &amp; wellness clinic to a folder, in the clinic export contract's
-/// formats: forms, intakes, consents and sessions in a real clinic's proportions, with late intakes,
-/// revocations, superseding updates, repeats and a small share of deliberately invalid records.
+/// Writes a synthetic inbox of a ketamine &amp; wellness clinic to a folder, in the formats of its practice
+/// system's records (the contract in shared/clinic-export): forms, intakes, consents and sessions in a real
+/// clinic's proportions, with late intakes, revocations, superseding updates, repeats and a small share of
+/// deliberately invalid records.
 /// The same options give byte-identical files. Patients are written one at a time into batches of
 /// bounded size, so memory stays flat however many patients there are. All data is fictional.
 /// </summary>
@@ -111,7 +112,7 @@ public sealed partial class ClinicGenerator
         return day;
     }
 
-    /// <summary>Every third batch's CSV has its columns in another order and an extra column, as exports do.</summary>
+    /// <summary>Every third batch's CSV has its columns in another order and an extra column, as the practice system's files do.</summary>
     private IReadOnlyList<string> CsvColumns(int batchNumber)
     {
         if (batchNumber % 3 != 0)

@@ -1,6 +1,6 @@
 namespace FhirAdapter.Generation;
 
-/// <summary>How big and how messy the synthetic clinic's export is. The defaults resemble a real clinic's.</summary>
+/// <summary>How big and how messy the synthetic clinic's records are. The defaults resemble a real clinic's.</summary>
 public sealed class ClinicGeneratorOptions
 {
     /// <summary>MRNs are KWC-100001 upwards and must stay six digits.</summary>
@@ -29,16 +29,16 @@ public sealed class ClinicGeneratorOptions
     /// <summary>Share of signed disclosure consents revoked later.</summary>
     public double RevocationRate { get; set; } = 0.05;
 
-    /// <summary>Share of intakes exported only after the patient's first sessions.</summary>
+    /// <summary>Share of intakes written only after the patient's first sessions.</summary>
     public double LateIntakeRate { get; set; } = 0.02;
 
     /// <summary>Share of sessions withdrawn later (entered-in-error).</summary>
     public double WithdrawalRate { get; set; } = 0.002;
 
-    /// <summary>Share of NDJSON sessions exported again unchanged.</summary>
+    /// <summary>Share of NDJSON sessions sent again unchanged.</summary>
     public double RepeatRate { get; set; } = 0.005;
 
-    /// <summary>Share of BOCA sessions that go to CSV (when CSV can carry them); DELRAY exports JSON only.</summary>
+    /// <summary>Share of BOCA sessions that go to CSV (when CSV can carry them); DELRAY writes JSON only.</summary>
     public double CsvShare { get; set; } = 0.7;
 
     /// <summary>Throws if an option is out of range, naming it.</summary>

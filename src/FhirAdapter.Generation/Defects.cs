@@ -5,7 +5,7 @@ using FhirAdapter.Core.Reading;
 namespace FhirAdapter.Generation;
 
 /// <summary>
-/// Breaks a valid record in one of the ways real exports break, so the invalid path is exercised
+/// Breaks a valid record in one of the ways a real practice system's records break, so the invalid path is exercised
 /// at volume. Each defect is certain to be caught (by the reader, or for answers by the mapping),
 /// and JSON syntax errors go only into NDJSON, where a bad line cannot hide the lines after it.
 /// </summary>
@@ -15,7 +15,7 @@ internal static class Defects
     {
         if (lineFormat && dice.Chance(0.15))
         {
-            // A record cut short, as when an export job is interrupted mid-write.
+            // A record cut short, as when the practice system is interrupted mid-write.
             return (valid[..(valid.Length / 2)], new Defect("truncated-json"));
         }
 

@@ -2,7 +2,7 @@ namespace FhirAdapter.Generation;
 
 /// <summary>
 /// The generator's only source of chance: a seeded <see cref="Random"/>, so that a seed always
-/// gives the same export. Each patient gets a generator of its own, seeded from the run's seed
+/// gives the same records. Each patient gets a generator of its own, seeded from the run's seed
 /// and the patient's number, so one patient's records never depend on how many came before.
 /// </summary>
 internal sealed class Dice

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace FhirAdapter.Generation;
 
 /// <summary>
-/// The clinic's questionnaires as the generated export defines them: the current new-patient
+/// The clinic's questionnaires as the generated records define them: the current new-patient
 /// intake (version 3, with PHQ-9), GAD-7 and AUDIT-C, the same definitions as the samples'.
 /// Intakes answer exactly these items, and never send the calculated totals.
 /// </summary>

@@ -11,7 +11,7 @@ public sealed record GenerationSummary
 
     public required int Seed { get; init; }
 
-    /// <summary>The export's files in reading (name) order; the invalid-records list is not among them.</summary>
+    /// <summary>The inbox's files in reading (name) order; the invalid-records list is not among them.</summary>
     public required IReadOnlyList<GeneratedFile> Files { get; init; }
 
     /// <summary>Records written, by kind, counting every version (invalid ones, corrections, repeats).</summary>
@@ -30,7 +30,7 @@ public sealed record GenerationSummary
 
     public required int Courses { get; init; }
 
-    /// <summary>Intakes exported after the patient's sessions (they come in the next export's updates file).</summary>
+    /// <summary>Intakes written after the patient's sessions (they come in the next batch's updates file).</summary>
     public required int LateIntakes { get; init; }
 
     public required int Revocations { get; init; }
@@ -41,6 +41,6 @@ public sealed record GenerationSummary
     /// <summary>Sessions withdrawn later with status entered-in-error.</summary>
     public required int Withdrawals { get; init; }
 
-    /// <summary>Records exported again unchanged (exact repeats).</summary>
+    /// <summary>Records sent again unchanged (exact repeats).</summary>
     public required int Repeats { get; init; }
 }

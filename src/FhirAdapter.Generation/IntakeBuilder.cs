@@ -84,7 +84,7 @@ internal static class IntakeBuilder
             WriteMisuseRisk(w, dice, risk);
             if (dice.Chance(0.05))
             {
-                // Unknown fields: the export grows over time, and readers must ignore what they do not know.
+                // Unknown fields: the practice system's records grow over time, and readers must ignore what they do not know.
                 w.WriteStartObject("_export");
                 w.WriteString("system", "PracticeHub");
                 w.WriteString("version", "8.4.2");

@@ -39,7 +39,7 @@ internal static class JsonRecord
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The same record as a later version (a correction or re-export), changed by <paramref name="change"/>.</summary>
+    /// <summary>The same record as a later version (a correction, or the record sent again), changed by <paramref name="change"/>.</summary>
     public static byte[] Revise(byte[] json, DateTimeOffset updatedAt, Action<JsonObject>? change = null)
     {
         var record = Parse(json);

@@ -4,9 +4,9 @@ using FhirAdapter.Core.Reading;
 namespace FhirAdapter.Generation;
 
 /// <summary>
-/// Writes one patient's records into an export: the intake, the consents, and the courses of
+/// Writes one patient's records into a batch: the intake, the consents, and the courses of
 /// sessions, with the follow-ups (corrections, revocations, updates, withdrawals, repeats) held
-/// back for the next export. Each patient draws from a <see cref="Dice"/> of its own.
+/// back for the next batch. Each patient draws from a <see cref="Dice"/> of its own.
 /// </summary>
 internal sealed class PatientGenerator
 {
@@ -106,7 +106,7 @@ internal sealed class PatientGenerator
                 Purposes = dice.Weighted<string[]>([(["treatment"], 70), (["treatment", "payment"], 10), (["treatment", "payment", "health-care-operations"], 20)]),
                 DataScope = dice.Weighted<string?>([("exclude-counseling-notes", 45), ("all", 45), (null, 10)]),
             };
-            // Mostly a year; some date-times; a few short ones that expire within the export's span.
+            // Mostly a year; some date-times; a few short ones that expire within the records' span.
             var expires = dice.Weighted<int>([(0, 25), (1, 55), (2, 15), (3, 5)]);
             yield return expires switch
             {
@@ -229,13 +229,13 @@ internal sealed class PatientGenerator
         }
         else if (!toCsv && roll < _options.UpdateRate + _options.WithdrawalRate + _options.RepeatRate)
         {
-            // Byte-identical: the same version exported again. (A CSV row's repeat would differ in what CSV cannot carry.)
+            // Byte-identical: the same version sent again. (A CSV row's repeat would differ in what CSV cannot carry.)
             next.Add(new DeferredRecord(RecordKind.Session, json));
             _counts.Repeats++;
         }
     }
 
-    /// <summary>Writes a JSON record to its file, now and then broken (its corrected version then follows in the next export).</summary>
+    /// <summary>Writes a JSON record to its file, now and then broken (its corrected version then follows in the next batch).</summary>
     private void Emit(
         Dice dice, RecordKind kind, string recordId, byte[] json, DateTimeOffset updatedAt, NdjsonSink? lines, JsonArraySink? array,
         List<DeferredRecord> next, bool? broken = null)

@@ -23,7 +23,7 @@ public static class ConsoleServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptionsWithValidateOnStart<ConsoleOptions>()
-            .Bind(configuration.GetSection(ConsoleOptions.SectionName))
+            .BindWithKeys(configuration.GetSection(ConsoleOptions.SectionName))
             .ValidateWithKeys(ConsoleOptions.SectionName, new ConsoleOptionsValidator());
         services.TryAddSingleton(SyncSettings.Default); // the host that runs the worker registers its own
         services.AddAdapterStore(configuration); // the console's tables are store facets too (IOperatorStore, ...)

@@ -25,7 +25,7 @@ public static class StoreServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         services.AddOptionsWithValidateOnStart<StoreOptions>()
-            .Bind(configuration.GetSection(StoreOptions.SectionName))
+            .BindWithKeys(configuration.GetSection(StoreOptions.SectionName))
             .ValidateWithKeys(StoreOptions.SectionName, new StoreOptionsValidator());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsRules>());
         services.TryAddSingleton(TimeProvider.System);

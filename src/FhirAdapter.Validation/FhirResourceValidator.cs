@@ -49,7 +49,8 @@ public sealed class FhirResourceValidator
     /// Loads the package and the specification; then, with the fast path on, loads its plan saved under this
     /// validator's fingerprint (Firely is then built in the background and used only by a resource the plan does not
     /// accept) or, when there is none, generates the package's snapshots, compiles its profiles and the plan, and saves
-    /// the plan. With the fast path off, Firely is built now.
+    /// the plan. With the fast path off, Firely is built now. The options' ranges are checked where they are bound, on
+    /// start (the worker's FhirValidationOptionsValidator), not again here.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">No package folder was found.</exception>
     /// <exception cref="FileNotFoundException">specification.zip was not found.</exception>
@@ -57,8 +58,6 @@ public sealed class FhirResourceValidator
     public FhirResourceValidator(FhirValidationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.FastPathDoubleCheck is < 0 or > 1 || double.IsNaN(options.FastPathDoubleCheck))
-            throw new ArgumentOutOfRangeException(nameof(options), "Adapter:Validation:FastPathDoubleCheck must be between 0 and 1.");
         var started = TimeProvider.System.GetTimestamp(); // how long loading took, for the log: no decision depends on it
 
         _package = ProfilePackage.Load(ProfilesLocator.ResolveProfilesPath(options.ProfilesPath));

@@ -63,6 +63,6 @@ public sealed class FhirValidationOptions
     /// 1.5%). A disagreement is reported (<see cref="FhirResourceValidator.FastPathDisagreed"/>)
     /// and the resource gets Firely's outcome.
     /// </summary>
-    [System.ComponentModel.DataAnnotations.Range(0.0, 1.0, ErrorMessage = "Adapter:Validation:FastPathDoubleCheck must be between 0 and 1.")]
+    [System.ComponentModel.DataAnnotations.Range(0.0, 1.0)]
     public double FastPathDoubleCheck { get; set; } = 0.001;
 }

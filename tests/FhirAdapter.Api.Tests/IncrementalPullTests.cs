@@ -19,12 +19,7 @@ public sealed class IncrementalPullTests(ApiFixture api)
     {
         // The consent-after-data case under an MRN and record ids of its own (the case tests use the case's own patient).
         var @case = ConsentCases.Get(ConsentCases.ConsentAfterData);
-        var tag = "CASE-" + @case.Mrn[^2..];
-        string Own(IReadOnlyList<System.Text.Json.Nodes.JsonObject> records) =>
-            ConsentCase.Ndjson(records).Replace(@case.Mrn, "KWC-009990", StringComparison.Ordinal).Replace(tag, "CASE-90", StringComparison.Ordinal);
-
-        var key = await SampleStore.ArriveAsync(api.Store, Own(@case.Records));
-        var patientId = (await api.Store.GetResourcesAsync(key, CancellationToken.None)).Single(r => r.ResourceType == "Patient").LogicalId;
+        var (_, patientId) = await SampleStore.ArrivePatientAsync(api.Store, @case.NdjsonAs(90, @case.Records));
         api.Time.Advance(TimeSpan.FromMinutes(1));
         var since = api.Time.GetUtcNow();
         var sinceText = since.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
@@ -32,7 +27,7 @@ public sealed class IncrementalPullTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"fhir/Patient/{patientId}", token)).Status);
 
         api.Time.Advance(TimeSpan.FromMinutes(1));
-        await SampleStore.ArriveAsync(api.Store, Own([.. @case.Pending, .. @case.Later]));
+        await SampleStore.ArriveAsync(api.Store, @case.NdjsonAs(90, [.. @case.Pending, .. @case.Later]));
         api.Time.Advance(TimeSpan.FromMinutes(1));
         token = await api.TokenAsync(api.CaseEhr);
 

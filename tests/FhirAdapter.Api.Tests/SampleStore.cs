@@ -45,7 +45,7 @@ internal static class SampleStore
     }
 
     /// <summary>
-    /// Export records (NDJSON text) of one patient arriving as a sync reads them: ingested, then the patient mapped
+    /// The practice system's records (NDJSON text) of one patient arriving as a sync reads them: ingested, then the patient mapped
     /// again from its current records and the current forms, as the worker does. Returns the patient key.
     /// </summary>
     public static async Task<string> ArriveAsync(IAdapterStore store, string ndjson)
@@ -65,6 +65,14 @@ internal static class SampleStore
         var patient = Mapper.Map([.. forms, .. current]).Patients.Single();
         await SaveAsync(store, key, patient.Bundle);
         return key;
+    }
+
+    /// <summary><see cref="ArriveAsync"/>, and the logical id that the patient's Patient resource has.</summary>
+    public static async Task<(string Key, string PatientId)> ArrivePatientAsync(IAdapterStore store, string ndjson)
+    {
+        var key = await ArriveAsync(store, ndjson);
+        var patient = (await store.GetResourcesAsync(key, CancellationToken.None)).Single(r => r.ResourceType == "Patient");
+        return (key, patient.LogicalId);
     }
 
     /// <summary>The pipeline's validator: what fails it is stored invalid, and the API must not serve it.</summary>

@@ -18,15 +18,11 @@ public sealed class VersionTests(ApiFixture api)
     {
         // A permitted patient without SUD information (labelled PSY), under an MRN and record ids of its own.
         var @case = ConsentCases.Get(ConsentCases.Tpo);
-        var tag = "CASE-" + @case.Mrn[^2..];
         var records = @case.Records.Select(r => (JsonObject)r.DeepClone()).ToList();
         var intake = records.Single(r => (string?)r["recordType"] == "intake");
         intake["conditions"] = new JsonArray([.. intake["conditions"]!.AsArray().Where(c => !((string)c!["icd10cm"]!).StartsWith("F1", StringComparison.Ordinal)).Select(c => c!.DeepClone())]);
         intake["priorTreatments"] = new JsonArray([.. intake["priorTreatments"]!.AsArray().Where(t => (string?)t != "twelve-step").Select(t => t!.DeepClone())]);
-        string Own(IEnumerable<JsonObject> r) =>
-            ConsentCase.Ndjson(r).Replace(@case.Mrn, "KWC-009991", StringComparison.Ordinal).Replace(tag, "CASE-91", StringComparison.Ordinal);
-        var key = await SampleStore.ArriveAsync(api.Store, Own(records));
-        var patientId = (await api.Store.GetResourcesAsync(key, CancellationToken.None)).Single(r => r.ResourceType == "Patient").LogicalId;
+        var (_, patientId) = await SampleStore.ArrivePatientAsync(api.Store, @case.NdjsonAs(91, records));
 
         var token = await api.TokenAsync(api.CaseEhr);
         var (status, resource, response) = await api.GetAsync($"fhir/Patient/{patientId}", token);
@@ -43,7 +39,7 @@ public sealed class VersionTests(ApiFixture api)
         var consent = (JsonObject)records.Single(r => (string?)r["recordType"] == "consent").DeepClone();
         consent["recordId"] = (string)consent["recordId"]! + "-NOTES";
         consent["consentType"] = "counseling-notes";
-        await SampleStore.ArriveAsync(api.Store, Own([consent]));
+        await SampleStore.ArriveAsync(api.Store, @case.NdjsonAs(91, [consent]));
         api.Time.Advance(TimeSpan.FromMinutes(1));
         token = await api.TokenAsync(api.CaseEhr);
 
@@ -80,9 +76,7 @@ public sealed class VersionTests(ApiFixture api)
     public async System.Threading.Tasks.Task A_resource_that_becomes_valid_later_with_the_same_content_comes_in_the_next_incremental_pull()
     {
         var @case = ConsentCases.Get(ConsentCases.Tpo);
-        var tag = "CASE-" + @case.Mrn[^2..];
-        var key = await SampleStore.ArriveAsync(api.Store,
-            ConsentCase.Ndjson(@case.Records).Replace(@case.Mrn, "KWC-009992", StringComparison.Ordinal).Replace(tag, "CASE-92", StringComparison.Ordinal));
+        var key = await SampleStore.ArriveAsync(api.Store, @case.NdjsonAs(92, @case.Records));
         var stored = await api.Store.GetResourcesAsync(key, CancellationToken.None);
         var encounter = stored.First(r => r.ResourceType == "Encounter");
         async System.Threading.Tasks.Task SaveAsync(bool encounterValid) => await api.Store.SavePatientMappingAsync(new FhirAdapter.Store.Patients.PatientMapping(key, long.MaxValue,

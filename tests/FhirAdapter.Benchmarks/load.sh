@@ -20,6 +20,11 @@
 #   export    (after sync) the worker as a service on the synced store, one API client of organization pbpca, a
 #             Bulk Data Patient/$export kicked off, polled to the end and every file downloaded (peak RSS = the
 #             service's, from start to stop)
+#   start     (after sync) the service started on the synced store twice, as built (the same validation fingerprint)
+#             and with Adapter:Validation:ReportUncheckedCodes=true (a new fingerprint: every patient is marked to be
+#             validated again), each time on a copy of the store dropped from the page cache (a cold start): when
+#             /health/ready first answers and says ready, and, beside it, when SQLite's write lock could not be taken
+#             (BUSY_TIMEOUT, default the service's 00:00:30: a shorter one makes a small store show what a large one does)
 # START_DATE (default 2025-06-02, the generator's) sets the day of the first intake: disclosure consents run for about
 # a year from signing, so a recent date (e.g. START_DATE=$(date -d '-120 days' +%F)) makes a clinic whose consents are
 # in force now, and the sync and the export carry the share of patients a real clinic discloses; PER_DAY (default 12)
@@ -242,6 +247,50 @@ AWK
       awk -v a="$started" -v b="$finished" -v c="$downloaded" -v n="$lines" -v p="$patients" -v mb="$(du -sm "$WORK/export-files" | cut -f1)" \
         'BEGIN {printf "export: %d patients, %d resources (%d MB) in %.1f s (%.0f resources/s), downloaded in %.1f s\n", p, n, mb, b-a, n/(b-a), c-b}'
       echo "-- export (the service, start to stop): wall $(wall "$WORK/export.time"), $(cpu "$WORK/export.time"), peak RSS $(rss "$WORK/export.time")"
+      ;;
+    start)
+      [[ -f $WORK/store.db ]] || { echo "start needs the sync step first (STEPS=\"sync start\")" >&2; exit 2; }
+      base=http://127.0.0.1:$API_PORT
+      for variant in same changed; do
+        extra=(); [[ $variant == changed ]] && extra=(--Adapter:Validation:ReportUncheckedCodes=true)
+        cp "$WORK/store.db" "$WORK/start.db"
+        python3 -c 'import os, sys; fd = os.open(sys.argv[1], os.O_RDONLY); os.fsync(fd); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)' "$WORK/start.db"
+        t0=$(date +%s.%N)
+        dotnet "$WORKER_DLL" "--Adapter:Inbox=$WORK/inbox" "--Adapter:Store:ConnectionString=Data Source=$WORK/start.db" \
+          "--Adapter:Validation:ProfilesPath=$ROOT/profiles" --Adapter:RunAtStart=false "--Adapter:Schedule=0 0 1 1 *" "--Adapter:Api:Url=$base" \
+          "--Adapter:Api:Export:Directory=$WORK/exports" "--Adapter:Store:BusyTimeout=${BUSY_TIMEOUT:-00:00:30}" "${extra[@]}" >"$WORK/start-$variant.out" 2>&1 &
+        SERVICE_PID=$!
+        # Beside the readiness polls, for 90 s: every 0.3 s, can a writer take SQLite's write lock within 0.2 s?
+        python3 -c '
+import sqlite3, sys, time
+f, t0, since = sys.argv[1], float(sys.argv[2]), None
+while time.time() - t0 < 90:
+    c = sqlite3.connect(f, timeout=0.2, isolation_level=None)
+    try:
+        c.execute("BEGIN IMMEDIATE"); c.execute("ROLLBACK"); held = False
+    except sqlite3.OperationalError:
+        held = True
+    c.close()
+    now = time.time() - t0
+    if held and since is None: since = now
+    if not held and since is not None: print(f"  write lock held from {since:.1f} s to {now:.1f} s"); since = None
+    time.sleep(0.3)' "$WORK/start.db" "$t0" >"$WORK/start-$variant.lock" &
+        probe=$!
+        first=; ready=; unready=0
+        while (( $(date +%s) - ${t0%.*} < 90 )); do
+          answer=$(curl -s -o "$WORK/start.body" -w '%{http_code} %{time_total}' --max-time 60 "$base/health/ready" 2>/dev/null) || { sleep 0.5; continue; }
+          at=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+          [[ -n $first ]] || first="first answer at $at s: ${answer%% *} $(cat "$WORK/start.body") after ${answer##* } s"
+          if [[ ${answer%% *} == 200 ]]; then ready="ready at $at s"; break; fi
+          unready=$((unready + 1)); sleep 0.5
+        done
+        wait "$probe"
+        kill -TERM "$SERVICE_PID" 2>/dev/null || true; wait "$SERVICE_PID" 2>/dev/null || true; SERVICE_PID=
+        echo "start ($variant fingerprint): $first; ${ready:-not ready in 90 s}; $unready answers not ready; $(grep -c 'WRN\|ERR' "$WORK/start-$variant.out" || true) warnings or errors logged"
+        cat "$WORK/start-$variant.lock"
+        grep -E 'WRN|ERR|fingerprint' "$WORK/start-$variant.out" | cut -c1-160 | sed 's/^/  /' || true
+        rm -f "$WORK"/start.db*
+      done
       ;;
     *) echo "unknown step $step" >&2; exit 2 ;;
   esac

@@ -30,7 +30,7 @@ public sealed class ClinicGeneratorDeterminismTests : IDisposable
     }
 
     [Fact]
-    public void Different_seeds_give_different_exports()
+    public void Different_seeds_give_different_records()
     {
         Generate("a", seed: 7);
         Generate("b", seed: 8);
@@ -51,7 +51,7 @@ public sealed class ClinicGeneratorDeterminismTests : IDisposable
     }
 
     [Fact]
-    public void Files_are_bounded_by_the_patients_per_export()
+    public void Files_are_bounded_by_the_patients_per_batch()
     {
         var summary = Generate("a", seed: 1, patients: 250, perBatch: 50);
 

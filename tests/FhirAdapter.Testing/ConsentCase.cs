@@ -26,8 +26,20 @@ public sealed record ConsentCase(
     /// <summary>The recordIds of the sessions in <see cref="Pending"/>.</summary>
     public IReadOnlyList<string> PendingSessionIds => [.. Pending.Where(r => (string?)r["recordType"] == "session").Select(r => (string)r["recordId"]!)];
 
-    /// <summary>Records as the lines of an NDJSON export file.</summary>
+    /// <summary>Records as the lines of an NDJSON file of the practice system.</summary>
     public static string Ndjson(IEnumerable<JsonObject> records) => string.Concat(records.Select(r => r.ToJsonString() + "\n"));
+
+    /// <summary>
+    /// Records of this case (changed or not) as NDJSON under the MRN and record ids of patient <paramref name="number"/>
+    /// (90 and up: no case uses them), so that a test can make them arrive without meeting the case's own patient.
+    /// </summary>
+    public string NdjsonAs(int number, IEnumerable<JsonObject> records)
+    {
+        var mrn = ConsentCases.MrnOf(number);
+        return Ndjson(records)
+            .Replace(Mrn, mrn, StringComparison.Ordinal)
+            .Replace(ConsentCases.TagOf(Mrn), ConsentCases.TagOf(mrn), StringComparison.Ordinal);
+    }
 
     public override string ToString() => Name;
 }

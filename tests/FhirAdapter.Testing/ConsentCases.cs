@@ -83,21 +83,27 @@ public static class ConsentCases
 
     private static ConsentExpectation Permitted(Patient p) => new(true, false, p.DisclosureId);
 
+    /// <summary>The MRN of the case patient numbered <paramref name="number"/>; its record ids carry <see cref="TagOf"/>.</summary>
+    internal static string MrnOf(int number) => $"KWC-0099{number:D2}";
+
+    /// <summary>What the record ids of the case patient with <paramref name="mrn"/> (one of <see cref="MrnOf"/>) carry.</summary>
+    internal static string TagOf(string mrn) => $"CASE-{mrn[^2..]}";
+
     /// <summary>The example patient under an MRN and record ids of its own, so that the cases never meet.</summary>
     private sealed class Patient(int number)
     {
-        private readonly string _tag = $"CASE-{number:D2}";
+        public string Mrn { get; } = MrnOf(number);
 
-        public string Mrn { get; } = $"KWC-0099{number:D2}";
+        private string Tag => TagOf(Mrn);
 
-        public string DisclosureId => $"CNS-{_tag}";
+        public string DisclosureId => $"CNS-{Tag}";
 
         public ConsentCase Case(IReadOnlyList<JsonObject> consents, ConsentExpectation? first = null) =>
             new("", Mrn, [Intake(), Session(1), .. consents], first ?? ConsentExpectation.Nothing, [], [], null);
 
         public JsonObject Intake()
         {
-            var intake = RecordJson.Example("intake").With("recordId", $"INT-{_tag}");
+            var intake = RecordJson.Example("intake").With("recordId", $"INT-{Tag}");
             intake["patient"]!["mrn"] = Mrn;
             return intake;
         }
@@ -111,8 +117,8 @@ public static class ConsentCases
                 text = text.Replace("2026-03-09", "2026-03-16", StringComparison.Ordinal);
             }
 
-            var session = JsonNode.Parse(text)!.AsObject().With("recordId", $"SES-{_tag}-{sessionNumber}").With("patientMrn", Mrn);
-            session["course"] = new JsonObject { ["courseId"] = $"CRS-{_tag}", ["sessionNumber"] = sessionNumber, ["plannedSessions"] = 6 };
+            var session = JsonNode.Parse(text)!.AsObject().With("recordId", $"SES-{Tag}-{sessionNumber}").With("patientMrn", Mrn);
+            session["course"] = new JsonObject { ["courseId"] = $"CRS-{Tag}", ["sessionNumber"] = sessionNumber, ["plannedSessions"] = 6 };
             return session;
         }
 
@@ -121,6 +127,6 @@ public static class ConsentCases
             .With("recordId", DisclosureId).With("patientMrn", Mrn).With("recipients", RecordJson.Recipients(Organization)).With("dataScope", "all").Without("document");
 
         /// <summary>A signed counseling-notes consent naming the organization under test.</summary>
-        public JsonObject NotesConsent() => Disclosure().With("recordId", $"CNS-{_tag}-NOTES").With("consentType", "counseling-notes");
+        public JsonObject NotesConsent() => Disclosure().With("recordId", $"CNS-{Tag}-NOTES").With("consentType", "counseling-notes");
     }
 }

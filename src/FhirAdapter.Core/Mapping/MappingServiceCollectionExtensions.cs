@@ -13,7 +13,7 @@ public static class MappingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptionsWithValidateOnStart<MappingOptions>()
-            .Bind(configuration.GetSection(MappingOptions.SectionName))
+            .BindWithKeys(configuration.GetSection(MappingOptions.SectionName))
             .ValidateWithKeys(MappingOptions.SectionName, new MappingOptionsValidator());
         return services;
     }

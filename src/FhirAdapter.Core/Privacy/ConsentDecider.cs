@@ -163,8 +163,8 @@ public static class ConsentDecider
             .GroupBy(r => r.RecordId, StringComparer.Ordinal)
             .Select(g => g
                 .OrderByDescending(r => r.UpdatedAt)
-                // Two versions at the same instant: the more restrictive one counts.
-                .ThenBy(r => r.As<ConsentPayload>().State switch { "revoked" => 0, "declined" => 1, _ => 2 })
+                // Two versions at the same instant: the more restrictive one counts (as in the store's version rules).
+                .ThenByDescending(r => VersionRules.Restrictiveness(r.Payload))
                 .First())
             .Where(r => !r.IsEnteredInError)
             .Select(r => new CurrentConsent(r.RecordId, r.UpdatedAt, r.As<ConsentPayload>()))];

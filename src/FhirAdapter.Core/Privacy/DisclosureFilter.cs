@@ -23,16 +23,11 @@ public sealed class DisclosureFilter
     /// <summary>
     /// The transaction Bundle to push to the decision's organization: the patient's Bundle without
     /// withheld resources (SUD counseling notes unless released; Part 2 Consents other than the ones
-    /// the decision rests on), all labelled, the mapping Provenance trimmed to what is sent, and a
-    /// disclosure Provenance (notice, consent, purpose) as a conditional update of its own.
+    /// the decision rests on), all labelled by the patient's <paramref name="sensitivity"/> (classified by
+    /// <see cref="SensitivityClassifier"/> from the whole Bundle, as delivery has it already), the mapping
+    /// Provenance trimmed to what is sent, and a disclosure Provenance (notice, consent, purpose) as a
+    /// conditional update of its own.
     /// </summary>
-    public Bundle PrepareBundle(PatientBundle patient, ConsentDecision decision)
-    {
-        ArgumentNullException.ThrowIfNull(patient);
-        return PrepareBundle(patient, decision, SensitivityClassifier.Classify(patient.Bundle));
-    }
-
-    /// <summary>As above, with the patient's sensitivity already classified (<see cref="SensitivityClassifier"/>), as delivery has it.</summary>
     public Bundle PrepareBundle(PatientBundle patient, ConsentDecision decision, PatientSensitivity sensitivity)
     {
         ArgumentNullException.ThrowIfNull(patient);

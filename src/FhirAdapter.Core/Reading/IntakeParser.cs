@@ -80,12 +80,10 @@ internal static partial class IntakeParser
         VitalsInfo? vitals = null;
         if (fields.Object("vitals") is { } v)
         {
-            vitals = new VitalsInfo(
-                v.Decimal("weightKg", min: 1, max: 500),
-                v.Decimal("heightCm", min: 30, max: 272),
-                v.Int("systolic", min: 40, max: 300),
-                v.Int("diastolic", min: 20, max: 200),
-                v.Int("heartRate", min: 20, max: 250));
+            var weightKg = VitalSigns.WeightKg(v);
+            var heightCm = v.Decimal("heightCm", min: 30, max: 272);
+            var (systolic, diastolic, heartRate) = VitalSigns.BloodPressureAndHeartRate(v);
+            vitals = new VitalsInfo(weightKg, heightCm, systolic, diastolic, heartRate);
         }
 
         var substanceUse = new List<SubstanceUseInfo>();

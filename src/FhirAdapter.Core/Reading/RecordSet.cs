@@ -25,7 +25,8 @@ public sealed class RecordSet
         Read++;
         var key = (record.Kind, record.RecordId);
         var known = _current.GetValueOrDefault(key);
-        var outcome = VersionRules.Compare(known?.UpdatedAt, known?.ContentHash, record.UpdatedAt, record.ContentHash);
+        var outcome = VersionRules.Compare(known?.UpdatedAt, known?.ContentHash, known is null ? 0 : VersionRules.Restrictiveness(known.Payload),
+            record.UpdatedAt, record.ContentHash, VersionRules.Restrictiveness(record.Payload));
         switch (outcome)
         {
             case VersionOutcome.New:

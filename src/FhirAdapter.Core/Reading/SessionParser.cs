@@ -52,15 +52,13 @@ internal static class SessionParser
             }
         }
 
-        var weightKg = fields.Decimal("weightKg", min: 1, max: 500);
+        var weightKg = VitalSigns.WeightKg(fields);
         var vitals = new List<SessionVitals>();
         foreach (var v in fields.Objects("vitals"))
         {
             var at = v.DateTime("at", required: true);
             var phase = v.Code("phase", Phases, required: true);
-            var systolic = v.Int("systolic", min: 40, max: 300);
-            var diastolic = v.Int("diastolic", min: 20, max: 200);
-            var heartRate = v.Int("heartRate", min: 20, max: 250);
+            var (systolic, diastolic, heartRate) = VitalSigns.BloodPressureAndHeartRate(v);
             var spo2 = v.Decimal("spo2", min: 50, max: 100);
             var respiratoryRate = v.Int("respiratoryRate", min: 2, max: 80);
             if (at is not null && phase is not null)

@@ -6,15 +6,15 @@ public enum VersionOutcome
     /// <summary>First time this recordId is seen.</summary>
     New,
 
-    /// <summary>A later <c>updatedAt</c>: replaces the known version.</summary>
+    /// <summary>A later <c>updatedAt</c>, or the same one and more restrictive: replaces the known version.</summary>
     Supersedes,
 
     /// <summary>The same <c>updatedAt</c> and the same content: nothing to do.</summary>
     Repeat,
 
-    /// <summary>An earlier <c>updatedAt</c>: ignored, and noted.</summary>
+    /// <summary>An earlier <c>updatedAt</c>, or the same one and less restrictive: ignored, and noted.</summary>
     Stale,
 
-    /// <summary>The same <c>updatedAt</c> with different content: the export contradicts itself; rejected.</summary>
+    /// <summary>The same <c>updatedAt</c> with different content, equally restrictive: the export contradicts itself; rejected.</summary>
     Conflict,
 }

@@ -14,11 +14,13 @@ internal sealed partial class SqlAdapterStore
         """;
 
     // A patient's queue sequence at the destination is its lease's generation (passed back when its delivery is recorded).
+    // The queue row is locked too: a delivery recorded (and its lease released) after this statement's snapshot changes
+    // only that row, and locking it is what makes PostgreSQL read it again, so a patient just delivered is not taken twice.
     private readonly string _pendingCandidatesSql = $"""
         SELECT p.patient_key, w.queue_seq FROM destination_patient w JOIN patient p ON p.patient_key = w.patient_key
         LEFT JOIN patient_lease l ON l.patient_key = w.patient_key
         WHERE w.destination = @d AND w.pending_since IS NOT NULL AND {LeaseFree}
-        ORDER BY w.pending_since, w.patient_key LIMIT @n{dialect.ForUpdateSkipLocked("p")}
+        ORDER BY w.pending_since, w.patient_key LIMIT @n{dialect.ForUpdateSkipLocked("p, w")}
         """;
 
     // The WHERE on the conflict is evaluated against the latest committed lease row, so a candidate read a moment ago

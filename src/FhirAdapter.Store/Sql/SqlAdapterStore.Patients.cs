@@ -41,15 +41,24 @@ internal sealed partial class SqlAdapterStore
             r => new DirtyPatient(r.GetString(0), r.GetInt64(1), Time(r, 2)), cancellationToken, ("@n", limit)).ConfigureAwait(false);
     }
 
-    public Task<int> MarkValidatedElsewhereAsync(string fingerprint, CancellationToken cancellationToken)
+    public async Task<int> MarkValidatedElsewhereAsync(string fingerprint, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(fingerprint);
-        // Two ranges and NULL rather than "<>", so that both databases read ix_patient_resource_validated_with (0008).
-        return WriteAsync(session => session.ExecAsync("""
-            UPDATE patient SET generation = generation + 1, dirty_since = COALESCE(dirty_since, @t)
-            WHERE patient_key IN (SELECT DISTINCT patient_key FROM patient_resource
-                                  WHERE removed_at IS NULL AND (validated_with < @fp OR validated_with > @fp OR validated_with IS NULL))
-            """, cancellationToken, ("@t", Now()), ("@fp", fingerprint)), cancellationToken);
+        // Found by a read, each range on its own so that SQLite reads ix_patient_resource_validated_with (0008): under one
+        // OR it scanned every resource row under the write lock at every start. Marked 500 at a time: short writes.
+        var keys = await QueryAsync("""
+            SELECT patient_key FROM patient_resource WHERE removed_at IS NULL AND validated_with < @fp UNION
+            SELECT patient_key FROM patient_resource WHERE removed_at IS NULL AND validated_with > @fp UNION
+            SELECT patient_key FROM patient_resource WHERE removed_at IS NULL AND validated_with IS NULL
+            """, r => r.GetString(0), cancellationToken, ("@fp", fingerprint)).ConfigureAwait(false);
+        var marked = 0;
+        foreach (var batch in keys.Chunk(500))
+        {
+            marked += await WriteAsync(session => session.ExecAsync($"UPDATE patient SET generation = generation + 1, dirty_since = COALESCE(dirty_since, @t) WHERE patient_key IN ({dialect.InList("@keys")})",
+                cancellationToken, ("@t", Now()), ("@keys", batch)), cancellationToken).ConfigureAwait(false);
+        }
+
+        return marked;
     }
 
     public Task<int> MarkAllDirtyAsync(CancellationToken cancellationToken) => WriteAsync(

@@ -23,7 +23,8 @@ internal sealed partial class SqlAdapterStore
         INSERT INTO inbox_file (path, size, {dialect.ExactColumns("last_write")}, sha256, processed_at, records, rejected) VALUES (@p, @s, {dialect.ExactValues("@w")}, @h, @t, @r, @x)
         """;
 
-    private readonly string _currentVersionSql = $"SELECT id, updated_at, content_hash, patient_key FROM record_version WHERE kind = @k AND record_id = @r AND is_current = {dialect.True}";
+    // A consent's payload decides a same-instant tie (VersionRules.Restrictiveness); other kinds' payloads are not read.
+    private readonly string _currentVersionSql = $"SELECT id, updated_at, content_hash, patient_key, CASE WHEN kind = 'consent' THEN payload_json END FROM record_version WHERE kind = @k AND record_id = @r AND is_current = {dialect.True}";
 
     // A stale or conflicting version seen before only counts another arrival.
     private readonly string _insertVersionSql = $"""
@@ -113,9 +114,11 @@ internal sealed partial class SqlAdapterStore
         var record = arrival.Record;
         var kind = StoreValues.Code(record.Kind);
         var current = (await session.QueryAsync(_currentVersionSql,
-            r => (Id: r.GetInt64(0), UpdatedAt: StoreValues.ParseOriginal(r.GetString(1)), Hash: r.GetString(2), PatientKey: r.NullableString(3)),
+            r => (Id: r.GetInt64(0), UpdatedAt: StoreValues.ParseOriginal(r.GetString(1)), Hash: r.GetString(2), PatientKey: r.NullableString(3),
+                Restrictiveness: r.NullableString(4) is { } payload ? VersionRules.Restrictiveness(PayloadSerializer.Deserialize(record.Kind, payload)) : 0),
             cancellationToken, ("@k", kind), ("@r", record.RecordId)).ConfigureAwait(false)).SingleOrDefault();
-        var outcome = VersionRules.Compare(current.Hash is null ? null : current.UpdatedAt, current.Hash, record.UpdatedAt, record.ContentHash);
+        var outcome = VersionRules.Compare(current.Hash is null ? null : current.UpdatedAt, current.Hash, current.Restrictiveness,
+            record.UpdatedAt, record.ContentHash, VersionRules.Restrictiveness(record.Payload));
         await session.ExecAsync("INSERT INTO arrival_count (outcome, arrivals) VALUES (@o, 1) ON CONFLICT (outcome) DO UPDATE SET arrivals = arrival_count.arrivals + 1",
             cancellationToken, ("@o", StoreValues.Code(outcome))).ConfigureAwait(false);
         if (outcome == VersionOutcome.Repeat)

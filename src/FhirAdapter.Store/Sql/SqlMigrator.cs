@@ -21,6 +21,11 @@ internal static class SqlMigrator
             await session.ExecAsync(dialect.SchemaVersionTable, cancellationToken).ConfigureAwait(false);
             foreach (var script in dialect.Migrations)
             {
+                if (await session.ScalarAsync("SELECT 1 FROM schema_version WHERE version = @v", cancellationToken, ("@v", script.Version)).ConfigureAwait(false) is not null)
+                {
+                    continue; // applied: a read says so, with no wait for the write lock (a long write elsewhere must not hold up readiness)
+                }
+
                 await session.BeginAsync(write: true, cancellationToken).ConfigureAwait(false);
                 var apply = await session.ScalarAsync("SELECT 1 FROM schema_version WHERE version = @v", cancellationToken, ("@v", script.Version)).ConfigureAwait(false) is null;
                 if (apply)

@@ -22,13 +22,13 @@ internal static class AdapterConfiguration
 
     /// <summary>
     /// Binds an options section outside a host (a command without one, or what must be known before the host is built).
-    /// With a (source-generated) validator, a bad value throws <see cref="OptionsValidationException"/> naming its key.
+    /// A value of the wrong type, or (with a source-generated validator) a bad value, throws <see cref="OptionsValidationException"/> naming its key.
     /// </summary>
     public static T Bind<T>(IConfiguration configuration, string section, IValidateOptions<T>? validator = null)
         where T : class, new()
     {
         var options = new T();
-        configuration.GetSection(section).Bind(options);
+        OptionsBinding.Bind(configuration.GetSection(section), options);
         if (validator is not null && ConfigurationKeys.Validate(validator, section, options) is { Failed: true } result)
         {
             throw new OptionsValidationException(Options.DefaultName, typeof(T), result.Failures);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using FhirAdapter.Worker.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace FhirAdapter.Worker.Commands;
 
@@ -16,29 +15,30 @@ internal static class CommandHost
         ParseResult parse, TextWriter error, Func<IServiceProvider, Task<int>> command, CancellationToken cancellationToken,
         Action<IServiceCollection, Microsoft.Extensions.Configuration.IConfiguration>? addServices = null)
     {
-        using var host = AdapterHost.BuildForCommand([.. parse.UnmatchedTokens], addServices);
+        IHost? host = null;
         try
         {
+            // Building reads the logging options already: a bad value fails here, or at start.
+            host = AdapterHost.BuildForCommand([.. parse.UnmatchedTokens], addServices);
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ConfigurationErrors.FailuresOf(ex) is { } failures)
         {
-            foreach (var failure in ex.Failures)
+            host?.Dispose();
+            return await ConfigurationErrors.ReportAsync(error, failures).ConfigureAwait(false);
+        }
+
+        using (host)
+        {
+            try
             {
-                await error.WriteLineAsync(failure).ConfigureAwait(false);
+                using var scope = host.Services.CreateScope();
+                return await command(scope.ServiceProvider).ConfigureAwait(false);
             }
-
-            return AdapterCommandLine.UsageError;
-        }
-
-        try
-        {
-            using var scope = host.Services.CreateScope();
-            return await command(scope.ServiceProvider).ConfigureAwait(false);
-        }
-        finally
-        {
-            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            finally
+            {
+                await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
     }
 }

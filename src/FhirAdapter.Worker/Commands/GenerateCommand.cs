@@ -5,8 +5,8 @@ using FhirAdapter.Generation;
 namespace FhirAdapter.Worker.Commands;
 
 /// <summary>
-/// <c>generate --patients N --seed S --output DIR [--invalid-rate R] [--start-date YYYY-MM-DD] [--patients-per-day N]</c>: writes a synthetic clinic
-/// export (fictional patients) for load tests and demos, and prints what it wrote.
+/// <c>generate --patients N --seed S --output DIR [--invalid-rate R] [--start-date YYYY-MM-DD] [--patients-per-day N]</c>: writes a synthetic clinic's
+/// records, as its practice system would (fictional patients), for load tests and demos, and prints what it wrote.
 /// </summary>
 internal static class GenerateCommand
 {
@@ -24,7 +24,7 @@ internal static class GenerateCommand
         // Consents mostly run for a year from signing: a clinic that started recently still has consents in force today.
         var startDate = new Option<DateOnly>("--start-date") { Description = "The day of the first intake (YYYY-MM-DD).", DefaultValueFactory = _ => defaults.StartDate };
         var perDay = new Option<int>("--patients-per-day") { Description = "New patients per clinic day (Monday to Saturday), across both sites.", DefaultValueFactory = _ => defaults.NewPatientsPerDay };
-        var command = new Command("generate", "Write a synthetic clinic export (fictional patients, forms, intakes, consents, sessions) for load tests and demos.")
+        var command = new Command("generate", "Write a synthetic clinic's records (fictional patients: forms, intakes, consents, sessions) into an inbox, for load tests and demos.")
         {
             patients, seed, outputDir, invalidRate, perBatch, startDate, perDay,
         };
@@ -78,7 +78,7 @@ internal static class GenerateCommand
 
         var byReader = summary.InvalidRecords - summary.InvalidByMapping;
         output.WriteLine(string.Create(c,
-            $"Invalid on purpose: {summary.InvalidRecords:N0} records ({byReader:N0} rejected when read, each corrected in a later export; "
+            $"Invalid on purpose: {summary.InvalidRecords:N0} records ({byReader:N0} rejected when read, each corrected in a later batch; "
             + $"{summary.InvalidByMapping:N0} rejected by the mapping), listed in {ClinicGenerator.InvalidRecordsFile}."));
         output.WriteLine(string.Create(c,
             $"Also: {summary.Courses:N0} courses, {summary.LateIntakes:N0} late intakes, {summary.Revocations:N0} revocations, "

@@ -16,21 +16,21 @@ internal static class MapCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var configuration = AdapterConfiguration.Build(parse);
-            var inbox = parse.GetValue(input) ?? AdapterConfiguration.Bind<Scheduling.WorkerOptions>(configuration, Scheduling.WorkerOptions.SectionName).Inbox;
-            if (!Directory.Exists(inbox))
-            {
-                await error.WriteLineAsync($"The inbox folder '{inbox}' does not exist (--input).").ConfigureAwait(false);
-                return AdapterCommandLine.UsageError;
-            }
-
+            string inbox;
             MappingOptions options;
             try
             {
+                inbox = parse.GetValue(input) ?? AdapterConfiguration.Bind<Scheduling.WorkerOptions>(configuration, Scheduling.WorkerOptions.SectionName).Inbox;
                 options = AdapterConfiguration.Bind(configuration, MappingOptions.SectionName, new MappingOptionsValidator());
             }
             catch (Microsoft.Extensions.Options.OptionsValidationException ex)
             {
-                await error.WriteLineAsync(string.Join(Environment.NewLine, ex.Failures)).ConfigureAwait(false);
+                return await Hosting.ConfigurationErrors.ReportAsync(error, [.. ex.Failures]).ConfigureAwait(false);
+            }
+
+            if (!Directory.Exists(inbox))
+            {
+                await error.WriteLineAsync($"The inbox folder '{inbox}' does not exist (--input).").ConfigureAwait(false);
                 return AdapterCommandLine.UsageError;
             }
 

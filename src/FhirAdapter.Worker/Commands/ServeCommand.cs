@@ -1,7 +1,6 @@
 using System.CommandLine;
 using FhirAdapter.Worker.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Options;
 
 namespace FhirAdapter.Worker.Commands;
 
@@ -15,12 +14,12 @@ internal static class ServeCommand
             WebApplication app;
             try
             {
-                // Building reads some options already (the console's endpoints): a bad value fails here, or at start.
+                // Building reads some options already (logging, telemetry, the console's endpoints): a bad value fails here, or at start.
                 app = AdapterHost.BuildService([.. parse.UnmatchedTokens]);
             }
-            catch (OptionsValidationException ex)
+            catch (Exception ex) when (ConfigurationErrors.FailuresOf(ex) is { } failures)
             {
-                return await UsageErrorAsync(error, ex).ConfigureAwait(false);
+                return await ConfigurationErrors.ReportAsync(error, failures).ConfigureAwait(false);
             }
 
             await using (app.ConfigureAwait(false))
@@ -29,23 +28,13 @@ internal static class ServeCommand
                 {
                     await app.RunAsync().ConfigureAwait(false);
                 }
-                catch (OptionsValidationException ex)
+                catch (Exception ex) when (ConfigurationErrors.FailuresOf(ex) is { } failures)
                 {
-                    return await UsageErrorAsync(error, ex).ConfigureAwait(false);
+                    return await ConfigurationErrors.ReportAsync(error, failures).ConfigureAwait(false);
                 }
             }
 
             return AdapterCommandLine.Ok;
         });
-    }
-
-    private static async Task<int> UsageErrorAsync(TextWriter error, OptionsValidationException ex)
-    {
-        foreach (var failure in ex.Failures)
-        {
-            await error.WriteLineAsync(failure).ConfigureAwait(false);
-        }
-
-        return AdapterCommandLine.UsageError;
     }
 }

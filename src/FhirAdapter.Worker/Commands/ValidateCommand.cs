@@ -45,8 +45,7 @@ internal static class ValidateCommand
             }
             catch (Microsoft.Extensions.Options.OptionsValidationException ex)
             {
-                await error.WriteLineAsync(string.Join(Environment.NewLine, ex.Failures)).ConfigureAwait(false);
-                return AdapterCommandLine.UsageError;
+                return await Hosting.ConfigurationErrors.ReportAsync(error, [.. ex.Failures]).ConfigureAwait(false);
             }
 
             var started = TimeProvider.System.GetTimestamp(); // the command is its own composition root: the system clock

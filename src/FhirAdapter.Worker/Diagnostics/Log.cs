@@ -23,11 +23,11 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Information, "Tick {Tick:o}: this instance scans the inbox")]
     public static partial void InboxScanClaimed(ILogger logger, DateTimeOffset tick);
 
-    [LoggerMessage(6, LogLevel.Information, "Tick {Tick:o}: another instance has the inbox scan; this one maps and delivers its share")]
+    [LoggerMessage(6, LogLevel.Information, "Tick {Tick:o}: another instance has the inbox scan; this one maps and delivers its share once the scan is over")]
     public static partial void InboxScanElsewhere(ILogger logger, DateTimeOffset tick);
 
-    [LoggerMessage(7, LogLevel.Information, "Tick {Tick:o}: the scan of an earlier tick is still running on another instance; this tick leaves the inbox to it")]
-    public static partial void InboxScanStillRunning(ILogger logger, DateTimeOffset tick);
+    [LoggerMessage(7, LogLevel.Information, "Tick {Tick:o}: another instance is reading the inbox; this one waits for that scan to end before it maps")]
+    public static partial void InboxScanWaiting(ILogger logger, DateTimeOffset tick);
 
     [LoggerMessage(8, LogLevel.Information, "New validation fingerprint {Fingerprint}: {Patients} stored patients are marked to be mapped and validated again")]
     public static partial void RevalidationMarked(ILogger logger, string fingerprint, int patients);

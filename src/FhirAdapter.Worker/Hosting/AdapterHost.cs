@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Serilog;
 using Serilog.Events;
+using Serilog.Filters;
 using Serilog.Formatting.Compact;
 
 namespace FhirAdapter.Worker.Hosting;
@@ -85,7 +86,10 @@ internal static class AdapterHost
                 .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
                 .MinimumLevel.Override("System.Net.Http", LogEventLevel.Warning)
                 .MinimumLevel.Override("Polly", LogEventLevel.Warning)
-                .Enrich.FromLogContext();
+                .Enrich.FromLogContext()
+                // A bad configuration is reported by the command or the service itself, one line a key (ConfigurationErrors):
+                // the host's "failed to start" with the stack trace would only bury it.
+                .Filter.ByExcluding(e => Matching.FromSource("Microsoft.Extensions.Hosting")(e) && ConfigurationErrors.FailuresOf(e.Exception) is not null);
             var errorFrom = toStandardError ? LogEventLevel.Verbose : (LogEventLevel?)null;
             if (json)
             {

@@ -25,11 +25,11 @@ internal static class AdapterServices
     {
         // The root keys of Adapter (Inbox, Schedule, ...) are the worker's; every other section has its one options class.
         services.AddOptionsWithValidateOnStart<WorkerOptions>()
-            .Bind(configuration.GetSection(WorkerOptions.SectionName))
+            .BindWithKeys(configuration.GetSection(WorkerOptions.SectionName))
             .ValidateWithKeys(WorkerOptions.SectionName, new WorkerOptionsValidator());
         services.AddMappingOptions(configuration);
         services.AddOptionsWithValidateOnStart<FhirValidationOptions>()
-            .Bind(configuration.GetSection(FhirValidationOptions.SectionName))
+            .BindWithKeys(configuration.GetSection(FhirValidationOptions.SectionName))
             .ValidateWithKeys(FhirValidationOptions.SectionName, new FhirValidationOptionsValidator());
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();

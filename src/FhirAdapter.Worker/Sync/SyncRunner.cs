@@ -1,5 +1,6 @@
 using FhirAdapter.Store;
 using FhirAdapter.Worker.Delivery;
+using FhirAdapter.Store.Leases;
 using FhirAdapter.Store.Runs;
 using FhirAdapter.Worker.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -14,9 +15,10 @@ namespace FhirAdapter.Worker.Sync;
 /// </summary>
 /// <remarks>
 /// With several instances on one store, a scheduled pass reads the inbox only if this instance claims the tick
-/// (<see cref="InboxScanTick"/>): the first to claim it scans, the others go straight to mapping and delivering the
-/// patients they claim. The scanning instance also leases <see cref="StoreKeys.InboxScan"/> while it reads, so that
-/// when a scan outlasts its tick the next tick does not read the same files a second time alongside it. If the
+/// (<see cref="InboxScanTick"/>), which it claims only while it holds the lease <see cref="StoreKeys.InboxScan"/>: the
+/// first to claim it scans, the others wait for that lease and then share the mapping and delivering. So scans never
+/// overlap, and nobody maps from part of a scan, which would let the result depend on timing (a patient disclosed
+/// under a consent whose revocation is in a file not read yet, where one instance would disclose nothing). If the
 /// scanning instance dies mid-scan, its unfinished file has no checkpoint and a later tick's scan (on any instance,
 /// once that lease has expired) reads it again; reading a file again stores nothing twice (the version rules make
 /// a record already stored a repeat).
@@ -90,29 +92,45 @@ internal sealed class SyncRunner(
     }
 
     /// <summary>
-    /// Reads the inbox: always when asked for by hand (no tick); for a tick, only with the tick's claim and while no
-    /// other instance is still scanning. Null when this pass leaves the inbox alone.
+    /// Reads the inbox: always when asked for by hand (no tick); for a tick, only with the tick's claim. Null when this
+    /// pass leaves the inbox alone. A scheduled pass claims the tick only while it holds the scan's lease, and waits for
+    /// that lease while another instance's scan holds it: so it never maps or delivers a patient from part of what a
+    /// scan is reading (a patient disclosed under a consent whose revocation is in a file not read yet, or sent half).
     /// </summary>
     private async Task<InboxIngestor.Counts?> ScanAsync(long runId, DateTimeOffset? tick, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
+        var lease = await store.TryClaimPatientAsync(identity.Owner, StoreKeys.InboxScan, cancellationToken).ConfigureAwait(false);
         if (tick is not { } at)
+        {
+            // By hand: scans whatever the other instances do; holding the lease (when free) makes their passes wait.
+            return await IngestAsync(runId, lease, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (lease is null)
+        {
+            Log.InboxScanWaiting(logger, at);
+            lease = await WaitForScanLeaseAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Whoever claimed this tick before held the lease then, so its scan is over (or it died, and its lease expired).
+        if (await store.TryClaimTickAsync(InboxScanTick, at, identity.Owner, cancellationToken).ConfigureAwait(false))
+        {
+            Log.InboxScanClaimed(logger, at);
+            return await IngestAsync(runId, lease, progress, cancellationToken).ConfigureAwait(false);
+        }
+
+        await store.ReleaseAsync(identity.Owner, [StoreKeys.InboxScan], CancellationToken.None).ConfigureAwait(false);
+        Log.InboxScanElsewhere(logger, at);
+        return null;
+    }
+
+    private async Task<InboxIngestor.Counts> IngestAsync(long runId, PatientLease? lease, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (lease is null)
         {
             return await ingestor.IngestAsync(runId, progress, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!await store.TryClaimTickAsync(InboxScanTick, at, identity.Owner, cancellationToken).ConfigureAwait(false))
-        {
-            Log.InboxScanElsewhere(logger, at);
-            return null;
-        }
-
-        if (await store.TryClaimPatientAsync(identity.Owner, StoreKeys.InboxScan, cancellationToken).ConfigureAwait(false) is not { } lease)
-        {
-            Log.InboxScanStillRunning(logger, at);
-            return null;
-        }
-
-        Log.InboxScanClaimed(logger, at);
         var keeper = LeaseKeeper.For(store, identity.Owner, [lease], storeOptions, time);
         try
         {
@@ -122,6 +140,20 @@ internal sealed class SyncRunner(
         {
             await keeper.DisposeAsync().ConfigureAwait(false);
             await store.ReleaseAsync(identity.Owner, [StoreKeys.InboxScan], CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits until the running scan ends (its lease is given back, or expires when its instance died) and takes its lease.</summary>
+    private async Task<PatientLease> WaitForScanLeaseAsync(CancellationToken cancellationToken)
+    {
+        var every = TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, storeOptions.Value.LeaseDuration.Ticks / 10));
+        while (true)
+        {
+            await Task.Delay(every, time, cancellationToken).ConfigureAwait(false);
+            if (await store.TryClaimPatientAsync(identity.Owner, StoreKeys.InboxScan, cancellationToken).ConfigureAwait(false) is { } lease)
+            {
+                return lease;
+            }
         }
     }
 }

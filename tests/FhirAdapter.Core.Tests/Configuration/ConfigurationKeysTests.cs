@@ -28,6 +28,29 @@ public sealed class ConfigurationKeysTests
     }
 
     [Fact]
+    public void The_messages_come_from_the_members_attributes_not_from_the_validators_wording()
+    {
+        var options = new Root { Count = 0, Items = [new Item(), new Item { Limit = 0 }], Nested = new Item { Name = "" } };
+        // Another wording (another version, another language) of the same failures, named the generator's way; and a rule's own message.
+        var validator = new FixedFailures(
+            "Count: Le champ Adapter:Test.Count doit être compris entre 1 et 5.",
+            "Limit: Adapter:Test.Items[1].Limit ist ungültig",
+            "Name: Adapter:Test.Nested.Name?",
+            "Count, Items: Adapter:Test:Count must not exceed the number of items");
+
+        var result = ConfigurationKeys.Validate(validator, "Adapter:Test", options);
+
+        Assert.Equal(
+            [
+                "Adapter:Test:Count must be between 1 and 5",
+                "Adapter:Test:Items:1:Limit must be between 1 and 10",
+                "Adapter:Test:Nested:Name is required",
+                "Adapter:Test:Count must not exceed the number of items",
+            ],
+            result.Failures);
+    }
+
+    [Fact]
     public void Valid_options_pass()
     {
         var result = ConfigurationKeys.Validate(new RootValidator(), "Adapter:Test", new Root { Nested = new Item { Name = "n" } });
@@ -45,6 +68,11 @@ public sealed class ConfigurationKeysTests
 
         // Registered twice, reported once.
         Assert.Equal(["Adapter:Mapping:CanonicalBase must be an absolute http(s) URL"], error.Failures);
+    }
+
+    private sealed class FixedFailures(params string[] failures) : IValidateOptions<Root>
+    {
+        public ValidateOptionsResult Validate(string? name, Root options) => ValidateOptionsResult.Fail(failures);
     }
 
     internal sealed class Root

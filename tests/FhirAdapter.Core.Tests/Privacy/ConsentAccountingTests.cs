@@ -15,7 +15,7 @@ public sealed class ConsentAccountingTests
     {
         var patient = await MapPatientAsync(null, null, Consent());
         var decision = ConsentDecider.Decide(await ReadAsync(Consent()), "pbpca", DisclosurePurpose.Treatment, Now);
-        var sent = new DisclosureFilter(Canonicals).PrepareBundle(patient, decision).Entry.Select(e => e.Resource!).ToList();
+        var sent = new DisclosureFilter(Canonicals).PrepareBundle(patient, decision, SensitivityClassifier.Classify(patient.Bundle)).Entry.Select(e => e.Resource!).ToList();
         return (patient, decision, sent);
     }
 

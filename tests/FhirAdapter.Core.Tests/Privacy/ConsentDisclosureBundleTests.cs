@@ -22,6 +22,10 @@ public sealed class ConsentDisclosureBundleTests
         return (patient, decision);
     }
 
+    /// <summary>What delivery does: the patient classified from the whole Bundle, then the Bundle prepared.</summary>
+    private static Bundle Prepare(PatientBundle patient, ConsentDecision decision) =>
+        Filter.PrepareBundle(patient, decision, SensitivityClassifier.Classify(patient.Bundle));
+
     private static IEnumerable<Resource> Resources(Bundle bundle) => bundle.Entry.Select(e => e.Resource).OfType<Resource>();
 
     private static bool IsNote(Resource r) => DisclosureFilter.IsCounselingNote(r);
@@ -35,7 +39,7 @@ public sealed class ConsentDisclosureBundleTests
         var (patient, decision) = await PermittedAsync();
         Assert.Contains(Resources(patient.Bundle), IsNote);
 
-        var bundle = Filter.PrepareBundle(patient, decision);
+        var bundle = Prepare(patient, decision);
 
         Assert.DoesNotContain(Resources(bundle), IsNote);
         var sent = Resources(bundle).Select(r => r.TypeName).ToList();
@@ -53,7 +57,7 @@ public sealed class ConsentDisclosureBundleTests
         var notesConsent = Consent("CNS-2026-000400").With("consentType", "counseling-notes").With("dataScope", "all");
         var (patient, decision) = await PermittedAsync(null, null, Consent().With("dataScope", "all"), notesConsent);
 
-        var bundle = Filter.PrepareBundle(patient, decision);
+        var bundle = Prepare(patient, decision);
 
         Assert.Contains(Resources(bundle), IsNote);
         Assert.Equal(2, Notice(bundle).Entity.Count);
@@ -65,7 +69,7 @@ public sealed class ConsentDisclosureBundleTests
         var other = Consent("CNS-2026-000400").With("recipients", Recipients("sfh"));
         var (patient, decision) = await PermittedAsync(null, null, Consent(), other);
 
-        var bundle = Filter.PrepareBundle(patient, decision);
+        var bundle = Prepare(patient, decision);
 
         var fullUrls = bundle.Entry.Select(e => e.FullUrl).ToHashSet(StringComparer.Ordinal);
         var local = Resources(bundle).SelectMany(FhirElements.Descendants).OfType<ResourceReference>()
@@ -82,7 +86,7 @@ public sealed class ConsentDisclosureBundleTests
             .With("educationTopics", Array("dissociation"));
         var (patient, decision) = await PermittedAsync(null, null, Consent(), sfh, treatment);
 
-        var bundle = Filter.PrepareBundle(patient, decision);
+        var bundle = Prepare(patient, decision);
 
         var consents = Resources(bundle).OfType<Hl7.Fhir.Model.Consent>().Select(c => c.Identifier.Single().Value).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["CNS-2026-000311", "CNS-2026-000401"], consents); // the permitting one and the informed consent to treatment
@@ -95,7 +99,7 @@ public sealed class ConsentDisclosureBundleTests
     {
         var (patient, decision) = await PermittedAsync();
 
-        var bundle = Filter.PrepareBundle(patient, decision);
+        var bundle = Prepare(patient, decision);
 
         Assert.All(Resources(bundle), r => Assert.True(SecurityLabels.HasAll(r, PatientSensitivity.Sud), r.TypeName));
         Assert.True(SecurityLabels.HasAll(bundle, PatientSensitivity.Sud));
@@ -112,7 +116,7 @@ public sealed class ConsentDisclosureBundleTests
         var (patient, decision) = await PermittedAsync();
         var before = FhirJson.Serialize(patient.Bundle);
 
-        Filter.PrepareBundle(patient, decision);
+        Prepare(patient, decision);
 
         Assert.Equal(before, FhirJson.Serialize(patient.Bundle));
     }
@@ -142,7 +146,7 @@ public sealed class ConsentDisclosureBundleTests
             .With("priorTreatments", Array("ssri"));
         var (patient, decision) = await PermittedAsync(noSud);
 
-        var bundle = Filter.PrepareBundle(patient, decision);
+        var bundle = Prepare(patient, decision);
 
         Assert.All(Resources(bundle), r => Assert.True(SecurityLabels.HasAll(r, PatientSensitivity.Psy), r.TypeName));
         Assert.DoesNotContain(Resources(bundle).SelectMany(r => r.Meta!.Security), c => c.Code == "SUD");
@@ -157,8 +161,8 @@ public sealed class ConsentDisclosureBundleTests
         var (sud, sudDecision) = await PermittedAsync();
         var (psy, psyDecision) = await PermittedAsync(noSud);
 
-        var fromSud = Resources(Filter.PrepareBundle(sud, sudDecision)).OfType<Practitioner>().ToList();
-        var fromPsy = Resources(Filter.PrepareBundle(psy, psyDecision)).OfType<Practitioner>().ToList();
+        var fromSud = Resources(Prepare(sud, sudDecision)).OfType<Practitioner>().ToList();
+        var fromPsy = Resources(Prepare(psy, psyDecision)).OfType<Practitioner>().ToList();
 
         Assert.NotEmpty(fromSud);
         Assert.Equal(FhirJson.Serialize(fromSud[0]), FhirJson.Serialize(fromPsy.Single(p => p.Identifier[0].Value == fromSud[0].Identifier[0].Value)));
@@ -172,7 +176,7 @@ public sealed class ConsentDisclosureBundleTests
     {
         var (patient, decision) = await PermittedAsync();
 
-        var bundle = Filter.PrepareBundle(patient, decision);
+        var bundle = Prepare(patient, decision);
 
         var entry = bundle.Entry.Single(e => e.Resource is Provenance p && p.Policy.Contains(PrivacyCodes.RedisclosureNoticePolicy));
         var notice = (Provenance)entry.Resource!;
@@ -195,7 +199,7 @@ public sealed class ConsentDisclosureBundleTests
         var patient = await MapPatientAsync(null, null, Consent());
         var deny = ConsentDecider.Decide([], "pbpca", DisclosurePurpose.Treatment, Now);
 
-        Assert.Throws<InvalidOperationException>(() => Filter.PrepareBundle(patient, deny));
+        Assert.Throws<InvalidOperationException>(() => Prepare(patient, deny));
         Assert.All(Resources(patient.Bundle), r => Assert.True(Filter.IsWithheld(r, deny)));
     }
 
@@ -205,7 +209,7 @@ public sealed class ConsentDisclosureBundleTests
         var (_, decision) = await PermittedAsync();
         var otherPatient = await MapPatientAsync(null, null, Consent("CNS-2026-000999"));
 
-        Assert.Throws<InvalidOperationException>(() => Filter.PrepareBundle(otherPatient, decision));
+        Assert.Throws<InvalidOperationException>(() => Prepare(otherPatient, decision));
     }
 
     [Fact]
@@ -216,7 +220,7 @@ public sealed class ConsentDisclosureBundleTests
         Assert.Empty(Resources(before.Bundle).OfType<Hl7.Fhir.Model.Consent>());
 
         var (after, decision) = await PermittedAsync();
-        var bundle = Filter.PrepareBundle(after, decision);
+        var bundle = Prepare(after, decision);
 
         Assert.Contains(Resources(bundle), r => r is Encounter);
         Assert.Contains(Resources(bundle), r => r is Hl7.Fhir.Model.Consent);

@@ -125,6 +125,26 @@ public abstract class PatientStoreContract<TFixture>(TFixture fixture) : StoreCo
     }
 
     [Fact]
+    public async Task A_new_validator_passes_over_removed_resources()
+    {
+        await Store.SavePatientMappingAsync(new("p-current", 0, [Judged("Patient", "1", "fp-b")], [], []), Ct);
+        await Store.SavePatientMappingAsync(new("p-newer", 0, [Judged("Patient", "3", "fp-c"), Judged("Encounter", "e3", "fp-b")], [], []), Ct);
+        // Its only resource another validator judged is no longer mapped: nothing of it stands on the old outcome.
+        await Store.SavePatientMappingAsync(new("p-removed", 0, [Judged("Patient", "5", "fp-b"), Judged("Flag", "f5", "fp-a")], [], []), Ct);
+        await Store.SavePatientMappingAsync(new("p-removed", 0, [Judged("Patient", "5", "fp-b")], [], []), Ct);
+
+        Assert.Equal(1, await Store.MarkValidatedElsewhereAsync("fp-b", Ct));
+
+        Assert.Equal(["p-newer"], (await Store.GetDirtyPatientsAsync(10, Ct)).Select(d => d.PatientKey));
+    }
+
+    private static MappedResource Judged(string type, string id, string? fingerprint)
+    {
+        var resource = Resource(type, id, Json(type, id));
+        return resource with { Validation = resource.Validation with { ValidatedWith = fingerprint } };
+    }
+
+    [Fact]
     public async Task Held_records_keep_their_first_held_time_and_show_when_too_old()
     {
         var intake = Intake();

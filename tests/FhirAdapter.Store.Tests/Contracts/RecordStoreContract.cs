@@ -37,6 +37,34 @@ public abstract class RecordStoreContract<TFixture>(TFixture fixture) : StoreCon
     }
 
     [Fact]
+    public async Task A_revoked_consent_version_with_the_signed_versions_updatedAt_becomes_current_in_either_order()
+    {
+        var signed = ConsentOf(Intake());
+        Assert.Equal("signed", signed.As<ConsentPayload>().State);
+        var revoked = signed with
+        {
+            Payload = signed.As<ConsentPayload>() with { State = "revoked", RevokedAt = signed.UpdatedAt },
+            ContentHash = "revoked-hash",
+        };
+        var other = ConsentOf(Intake(1));
+        var otherRevoked = other with { Payload = other.As<ConsentPayload>() with { State = "revoked", RevokedAt = other.UpdatedAt }, ContentHash = "revoked-hash" };
+
+        await Store.IngestAsync(Batch(signed, otherRevoked), Ct);
+        var result = await Store.IngestAsync(Batch(revoked, other, revoked, other), Ct);
+
+        Assert.Equal([VersionOutcome.Supersedes, VersionOutcome.Stale, VersionOutcome.Repeat, VersionOutcome.Stale], result.Arrivals.Select(a => a.Outcome));
+        Assert.Equal([Key(signed.PatientMrn!)], result.DirtyPatients); // the revocation is mapped; the outranked signed version changes nothing
+        foreach (var record in new[] { signed, other })
+        {
+            var current = await Store.GetCurrentRecordAsync(RecordKind.Consent, record.RecordId, Ct);
+            Assert.NotNull(current);
+            Assert.Equal(("revoked-hash", "revoked"), (current.ContentHash, current.ToClinicRecord().As<ConsentPayload>().State));
+            Assert.Single(await Store.GetRecordVersionsAsync(RecordKind.Consent, record.RecordId, Ct), v => v.IsCurrent);
+        }
+
+    }
+
+    [Fact]
     public async Task Rehydrates_the_export_record_with_its_payload_source_and_hash()
     {
         var intake = Intake();

@@ -143,6 +143,89 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : IClassFixture<
         Assert.Equal(1, (await setup.GetDeliveryAsync("ehr", "Patient", $"https://fhir.kwc.example/sid/record|{keys[7]}", Ct))!.Attempts);
     }
 
+    /// <summary>
+    /// The race behind a patient delivered twice by two workers: b's claim reads the queue as it was when its statement
+    /// began, then a claims the patient, records its delivery and releases it, and only then does b's claim reach the
+    /// patient's rows. b must read the queue row again (it is no longer pending) rather than take the patient on its
+    /// stale read. The interleaving is forced: b connects as a role of its own, whose reads of destination_patient pass a
+    /// row policy that waits for an advisory lock the test holds, so b's statement stops after its snapshot and before
+    /// it locks any row.
+    /// </summary>
+    [Fact]
+    public async Task A_claim_whose_snapshot_predates_a_recorded_delivery_does_not_take_the_delivered_patient_again()
+    {
+        var schema = fixture.NewSchema();
+        var a = fixture.Open(schema, TimeProvider.System);
+        await a.SavePatientMappingAsync(new("p-1", 0, [Resource("Patient", "1", Json("Patient", "1"))], [], ["ehr"]), Ct);
+        var searchPath = new NpgsqlConnectionStringBuilder(schema).SearchPath;
+        var role = $"claimer_{Guid.NewGuid():N}"[..24];
+        var gate = Random.Shared.NextInt64(1L << 40, 1L << 50);
+        await ExecAsync(schema, $"""
+            CREATE ROLE {role} LOGIN;
+            GRANT ALL ON SCHEMA {searchPath} TO {role};
+            GRANT ALL ON ALL TABLES IN SCHEMA {searchPath} TO {role};
+            GRANT ALL ON ALL SEQUENCES IN SCHEMA {searchPath} TO {role};
+            CREATE FUNCTION claim_gate() RETURNS boolean LANGUAGE plpgsql AS $$
+                BEGIN PERFORM pg_advisory_lock_shared({gate}); PERFORM pg_advisory_unlock_shared({gate}); RETURN true; END $$;
+            ALTER TABLE destination_patient ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY claim_gate ON destination_patient USING (claim_gate());
+            """);
+        var b = fixture.Open(new NpgsqlConnectionStringBuilder(schema) { Username = role }.ConnectionString, TimeProvider.System);
+        try
+        {
+            await b.MigrateAsync(Ct);
+            await using var holder = new NpgsqlConnection(schema);
+            await holder.OpenAsync();
+            await using (var hold = new NpgsqlCommand($"SELECT pg_advisory_lock({gate})", holder))
+            {
+                await hold.ExecuteNonQueryAsync();
+            }
+
+            var claiming = Task.Run(() => b.ClaimPendingPatientsAsync("b", "ehr", 10, Ct));
+            var waiting = $"SELECT COUNT(*) FROM pg_locks k JOIN pg_stat_activity s ON s.pid = k.pid WHERE k.locktype = 'advisory' AND NOT k.granted AND s.usename = '{role}'";
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((long)(await ScalarAsync(schema, waiting))! == 0 && DateTime.UtcNow < deadline && !claiming.IsCompleted)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.False(claiming.IsCompleted, "b's claim did not stop inside its statement");
+            Assert.Equal(1L, await ScalarAsync(schema, waiting));
+
+            // Meanwhile a delivers the patient: claims it, records what the destination took, releases it.
+            var lease = Assert.Single(await a.ClaimPendingPatientsAsync("a", "ehr", 10, Ct));
+            var sent = Assert.Single(await a.GetResourcesAsync("p-1", Ct));
+            var recorded = await a.RecordDeliveryAsync(new("ehr", "p-1", [new(sent.ResourceType, sent.Identifier, sent.ContentHash, DeliveryStatus.Sent, "s1", "srv-1", "1")])
+            {
+                LeaseOwner = "a",
+                QueueSequence = lease.Generation,
+            }, Ct);
+            Assert.False(recorded.StillPending);
+            await a.ReleaseAsync("a", ["p-1"], Ct);
+
+            await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({gate})", holder))
+            {
+                await release.ExecuteNonQueryAsync();
+            }
+
+            Assert.Empty(await claiming.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(1, (await a.GetDeliveryAsync("ehr", sent.ResourceType, sent.Identifier, Ct))!.Attempts);
+        }
+        finally
+        {
+            b.Dispose();
+            await ExecAsync(schema, $"DROP POLICY claim_gate ON destination_patient; DROP OWNED BY {role}; DROP ROLE {role}");
+        }
+    }
+
+    private static async Task ExecAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     [Fact]
     public async Task A_claim_skips_a_patient_another_worker_has_locked_instead_of_waiting()
     {

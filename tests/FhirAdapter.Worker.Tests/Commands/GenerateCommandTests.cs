@@ -7,7 +7,7 @@ namespace FhirAdapter.Worker.Tests.Commands;
 public sealed class GenerateCommandTests
 {
     [Fact]
-    public async Task Generate_writes_the_export_and_a_summary_and_exits_0()
+    public async Task Generate_writes_the_records_and_a_summary_and_exits_0()
     {
         using var output = new TempDir();
 
@@ -41,7 +41,7 @@ public sealed class GenerateCommandTests
     }
 
     [Fact]
-    public async Task The_generated_export_maps_with_the_map_command()
+    public async Task The_generated_records_map_with_the_map_command()
     {
         using var inbox = new TempDir();
         using var mapped = new TempDir();

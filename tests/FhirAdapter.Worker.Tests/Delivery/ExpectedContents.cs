@@ -35,7 +35,7 @@ internal static class ExpectedContents
                     continue;
                 }
 
-                bundle = filter.PrepareBundle(new PatientBundle(key, bundle, [.. records.Select(r => r.RecordId)]), decision);
+                bundle = filter.PrepareBundle(new PatientBundle(key, bundle, [.. records.Select(r => r.RecordId)]), decision, SensitivityClassifier.Classify(bundle));
             }
 
             var resourcesByUrl = bundle.Entry.ToDictionary(e => e.FullUrl!, e => JsonNode.Parse(FhirJson.Serialize(e.Resource!, pretty: false))!.AsObject());

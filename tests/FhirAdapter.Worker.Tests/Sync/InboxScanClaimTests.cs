@@ -1,3 +1,4 @@
+using FhirAdapter.Store;
 using FhirAdapter.Worker.Sync;
 using FhirAdapter.Worker.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -61,6 +62,65 @@ public sealed class InboxScanClaimTests
         Assert.False(report.InboxScanned);
         Assert.True(report.PatientsMapped > 0);
         Assert.Empty(await other.Store.GetDirtyPatientsAsync(100, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// An instance that loses the tick to a scan still reading must not map from what the scan has stored so far: the
+    /// rest of the inbox may revoke a consent (a patient disclosed that one instance alone would never disclose) or
+    /// carry the rest of a patient (sent half). It waits for the scan's lease to be given back, then maps everything once.
+    /// </summary>
+    [Fact]
+    public async Task The_instance_without_the_tick_waits_for_the_running_scan_and_maps_nothing_from_part_of_it()
+    {
+        using var setup = TickInbox.Create();
+        var poll = SyncSetup.LeaseDuration / 10; // how often a waiting instance looks at the scan's lease
+        var time = new WatchedClock(Tick, poll);
+        await using var scanning = new InProcessWorker(TickInbox.Args(setup), time);
+        await using var other = new InProcessWorker(TickInbox.Args(setup), time);
+
+        // The scanning instance holds the scan's lease and the tick, and has read the files there so far.
+        Assert.NotNull(await scanning.Store.TryClaimPatientAsync(scanning.Owner, StoreKeys.InboxScan, CancellationToken.None));
+        Assert.True(await scanning.Store.TryClaimTickAsync(SyncRunner.InboxScanTick, Tick, scanning.Owner, CancellationToken.None));
+        var run = await scanning.Store.StartSyncRunAsync(scanning.Owner, CancellationToken.None);
+        await scanning.Ingestor.IngestAsync(run.Id, null, CancellationToken.None);
+        var dirty = (await other.Store.GetDirtyPatientsAsync(100, CancellationToken.None)).Count;
+        Assert.Equal(8, dirty); // seven patients and the forms
+
+        // The other instance's pass either ends (it mapped from part of the scan) or waits for the scan on its clock.
+        var pass = other.Runner.RunTickAsync(Tick, CancellationToken.None);
+        await Task.WhenAny(pass, time.Polled).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.False(pass.IsCompleted, "the instance without the tick did not wait for the running scan");
+        Assert.Equal(dirty, (await other.Store.GetDirtyPatientsAsync(100, CancellationToken.None)).Count);
+
+        // The scan goes on to a file that arrived meanwhile, then ends; the waiting instance maps all of it.
+        setup.Arrive(TickInbox.Later);
+        await scanning.Ingestor.IngestAsync(run.Id, null, CancellationToken.None);
+        await scanning.Store.ReleaseAsync(scanning.Owner, [StoreKeys.InboxScan], CancellationToken.None);
+        time.Advance(poll);
+        var report = await pass.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.False(report.InboxScanned);
+        Assert.Equal(9, report.PatientsMapped);
+        Assert.Empty(await other.Store.GetDirtyPatientsAsync(100, CancellationToken.None));
+    }
+
+    /// <summary>A fake clock that tells when something first waits on it for <paramref name="poll"/> (the scan's waiter).</summary>
+    private sealed class WatchedClock(DateTimeOffset start, TimeSpan poll) : FakeTimeProvider(start)
+    {
+        private readonly TaskCompletionSource _polled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Polled => _polled.Task;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            if (dueTime == poll)
+            {
+                _polled.TrySetResult();
+            }
+
+            return timer;
+        }
     }
 
     [Fact]

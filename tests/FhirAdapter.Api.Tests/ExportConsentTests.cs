@@ -22,16 +22,10 @@ public sealed class ExportConsentTests(ApiFixture api)
     [Fact]
     public async System.Threading.Tasks.Task Export_files_fetched_after_the_patients_revocation_was_read_do_not_carry_the_patient()
     {
+        // The case under patient numbers of its own (93: revoked between the export and the fetch; 94: its consent stands).
         var @case = ConsentCases.Get(ConsentCases.RevokedBetweenSyncs);
-        var tag = "CASE-" + @case.Mrn[^2..];
-        string Own(IReadOnlyList<System.Text.Json.Nodes.JsonObject> records, string number = "89") =>
-            ConsentCase.Ndjson(records).Replace(@case.Mrn, $"KWC-0099{number}", StringComparison.Ordinal).Replace(tag, $"CASE-{number}", StringComparison.Ordinal);
-
-        var key = await SampleStore.ArriveAsync(api.Store, Own(@case.Records));
-        var patientId = (await api.Store.GetResourcesAsync(key, CancellationToken.None)).Single(r => r.ResourceType == "Patient").LogicalId;
-        // Another patient of the same organization, whose consent stands.
-        var otherKey = await SampleStore.ArriveAsync(api.Store, Own(@case.Records, "87"));
-        var otherId = (await api.Store.GetResourcesAsync(otherKey, CancellationToken.None)).Single(r => r.ResourceType == "Patient").LogicalId;
+        var (key, patientId) = await SampleStore.ArrivePatientAsync(api.Store, @case.NdjsonAs(93, @case.Records));
+        var (_, otherId) = await SampleStore.ArrivePatientAsync(api.Store, @case.NdjsonAs(94, @case.Records));
         var token = await api.TokenAsync(api.CaseEhr);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync($"fhir/Patient/{patientId}", token)).Status); // permitted now
 
@@ -41,7 +35,7 @@ public sealed class ExportConsentTests(ApiFixture api)
 
         // The revocation is read (the next sync); the client fetches its files afterwards.
         api.Time.Advance(TimeSpan.FromMinutes(1));
-        await SampleStore.ArriveAsync(api.Store, Own(@case.Later));
+        await SampleStore.ArriveAsync(api.Store, @case.NdjsonAs(93, @case.Later));
         api.Time.Advance(TimeSpan.FromMinutes(1));
         token = await api.TokenAsync(api.CaseEhr);
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"fhir/Patient/{patientId}", token)).Status); // denied now

@@ -11,6 +11,7 @@ using FhirAdapter.Api.Search;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -50,8 +51,8 @@ public static class FhirApiEndpoints
         data.MapMethods("/Patient/$export", ["GET", "POST"], (HttpContext c, ExportJobs jobs, ApiUrls urls, TimeProvider time) => ExportEndpoints.KickOffAsync(c, patientLevel: true, jobs, urls, time)).DisableAntiforgery();
         data.MapGet($"/{ExportEndpoints.StatusPath}/{{id}}", (HttpContext c, string id, ExportJobs jobs) => ExportEndpoints.StatusAsync(c, id, jobs)).WithMetadata(FhirFormats.NotNegotiated);
         data.MapDelete($"/{ExportEndpoints.StatusPath}/{{id}}", (HttpContext c, string id, ExportJobs jobs) => ExportEndpoints.CancelAsync(c, id, jobs)).WithMetadata(FhirFormats.NotNegotiated);
-        data.MapGet($"/{ExportEndpoints.FilePath}/{{id}}/{{name}}", (HttpContext c, string id, string name, ExportJobs jobs, PatientAccess access, IApiStateStore state) =>
-            ExportEndpoints.FileAsync(c, id, name, jobs, access, state)).WithMetadata(FhirFormats.NotNegotiated);
+        data.MapGet($"/{ExportEndpoints.FilePath}/{{id}}/{{name}}", (HttpContext c, string id, string name, ExportJobs jobs, PatientAccess access, IApiStateStore state, ILogger<ExportJobs> logger) =>
+            ExportEndpoints.FileAsync(c, id, name, jobs, access, state, logger)).WithMetadata(FhirFormats.NotNegotiated);
 
         // POST as well: operations may be invoked with a Parameters body (fhir-kit-client and HAPI's client POST $everything).
         data.MapMethods("/Patient/{id}/$everything", ["GET", "POST"], EverythingAsync).DisableAntiforgery();
@@ -98,7 +99,9 @@ public static class FhirApiEndpoints
         }
 
         var request = SearchRequest.Parse(type, parameters, options.Value, SearchRequest.IsStrict(c.Request));
-        return FhirResults.Resource(await search.SearchAsync(request, access.Begin(grant), c.Request, c.RequestAborted).ConfigureAwait(false), filter: request.Filter);
+        var bundle = await search.SearchAsync(request, access.Begin(grant), c.Request, c.RequestAborted).ConfigureAwait(false);
+        request.Subset?.Apply(bundle);
+        return FhirResults.Resource(bundle);
     }
 
     private static async Task<IResult> ReadAsync(HttpContext c, string type, string id, SearchService search, PatientAccess access)

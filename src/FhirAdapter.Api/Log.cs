@@ -61,4 +61,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7018, Level = LogLevel.Warning, Message = "The sweep of expired exports and tokens failed ({Error}); trying again in a minute")]
     public static partial void ExportSweepFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 7019, Level = LogLevel.Information, Message = "Export {JobId}: files withdrawn, {Patients} of its patients are no longer disclosed under the consents they were exported under; the client is told to export again")]
+    public static partial void ExportWithdrawn(ILogger logger, string jobId, int patients);
 }

@@ -1,6 +1,7 @@
 using FhirAdapter.Api.Auth;
 using FhirAdapter.Core.Mapping;
 using FhirAdapter.Core.Privacy;
+using FhirAdapter.Core.Reading;
 using FhirAdapter.Store;
 using Microsoft.Extensions.Logging;
 
@@ -39,11 +40,9 @@ internal sealed class PatientAccess
     /// <summary>The patient's view if the organization may see it now; null when denied (or the patient has no data).</summary>
     internal async Task<PatientView?> LoadAsync(string patientKey, AccessGrant grant, CancellationToken cancellationToken)
     {
-        var records = (await _store.GetCurrentRecordsAsync(patientKey, cancellationToken).ConfigureAwait(false)).Select(r => r.ToClinicRecord()).ToList();
-        var decision = ConsentDecider.Decide(records, grant.Client.OrganizationId, grant.Client.Purpose, _time);
+        var (decision, records) = await DecideAsync(patientKey, grant, cancellationToken).ConfigureAwait(false);
         if (!decision.IsPermitted)
         {
-            Log.Withheld(_logger, patientKey, grant.Client.OrganizationId, decision.Reason);
             return null;
         }
 
@@ -64,6 +63,19 @@ internal sealed class PatientAccess
         var view = new PatientView(patientKey, mrn, decision, resources);
         view.ApplyVersions(await _store.TrackServedVersionsAsync(patientKey, view.ServedStates(), cancellationToken).ConfigureAwait(false));
         return view;
+    }
+
+    /// <summary>The organization's consent decision for the patient now, and the patient's current records it rests on.</summary>
+    internal async Task<(ConsentDecision Decision, IReadOnlyList<ClinicRecord> Records)> DecideAsync(string patientKey, AccessGrant grant, CancellationToken cancellationToken)
+    {
+        var records = (await _store.GetCurrentRecordsAsync(patientKey, cancellationToken).ConfigureAwait(false)).Select(r => r.ToClinicRecord()).ToList();
+        var decision = ConsentDecider.Decide(records, grant.Client.OrganizationId, grant.Client.Purpose, _time);
+        if (!decision.IsPermitted)
+        {
+            Log.Withheld(_logger, patientKey, grant.Client.OrganizationId, decision.Reason);
+        }
+
+        return (decision, records);
     }
 
     /// <summary>A form (Questionnaire): no patient's data, served as mapped, without consent or labels, with its served version.</summary>

@@ -8,6 +8,7 @@ using FhirAdapter.Store;
 using FhirAdapter.Store.Api;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace FhirAdapter.Api.Export;
 
@@ -19,6 +20,9 @@ internal static class ExportEndpoints
 
     /// <summary>The accounting entries of an export, written beside its files and recorded when the first file is fetched.</summary>
     public const string PendingDisclosuresFile = ".disclosures.ndjson";
+
+    /// <summary>The patients of an export and the consents they went under (<see cref="ExportedPatient"/>), decided again at every fetch.</summary>
+    public const string PatientsFile = ".patients.ndjson";
 
     /// <summary>The OperationOutcome of the parameters ignored (lenient handling): the manifest's error array points at it.</summary>
     public const string OutcomeFile = "OperationOutcome.ndjson";
@@ -173,7 +177,7 @@ internal static class ExportEndpoints
         return FhirResults.Resource(FhirResults.Outcome(OperationOutcome.IssueType.Informational, "Export cancelled and its files deleted", OperationOutcome.IssueSeverity.Information), 202);
     }
 
-    public static async Task<IResult> FileAsync(HttpContext context, string id, string name, ExportJobs jobs, PatientAccess access, IApiStateStore state)
+    public static async Task<IResult> FileAsync(HttpContext context, string id, string name, ExportJobs jobs, PatientAccess access, IApiStateStore state, ILogger logger)
     {
         var (job, request) = await FindAsync(context, id, jobs).ConfigureAwait(false);
         var folder = jobs.Folder(job);
@@ -189,12 +193,50 @@ internal static class ExportEndpoints
             throw FhirApiException.NotFound($"{name} is not a file of export {id}");
         }
 
+        // The data leaves now, not when the export ran: decided again for every patient in it, the files go out only
+        // while each is still disclosed under the consents it was exported under. Else none goes (the client exports
+        // again, and the new export leaves the patient out): no file is cut apart, no count in the manifest goes wrong.
+        var grant = ClientAuthenticationFilter.Grant(context);
+        if (await ChangedPatientsAsync(folder, grant, access, context.RequestAborted).ConfigureAwait(false) is var changed and not 0)
+        {
+            Log.ExportWithdrawn(logger, job.Id, changed);
+            throw new FhirApiException(410, OperationOutcome.IssueType.Suppressed,
+                "The files of this export were withdrawn: consent to disclose data it holds has changed since it ran. Start a new export ($export) and export again");
+        }
+
         if (!job.DisclosuresRecorded)
         {
             await RecordDisclosuresAsync(job, folder, access, state, context.RequestAborted).ConfigureAwait(false);
         }
 
         return Results.File(Path.Combine(folder, file.Name), FhirResults.NdjsonContentType);
+    }
+
+    /// <summary>
+    /// How many patients of the export are no longer disclosed to the client's organization under the consents they
+    /// were exported under. An export without its list of patients (written before the list was kept) counts as changed.
+    /// </summary>
+    private static async Task<int> ChangedPatientsAsync(string folder, AccessGrant grant, PatientAccess access, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(folder, PatientsFile);
+        if (!File.Exists(path))
+        {
+            return 1;
+        }
+
+        var changed = 0;
+        using var reader = new StreamReader(path);
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            var exported = System.Text.Json.JsonSerializer.Deserialize<ExportedPatient>(line) ?? throw new InvalidOperationException("An empty line in an export's list of patients");
+            var (now, _) = await access.DecideAsync(exported.PatientKey, grant, cancellationToken).ConfigureAwait(false);
+            if (!exported.StillDisclosedUnder(now))
+            {
+                changed++;
+            }
+        }
+
+        return changed;
     }
 
     /// <summary>

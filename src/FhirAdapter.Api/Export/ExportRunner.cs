@@ -17,7 +17,8 @@ namespace FhirAdapter.Api.Export;
 /// Runs bulk exports in the background, one at a time per instance, patient by patient: each patient is decided,
 /// filtered and labelled like any API answer, and its resources are appended to one NDJSON file per type, so memory
 /// stays flat however large the store. Each patient's disclosure Provenance (the redisclosure notice) goes to
-/// Provenance.ndjson. The accounting entries are kept beside the files and recorded when the client fetches the first file.
+/// Provenance.ndjson. The accounting entries are kept beside the files and recorded when the client fetches the first file;
+/// so are the patients and the consents they were exported under, decided again whenever a file is fetched.
 /// <para>
 /// Jobs come from the store: any instance takes the oldest queued one, holds it under a lease it renews while it
 /// writes, and saves the manifest only once every file is closed. An instance that stops gives its job back to the
@@ -187,7 +188,9 @@ internal sealed class ExportRunner(
         try
         {
             var pending = new StreamWriter(Path.Combine(folder, ExportEndpoints.PendingDisclosuresFile), false, Utf8);
+            var exported = new StreamWriter(Path.Combine(folder, ExportEndpoints.PatientsFile), false, Utf8);
             await using (pending.ConfigureAwait(false))
+            await using (exported.ConfigureAwait(false))
             {
                 var (saved, renewed) = (0, time.GetUtcNow());
                 string? after = null;
@@ -196,7 +199,7 @@ internal sealed class ExportRunner(
                     var keys = await query.GetPatientKeysAsync(after, PatientPage, cancellationToken).ConfigureAwait(false);
                     foreach (var key in keys)
                     {
-                        if (!await ExportPatientAsync(request, grant, types, key, folder, writers, pending, job.Id, cancellationToken).ConfigureAwait(false))
+                        if (!await ExportPatientAsync(request, grant, types, key, folder, writers, pending, exported, job.Id, cancellationToken).ConfigureAwait(false))
                         {
                             continue;
                         }
@@ -248,7 +251,7 @@ internal sealed class ExportRunner(
 
     private async Task<bool> ExportPatientAsync(
         ExportRequest request, AccessGrant grant, IReadOnlySet<string> types, string patientKey, string folder,
-        Dictionary<string, (StreamWriter Writer, long Count)> writers, StreamWriter pending, string jobId, CancellationToken cancellationToken)
+        Dictionary<string, (StreamWriter Writer, long Count)> writers, StreamWriter pending, StreamWriter exported, string jobId, CancellationToken cancellationToken)
     {
         var patient = await access.LoadAsync(patientKey, grant, cancellationToken).ConfigureAwait(false);
         if (patient is null)
@@ -300,6 +303,7 @@ internal sealed class ExportRunner(
         }
 
         await pending.WriteLineAsync(JsonSerializer.Serialize(access.Account(patient, disclosed)).AsMemory(), cancellationToken).ConfigureAwait(false);
+        await exported.WriteLineAsync(JsonSerializer.Serialize(ExportedPatient.Of(patientKey, patient.Decision)).AsMemory(), cancellationToken).ConfigureAwait(false);
         return true;
     }
 

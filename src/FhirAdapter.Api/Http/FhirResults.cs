@@ -8,7 +8,7 @@ namespace FhirAdapter.Api.Http;
 
 /// <summary>
 /// Writes FHIR resources with the Firely serializers, as <c>application/fhir+json</c> or <c>application/fhir+xml</c>
-/// (<see cref="FhirFormats"/>), optionally through a <c>_summary</c> / <c>_elements</c> filter.
+/// (<see cref="FhirFormats"/>).
 /// </summary>
 internal static class FhirResults
 {
@@ -16,39 +16,32 @@ internal static class FhirResults
     public const string XmlContentType = "application/fhir+xml; charset=utf-8";
     public const string NdjsonContentType = "application/fhir+ndjson";
 
-    private static readonly BaseFhirJsonSerializer JsonSerializerWithFilters = new(ModelInfo.ModelInspector);
     private static readonly BaseFhirXmlSerializer XmlSerializer = new(ModelInfo.ModelInspector);
 
-    public static IResult Resource(Resource resource, int status = 200, Func<SerializationFilter>? filter = null) => new FhirResult(resource, status, filter);
+    public static IResult Resource(Resource resource, int status = 200) => new FhirResult(resource, status);
 
     public static OperationOutcome Outcome(OperationOutcome.IssueType code, string diagnostics, OperationOutcome.IssueSeverity severity = OperationOutcome.IssueSeverity.Error) => new()
     {
         Issue = [new OperationOutcome.IssueComponent { Severity = severity, Code = code, Diagnostics = diagnostics }],
     };
 
-    public static async System.Threading.Tasks.Task WriteAsync(HttpContext context, Resource resource, int status, Func<SerializationFilter>? filter = null)
+    public static async System.Threading.Tasks.Task WriteAsync(HttpContext context, Resource resource, int status)
     {
         context.Response.StatusCode = status;
         if (FhirFormats.Chosen(context) == FhirFormat.Xml)
         {
             context.Response.ContentType = XmlContentType;
-            var bytes = XmlSerializer.SerializeToBytes(resource, pretty: false, filter, null);
+            var bytes = XmlSerializer.SerializeToBytes(resource, pretty: false);
             await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
             return;
         }
 
         context.Response.ContentType = ContentType;
-        if (filter is not null)
-        {
-            await context.Response.Body.WriteAsync(JsonSerializerWithFilters.SerializeToBytes(resource, pretty: false, filter), context.RequestAborted).ConfigureAwait(false);
-            return;
-        }
-
         await JsonSerializer.SerializeAsync(context.Response.Body, resource, resource.GetType(), FhirJson.Compact, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private sealed class FhirResult(Resource resource, int status, Func<SerializationFilter>? filter) : IResult
+    private sealed class FhirResult(Resource resource, int status) : IResult
     {
-        public System.Threading.Tasks.Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, resource, status, filter);
+        public System.Threading.Tasks.Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, resource, status);
     }
 }

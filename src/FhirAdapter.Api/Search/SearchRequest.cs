@@ -3,7 +3,6 @@ using FhirAdapter.Api.Http;
 using FhirAdapter.Api.Options;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
-using Hl7.Fhir.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -53,8 +52,8 @@ internal sealed record SearchRequest(string ResourceType)
 
     public IReadOnlyList<IncludeParameter> RevIncludes { get; init; } = [];
 
-    /// <summary><c>_summary</c> / <c>_elements</c> as a serializer filter; null for the full resources.</summary>
-    public Func<SerializationFilter>? Filter { get; init; }
+    /// <summary><c>_summary</c> / <c>_elements</c>; null for the whole resources.</summary>
+    public ResultSubset? Subset { get; init; }
 
     /// <summary>The parameters used (query string or form of a POST <c>_search</c>): what self and next links repeat.</summary>
     public IQueryCollection Parameters { get; init; } = QueryCollection.Empty;
@@ -146,7 +145,7 @@ internal sealed record SearchRequest(string ResourceType)
         var includes = ParseIncludes(type, used, "_include", reverse: false, Unsupported);
         var revIncludes = ParseIncludes(type, used, "_revinclude", reverse: true, Unsupported);
 
-        Func<SerializationFilter>? filter = null;
+        ResultSubset? subset = null;
         if (used.TryGetValue("_summary", out var summaryText))
         {
             SummaryType? summary = summaryText.ToString() switch
@@ -162,27 +161,20 @@ internal sealed record SearchRequest(string ResourceType)
                 Unsupported($"_summary={summaryText} is not supported (true, text, data, false; count is not: totals are not given)");
                 used.Remove("_summary");
             }
-            else if (summary != SummaryType.False)
+            else
             {
-                var chosen = summary.Value;
-                filter = () => new BundleFilter(chosen switch
-                {
-                    SummaryType.True => SerializationFilter.ForSummary(),
-                    SummaryType.Text => SerializationFilter.ForText(),
-                    _ => SerializationFilter.ForData(),
-                });
+                subset = ResultSubset.ForSummary(summary.Value);
             }
         }
 
         if (used.TryGetValue("_elements", out var elementsText))
         {
-            if (filter is not null)
+            if (subset is not null)
             {
                 throw FhirApiException.BadRequest("_summary and _elements cannot be combined");
             }
 
-            var elements = elementsText.SelectMany(v => v!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
-            filter = () => new BundleFilter(SerializationFilter.ForElements(elements));
+            subset = ResultSubset.ForElements(elementsText.SelectMany(v => v!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray());
         }
 
         StringValues Get(string name) => used.TryGetValue(name, out var v) ? v : StringValues.Empty;
@@ -203,7 +195,7 @@ internal sealed record SearchRequest(string ResourceType)
             Sort = sort,
             Includes = includes,
             RevIncludes = revIncludes,
-            Filter = filter,
+            Subset = subset,
             Ignored = ignored,
             Parameters = new QueryCollection(used),
         };

@@ -25,6 +25,9 @@ public interface IRecordStore
     /// <summary>The current versions of a patient's records (what <c>RecordMapper.MapPatient</c> takes).</summary>
     Task<IReadOnlyList<StoredRecord>> GetCurrentRecordsAsync(string patientKey, CancellationToken cancellationToken);
 
+    /// <summary>The current versions of a patient's records of one kind (the consents a decision at the door reads).</summary>
+    Task<IReadOnlyList<StoredRecord>> GetCurrentRecordsAsync(string patientKey, RecordKind kind, CancellationToken cancellationToken);
+
     /// <summary>The current versions of every form.</summary>
     Task<IReadOnlyList<StoredRecord>> GetCurrentFormsAsync(CancellationToken cancellationToken);
 

@@ -40,6 +40,8 @@ internal sealed partial class SqlAdapterStore
 
     private readonly string _currentRecordsSql = $"{RecordSelect} WHERE patient_key = @p AND is_current = {dialect.True} ORDER BY kind, record_id";
 
+    private readonly string _currentRecordsOfKindSql = $"{RecordSelect} WHERE patient_key = @p AND is_current = {dialect.True} AND kind = @k ORDER BY record_id";
+
     private readonly string _currentFormsSql = $"{RecordSelect} WHERE kind = 'form' AND is_current = {dialect.True} ORDER BY record_id";
 
     private readonly string _countCurrentSql = $"SELECT COUNT(*) FROM record_version WHERE is_current = {dialect.True}";
@@ -184,6 +186,12 @@ internal sealed partial class SqlAdapterStore
     {
         ArgumentException.ThrowIfNullOrEmpty(patientKey);
         return await QueryAsync(_currentRecordsSql, ReadRecord, cancellationToken, ("@p", patientKey)).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<StoredRecord>> GetCurrentRecordsAsync(string patientKey, RecordKind kind, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(patientKey);
+        return await QueryAsync(_currentRecordsOfKindSql, ReadRecord, cancellationToken, ("@p", patientKey), ("@k", StoreValues.Code(kind))).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<StoredRecord>> GetCurrentFormsAsync(CancellationToken cancellationToken) => await QueryAsync(_currentFormsSql, ReadRecord, cancellationToken).ConfigureAwait(false);

@@ -204,7 +204,7 @@ internal sealed class DeliveryRunner(
     }
 
     /// <summary>
-    /// The consent decided again now, from the patient's current records (one store read): the plan as prepared while it
+    /// The consent decided again now, from the patient's current consents (one store read): the plan as prepared while it
     /// releases the same; prepared anew when it releases something else; none when it denies (the pending work is then
     /// cancelled, as at preparation).
     /// </summary>
@@ -216,7 +216,9 @@ internal sealed class DeliveryRunner(
             return (ready, new DestinationReport(destination.Name));
         }
 
-        var (_, decision) = await DecideAsync(lease.PatientKey, destination, cancellationToken).ConfigureAwait(false);
+        // The consents alone: the decision reads nothing else, and the door comes before every send.
+        var consents = (await store.GetCurrentRecordsAsync(lease.PatientKey, RecordKind.Consent, cancellationToken).ConfigureAwait(false)).Select(r => r.ToClinicRecord());
+        var decision = ConsentDecider.Decide(consents, destination.OrganizationId, DisclosurePurpose.Treatment, time.GetUtcNow());
         if (!decision.IsPermitted)
         {
             return (null, await DenyAsync(lease.PatientKey, destination, decision, cancellationToken).ConfigureAwait(false));

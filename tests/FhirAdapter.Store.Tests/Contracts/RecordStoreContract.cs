@@ -97,6 +97,8 @@ public abstract class RecordStoreContract<TFixture>(TFixture fixture) : StoreCon
 
         Assert.Equal(FormOf(intake).RecordId, Assert.Single(await Store.GetCurrentFormsAsync(Ct)).RecordId);
         Assert.Equal(3, (await Store.GetCurrentRecordsAsync(Key(intake.PatientMrn!), Ct)).Count);
+        var consent = Assert.Single(await Store.GetCurrentRecordsAsync(Key(intake.PatientMrn!), RecordKind.Consent, Ct)); // what the door decides on
+        Assert.Equal(ConsentOf(intake).RecordId, consent.RecordId);
     }
 
     [Fact]

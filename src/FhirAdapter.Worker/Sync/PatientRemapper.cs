@@ -47,47 +47,53 @@ internal sealed class PatientRemapper(
         while (true)
         {
             var leases = await store.ClaimDirtyPatientsAsync(owner, options.Value.RemapBatchSize, cancellationToken).ConfigureAwait(false);
-            var fresh = leases.Where(l => seen.Add(l.PatientKey)).ToList();
-            if (fresh.Count == 0)
+            // Given back however the batch ends: a shutdown mid-batch must not leave the patients it did not map leased
+            // (to a process that is gone) until the lease expires.
+            try
+            {
+                var fresh = leases.Where(l => seen.Add(l.PatientKey)).ToList();
+                if (fresh.Count == 0)
+                {
+                    break;
+                }
+
+                if (forms is null && fresh.Any(l => l.PatientKey != StoreKeys.Questionnaires))
+                {
+                    forms = await CurrentFormsAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                entries ??= (await store.ListQuarantineAsync(int.MaxValue, cancellationToken).ConfigureAwait(false))
+                    .Where(q => q.MadeByMapping).ToLookup(q => q.RecordId!, q => (q.Id, q.AsEntry()), StringComparer.Ordinal);
+
+                // Patients side by side, one per core, each validated on its own thread: the store reads and writes and
+                // the mapping of one patient then overlap the validation of another, which one patient split over the
+                // cores cannot do. A batch of one patient still gets every core for its validation.
+                var parallel = Math.Min(Environment.ProcessorCount, fresh.Count);
+                var validationThreads = Math.Max(1, Environment.ProcessorCount / parallel);
+                await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (lease, ct) =>
+                {
+                    try
+                    {
+                        var counts = lease.PatientKey == StoreKeys.Questionnaires
+                            ? await MapQuestionnairesAsync(lease, owner, entries, validationThreads, ct).ConfigureAwait(false)
+                            : await MapPatientAsync(lease, owner, forms!, entries, validationThreads, ct).ConfigureAwait(false);
+                        lock (gate)
+                        {
+                            total = total.Add(counts);
+                        }
+                    }
+                    catch (LeaseLostException)
+                    {
+                        // Another worker took this patient over after our lease expired; it maps it instead.
+                    }
+
+                    progress?.Report(new SyncProgress("Mapping and validating", Interlocked.Increment(ref done), null));
+                }).ConfigureAwait(false);
+            }
+            finally
             {
                 await ReleaseAsync(owner, leases).ConfigureAwait(false);
-                break;
             }
-
-            if (forms is null && fresh.Any(l => l.PatientKey != StoreKeys.Questionnaires))
-            {
-                forms = await CurrentFormsAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            entries ??= (await store.ListQuarantineAsync(int.MaxValue, cancellationToken).ConfigureAwait(false))
-                .Where(q => q.MadeByMapping).ToLookup(q => q.RecordId!, q => (q.Id, q.AsEntry()), StringComparer.Ordinal);
-
-            // Patients side by side, one per core, each validated on its own thread: the store reads and writes and
-            // the mapping of one patient then overlap the validation of another, which one patient split over the
-            // cores cannot do. A batch of one patient still gets every core for its validation.
-            var parallel = Math.Min(Environment.ProcessorCount, fresh.Count);
-            var validationThreads = Math.Max(1, Environment.ProcessorCount / parallel);
-            await Parallel.ForEachAsync(fresh, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (lease, ct) =>
-            {
-                try
-                {
-                    var counts = lease.PatientKey == StoreKeys.Questionnaires
-                        ? await MapQuestionnairesAsync(lease, owner, entries, validationThreads, ct).ConfigureAwait(false)
-                        : await MapPatientAsync(lease, owner, forms!, entries, validationThreads, ct).ConfigureAwait(false);
-                    lock (gate)
-                    {
-                        total = total.Add(counts);
-                    }
-                }
-                catch (LeaseLostException)
-                {
-                    // Another worker took this patient over after our lease expired; it maps it instead.
-                }
-
-                progress?.Report(new SyncProgress("Mapping and validating", Interlocked.Increment(ref done), null));
-            }).ConfigureAwait(false);
-
-            await ReleaseAsync(owner, leases).ConfigureAwait(false);
         }
 
         return total;

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using FhirAdapter.Core.Privacy;
-using FhirAdapter.Exchange.Sending;
 using FhirAdapter.Store;
 using FhirAdapter.Worker.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace FhirAdapter.Worker.Tests.Delivery;
 
@@ -26,14 +22,11 @@ public sealed class DoorDecisionTests
     public async Task A_revocation_read_after_the_batch_was_prepared_stops_the_patients_send()
     {
         var @case = ConsentCases.Get(ConsentCases.RevokedBetweenSyncs);
-        using var setup = new SyncSetup("http://127.0.0.1:9/fhir", ConsentCases.Organization);
-        setup.KeepOnly("2026-01-05_forms.json");
-        var time = new FakeTimeProvider(ConsentCases.Now);
-        var sender = new AcceptingSender();
-        await using var worker = new InProcessWorker(setup.Configuration, time, s => s.AddSingleton<IBundleSender>(sender));
+        await using var clinic = new AcceptingClinic();
+        var (setup, time, sender, worker) = (clinic.Setup, clinic.Time, clinic.Sender, clinic.Worker);
         await using var other = new InProcessWorker(setup.Configuration, time);
         var key = worker.PatientKey(@case.Mrn);
-        Arrive(setup, "1-case", @case.Records);
+        clinic.Arrive("1-case", @case.Records);
 
         var revoked = false;
         var sentAfterRevocation = new ConcurrentQueue<string>();
@@ -47,7 +40,7 @@ public sealed class DoorDecisionTests
             if (bundle.PatientKey == StoreKeys.Shared && !revoked)
             {
                 // Another instance reads the next export file, which revokes the consent.
-                Arrive(setup, "2-later", @case.Later);
+                clinic.Arrive("2-later", @case.Later);
                 var run = await other.Store.StartSyncRunAsync("other-instance", CancellationToken.None);
                 await other.Ingestor.IngestAsync(run.Id, null, CancellationToken.None);
                 revoked = true;
@@ -73,14 +66,11 @@ public sealed class DoorDecisionTests
     public async Task Notes_excluded_after_the_batch_was_prepared_do_not_go_with_the_patients_send()
     {
         var @case = ConsentCases.Get(ConsentCases.GuardianSigned);
-        using var setup = new SyncSetup("http://127.0.0.1:9/fhir", ConsentCases.Organization);
-        setup.KeepOnly("2026-01-05_forms.json");
-        var time = new FakeTimeProvider(ConsentCases.Now);
-        var sender = new AcceptingSender();
-        await using var worker = new InProcessWorker(setup.Configuration, time, s => s.AddSingleton<IBundleSender>(sender));
+        await using var clinic = new AcceptingClinic();
+        var (setup, time, sender, worker) = (clinic.Setup, clinic.Time, clinic.Sender, clinic.Worker);
         await using var other = new InProcessWorker(setup.Configuration, time);
         var key = worker.PatientKey(@case.Mrn);
-        Arrive(setup, "1-case", @case.Records);
+        clinic.Arrive("1-case", @case.Records);
         var disclosure = @case.Records.Single(r => (string?)r["recordType"] == "consent" && (string?)r["consentType"] == "disclosure");
 
         var excluded = false;
@@ -94,7 +84,7 @@ public sealed class DoorDecisionTests
 
             if (bundle.PatientKey == StoreKeys.Shared && !excluded)
             {
-                Arrive(setup, "2-exclude", [disclosure.With("dataScope", "exclude-counseling-notes").With("updatedAt", "2026-03-20T06:00:00-04:00")]);
+                clinic.Arrive("2-exclude", [disclosure.With("dataScope", "exclude-counseling-notes").With("updatedAt", "2026-03-20T06:00:00-04:00")]);
                 var run = await other.Store.StartSyncRunAsync("other-instance", CancellationToken.None);
                 await other.Ingestor.IngestAsync(run.Id, null, CancellationToken.None);
                 excluded = true;
@@ -119,13 +109,10 @@ public sealed class DoorDecisionTests
     public async Task A_send_the_destination_accepted_is_accounted_even_when_the_lease_was_lost_meanwhile()
     {
         var @case = ConsentCases.Get(ConsentCases.Tpo);
-        using var setup = new SyncSetup("http://127.0.0.1:9/fhir", ConsentCases.Organization);
-        setup.KeepOnly("2026-01-05_forms.json");
-        var time = new FakeTimeProvider(ConsentCases.Now);
-        var sender = new AcceptingSender();
-        await using var worker = new InProcessWorker(setup.Configuration, time, s => s.AddSingleton<IBundleSender>(sender));
+        await using var clinic = new AcceptingClinic();
+        var (_, _, sender, worker) = (clinic.Setup, clinic.Time, clinic.Sender, clinic.Worker);
         var key = worker.PatientKey(@case.Mrn);
-        Arrive(setup, "1-case", @case.Records);
+        clinic.Arrive("1-case", @case.Records);
 
         var accepted = 0;
         sender.BeforeAnswer = async bundle =>
@@ -147,6 +134,4 @@ public sealed class DoorDecisionTests
             $"the destination accepted {accepted} entries of the patient; the accounting holds {accounting.Count} disclosures");
     }
 
-    private static void Arrive(SyncSetup setup, string name, IEnumerable<JsonObject> records) =>
-        File.WriteAllText(Path.Combine(setup.Inbox, $"2026-03-20_{name}.ndjson"), ConsentCase.Ndjson(records));
 }

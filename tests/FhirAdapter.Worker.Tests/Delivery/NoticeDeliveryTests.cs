@@ -1,8 +1,5 @@
-using System.Text.Json.Nodes;
 using FhirAdapter.Exchange.Sending;
 using FhirAdapter.Worker.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace FhirAdapter.Worker.Tests.Delivery;
 
@@ -19,13 +16,11 @@ public sealed class NoticeDeliveryTests
     public async Task A_notice_the_destination_did_not_store_is_sent_again_at_the_next_sync()
     {
         var @case = ConsentCases.Get(ConsentCases.Tpo);
-        using var setup = new SyncSetup("http://127.0.0.1:9/fhir", ConsentCases.Organization);
-        setup.KeepOnly("2026-01-05_forms.json");
-        var time = new FakeTimeProvider(ConsentCases.Now);
-        var sender = new AcceptingSender { NoticeOutcome = EntryOutcome.RetryLater };
-        await using var worker = new InProcessWorker(setup.Configuration, time, s => s.AddSingleton<IBundleSender>(sender));
+        await using var clinic = new AcceptingClinic();
+        var (_, time, sender, worker) = (clinic.Setup, clinic.Time, clinic.Sender, clinic.Worker);
+        sender.NoticeOutcome = EntryOutcome.RetryLater;
         var key = worker.PatientKey(@case.Mrn);
-        Arrive(setup, "1-case", @case.Records);
+        clinic.Arrive("1-case", @case.Records);
 
         var notices = 0;
         sender.BeforeAnswer = bundle =>
@@ -48,6 +43,4 @@ public sealed class NoticeDeliveryTests
         Assert.True(notices == 2, "the notice was not sent again: the destination holds the patient's data without it");
     }
 
-    private static void Arrive(SyncSetup setup, string name, IEnumerable<JsonObject> records) =>
-        File.WriteAllText(Path.Combine(setup.Inbox, $"2026-03-20_{name}.ndjson"), ConsentCase.Ndjson(records));
 }

@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using FhirAdapter.Core.Mapping;
-using FhirAdapter.Exchange.Sending;
 using FhirAdapter.Validation;
 using Hl7.Fhir.Model;
 using FhirAdapter.Worker.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 
 namespace FhirAdapter.Worker.Tests.Delivery;
 
@@ -26,11 +23,8 @@ public sealed class WithdrawalTests
     public async Task Withdrawing_a_note_sent_earlier_never_sends_note_text_the_consent_now_excludes()
     {
         var @case = ConsentCases.Get(ConsentCases.GuardianSigned);
-        using var setup = new SyncSetup("http://127.0.0.1:9/fhir", ConsentCases.Organization);
-        setup.KeepOnly("2026-01-05_forms.json");
-        var time = new FakeTimeProvider(ConsentCases.Now);
-        var sender = new AcceptingSender();
-        await using var worker = new InProcessWorker(setup.Configuration, time, s => s.AddSingleton<IBundleSender>(sender));
+        await using var clinic = new AcceptingClinic();
+        var (_, time, sender, worker) = (clinic.Setup, clinic.Time, clinic.Sender, clinic.Worker);
         const string Edited = "EDITED AFTER THE EXCLUSION: not for the EHR";
         var notesSent = new ConcurrentQueue<string>();
         sender.BeforeAnswer = bundle =>
@@ -47,18 +41,18 @@ public sealed class WithdrawalTests
         var session = @case.Records.Single(r => (string?)r["recordType"] == "session");
         var disclosure = @case.Records.Single(r => (string?)r["recordType"] == "consent" && (string?)r["consentType"] == "disclosure");
 
-        Arrive(setup, "1-case", @case.Records);
+        clinic.Arrive("1-case", @case.Records);
         await worker.Runner.RunOnceAsync(CancellationToken.None);
         Assert.Single(notesSent); // released: the note went
 
-        Arrive(setup, "2-exclude-and-edit", [
+        clinic.Arrive("2-exclude-and-edit", [
             Copy(disclosure).With("dataScope", "exclude-counseling-notes").With("updatedAt", "2026-03-20T06:00:00-04:00"),
             Copy(session).With("notes", Edited).With("updatedAt", "2026-03-20T06:05:00-04:00")]);
         time.Advance(TimeSpan.FromMinutes(10));
         await worker.Runner.RunOnceAsync(CancellationToken.None);
         Assert.Single(notesSent); // excluded: withheld
 
-        Arrive(setup, "3-notes-removed", [Copy(session).Without("notes").With("updatedAt", "2026-03-20T06:10:00-04:00")]);
+        clinic.Arrive("3-notes-removed", [Copy(session).Without("notes").With("updatedAt", "2026-03-20T06:10:00-04:00")]);
         time.Advance(TimeSpan.FromMinutes(10));
         await worker.Runner.RunOnceAsync(CancellationToken.None);
 
@@ -147,6 +141,4 @@ public sealed class WithdrawalTests
         return string.Join(",", all.Select(i => $"{(string?)i["system"]}|{(string?)i["value"]}"));
     }
 
-    private static void Arrive(SyncSetup setup, string name, IEnumerable<JsonObject> records) =>
-        File.WriteAllText(Path.Combine(setup.Inbox, $"2026-03-20_{name}.ndjson"), ConsentCase.Ndjson(records));
 }

@@ -66,7 +66,7 @@ internal sealed class PatientAccess
     }
 
     /// <summary>The organization's consent decision for the patient now, and the patient's current records it rests on.</summary>
-    internal async Task<(ConsentDecision Decision, IReadOnlyList<ClinicRecord> Records)> DecideAsync(string patientKey, AccessGrant grant, CancellationToken cancellationToken)
+    private async Task<(ConsentDecision Decision, IReadOnlyList<ClinicRecord> Records)> DecideAsync(string patientKey, AccessGrant grant, CancellationToken cancellationToken)
     {
         var records = (await _store.GetCurrentRecordsAsync(patientKey, cancellationToken).ConfigureAwait(false)).Select(r => r.ToClinicRecord()).ToList();
         var decision = ConsentDecider.Decide(records, grant.Client.OrganizationId, grant.Client.Purpose, _time);
@@ -76,6 +76,13 @@ internal sealed class PatientAccess
         }
 
         return (decision, records);
+    }
+
+    /// <summary>The decision alone, from the patient's consents only (what it reads): for checks that load nothing else.</summary>
+    internal async Task<ConsentDecision> DecideOnConsentsAsync(string patientKey, AccessGrant grant, CancellationToken cancellationToken)
+    {
+        var consents = await _store.GetCurrentRecordsAsync(patientKey, RecordKind.Consent, cancellationToken).ConfigureAwait(false);
+        return ConsentDecider.Decide(consents.Select(r => r.ToClinicRecord()), grant.Client.OrganizationId, grant.Client.Purpose, _time);
     }
 
     /// <summary>A form (Questionnaire): no patient's data, served as mapped, without consent or labels, with its served version.</summary>

@@ -229,7 +229,7 @@ internal static class ExportEndpoints
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             var exported = System.Text.Json.JsonSerializer.Deserialize<ExportedPatient>(line) ?? throw new InvalidOperationException("An empty line in an export's list of patients");
-            var (now, _) = await access.DecideAsync(exported.PatientKey, grant, cancellationToken).ConfigureAwait(false);
+            var now = await access.DecideOnConsentsAsync(exported.PatientKey, grant, cancellationToken).ConfigureAwait(false);
             if (!exported.StillDisclosedUnder(now))
             {
                 changed++;

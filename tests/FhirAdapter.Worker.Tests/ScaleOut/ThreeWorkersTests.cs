@@ -133,6 +133,9 @@ public sealed partial class ThreeWorkersTests(FhirServerFixture server, ITestOut
 
                 // Once per tick: for every tick any worker ran, at most one worker's log says it won the tick and scanned (the
                 // others, having waited for that scan if it was still running, say another instance had it).
+                // The work may all be done within the first tick's passes (a pass waits for the running scan, then maps): the
+                // schedule goes on every two seconds, so wait for a second tick's lines.
+                await UntilAsync(() => Task.FromResult(workers.SelectMany(w => TickLine().Matches(w.Output)).Select(m => m.Groups["tick"].Value).Distinct().Count()), n => n >= 2);
                 var ticks = workers.SelectMany(w => TickLine().Matches(w.Output)).GroupBy(m => m.Groups["tick"].Value, StringComparer.Ordinal).ToList();
                 log.WriteLine($"ticks run: {ticks.Count}; passes: {ticks.Sum(t => t.Count())}; scans: {ticks.Count(t => t.Any(m => m.Groups["who"].Value == "this instance scans"))}");
                 Assert.True(ticks.Count >= 2, "fewer than two ticks ran:\n" + Outputs(workers));
